@@ -1,0 +1,5 @@
+"""``python -m nightbridge`` runs the CLI."""
+
+from nightbridge.cli.app import main
+
+main()

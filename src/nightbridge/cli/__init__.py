@@ -1,0 +1,1 @@
+"""The command line (Typer + Rich): thin on top of services; owns files, prompts, progress."""

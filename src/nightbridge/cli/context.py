@@ -1,0 +1,113 @@
+"""What every command shares: where the store is, the zone override, the owner person."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from nightbridge.core.profile import Profile
+    from nightbridge.storage.database import Database
+
+
+def default_home() -> Path:
+    """``$NIGHTBRIDGE_HOME`` or the platform's user data folder."""
+    env = os.environ.get("NIGHTBRIDGE_HOME")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_path
+
+    return user_data_path("nightbridge", appauthor=False)
+
+
+@dataclass
+class CliState:
+    home: Path | None = None
+    tz_override: str | None = None
+    _database: Database | None = field(default=None, repr=False)
+
+    @property
+    def home_dir(self) -> Path:
+        return self.home if self.home is not None else default_home()
+
+    def database(self, *, create: bool = True) -> Database:
+        """The store, migrated to the newest schema (created on first use)."""
+        if self._database is None:
+            from nightbridge.storage.database import Database, resolve_url
+
+            home = self.home_dir
+            if create and not os.environ.get("NIGHTBRIDGE_DATABASE_URL"):
+                home.mkdir(parents=True, exist_ok=True)
+            db = Database(resolve_url(home))
+            db.migrate()
+            self._database = db
+        return self._database
+
+    def owner_id(self) -> int:
+        """The store's own person; created with the machine's zone on first use."""
+        from nightbridge.core.profile import Profile
+        from nightbridge.storage.repositories.persons import PersonRepository
+
+        with self.database().transaction() as session:
+            return PersonRepository(session).ensure_owner(Profile(tz=machine_zone()))
+
+    def profile(self) -> Profile:
+        """The owner's profile with ``--tz`` applied."""
+        import dataclasses
+
+        from nightbridge.storage.repositories.persons import PersonRepository
+
+        person_id = self.owner_id()
+        with self.database().reader() as session:
+            profile = PersonRepository(session).get_profile(person_id)
+        if self.tz_override:
+            profile = dataclasses.replace(profile, tz=validate_zone(self.tz_override))
+        return profile
+
+    def zone(self) -> str:
+        """``--tz`` if given, else the machine's zone (for commands that need no store)."""
+        return validate_zone(self.tz_override) if self.tz_override else machine_zone()
+
+
+def state(ctx: typer.Context) -> CliState:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, CliState):  # pragma: no cover - the root callback always sets it
+        obj = CliState()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def validate_zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from nightbridge.core.errors import InvalidInput
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput.one("tz", f"unknown IANA time zone {name!r}") from None
+    return name
+
+
+def machine_zone() -> str:
+    """The machine's IANA zone name (``$TZ``, /etc/timezone, /etc/localtime), else UTC."""
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env and "/" in env:
+        return env
+    try:
+        text = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        if text:
+            return text
+    except OSError:
+        pass
+    try:
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    except OSError:
+        pass
+    return "UTC"

@@ -1,0 +1,48 @@
+"""Turning errors into exit codes and plain messages (docs/cli.md).
+
+0 success; 2 the input was refused (one line per problem on stderr; nothing stored);
+1 anything else. A traceback is shown only with ``NIGHTBRIDGE_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+import typer
+
+from nightbridge.core.errors import InvalidInput, NightbridgeError
+
+
+def run_app(app: typer.Typer, args: list[str]) -> None:
+    try:
+        app(args=args, prog_name="nightbridge", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(1)
+    except click.ClickException as exc:  # usage errors: bad option, missing argument
+        exc.show()
+        sys.exit(2)
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    except NightbridgeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("NIGHTBRIDGE_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"error: something went wrong ({type(exc).__name__}: {exc}). "
+            "Nothing was half-written. Set NIGHTBRIDGE_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
+        sys.exit(1)

@@ -1,0 +1,60 @@
+"""The person's settings that the rules depend on.
+
+Condition names are the CLI contract's (docs/cli.md, ``profile set --condition``).
+Contraindications to sleep restriction follow the Somryst labelling (FDA 510(k) K191716)
+and Kyle et al., Sleep 2014;37:229 (docs/definitions.md section 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Every condition a profile may carry.
+CONDITIONS: tuple[str, ...] = (
+    "bipolar",
+    "psychosis",
+    "seizures",
+    "sleep_apnea_untreated",
+    "parasomnia",
+    "fall_risk",
+    "pregnancy",
+    "unstable_illness",
+    "liver_disease",
+)
+
+#: Conditions for which the sleep window compresses instead of restricting
+#: (definitions.md section 2). A safety-critical job is the remaining contraindication.
+RESTRICTION_CONTRAINDICATIONS: frozenset[str] = frozenset(CONDITIONS) - {"liver_disease"}
+
+#: Regions with crisis resources in content/crisis_resources.json (definitions.md section 6).
+REGIONS: tuple[str, ...] = ("US", "CA", "UK", "EU", "AU")
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSettings:
+    """Sleep-window settings a clinician may change per person (definitions.md section 2).
+
+    Defaults: floor 300 min (5 h), raise at pooled SE >= 90 %, lower below 85 %,
+    steps of 15 min (Spielman, Saskin & Thorpy, Sleep 1987;10:45-56).
+    """
+
+    floor_min: int = 300
+    raise_at_pct: float = 90.0
+    lower_at_pct: float = 85.0
+    step_min: int = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What Nightbridge knows about the person that changes how rules apply."""
+
+    tz: str = "UTC"
+    region: str = "US"
+    conditions: frozenset[str] = field(default_factory=frozenset)
+    safety_critical_job: bool = False
+    window: WindowSettings = field(default_factory=WindowSettings)
+
+    @property
+    def restriction_contraindicated(self) -> bool:
+        """True when the sleep window must use compression instead of restriction."""
+        return self.safety_critical_job or bool(self.conditions & RESTRICTION_CONTRAINDICATIONS)

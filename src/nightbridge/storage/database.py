@@ -1,0 +1,109 @@
+"""The database handle: engine, transactions, migrations.
+
+Nothing is created at import time: build a ``Database`` in the app factory or the CLI
+and pass it down (tests build one per test, in parallel).
+
+Durability: SQLite runs in WAL mode with ``synchronous=FULL`` (WAL survives process
+crashes whatever ``synchronous`` is; FULL also survives power loss; sqlite.org/wal.html)
+and ``foreign_keys=ON``. Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so
+two writers queue on ``busy_timeout`` instead of failing when both try to upgrade a read
+lock. PostgreSQL keeps its durable defaults (fsync, synchronous_commit on).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+DATABASE_URL_ENV = "NIGHTBRIDGE_DATABASE_URL"
+SQLITE_FILENAME = "nightbridge.sqlite3"
+
+_BEGIN_MODE = "nightbridge_begin"
+
+
+def url_for_home(home: Path) -> str:
+    """The SQLite URL of the store kept in ``home``."""
+    return f"sqlite:///{(home / SQLITE_FILENAME).resolve()}"
+
+
+def resolve_url(home: Path | None) -> str:
+    """``NIGHTBRIDGE_DATABASE_URL`` when set, else the SQLite store in ``home``."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    if home is None:
+        raise ValueError("no --home given and NIGHTBRIDGE_DATABASE_URL is not set")
+    return url_for_home(home)
+
+
+class Database:
+    """One store. ``transaction()`` for writes, ``reader()`` for reads."""
+
+    def __init__(self, url: str, *, engine_options: dict[str, Any] | None = None) -> None:
+        self.url = url
+        options: dict[str, Any] = dict(engine_options or {})
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            if url in ("sqlite://", "sqlite:///:memory:"):
+                options.setdefault("poolclass", StaticPool)
+            options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        else:
+            options.setdefault("pool_pre_ping", True)
+        self.engine: Engine = create_engine(url, **options)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on error."""
+        with self.engine.connect() as conn:
+            conn.info[_BEGIN_MODE] = "BEGIN IMMEDIATE"
+            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+                session.flush()
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only unit of work (one consistent snapshot); nothing is committed."""
+        with self.engine.connect() as conn:
+            conn.info[_BEGIN_MODE] = "BEGIN"
+            with conn.begin() as tx, Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+                tx.rollback()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (safe to repeat)."""
+        from nightbridge.storage.migrate import upgrade
+
+        upgrade(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (pysqlite's implicit transactions are not atomic for DDL).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(conn.info.get(_BEGIN_MODE, "BEGIN"))

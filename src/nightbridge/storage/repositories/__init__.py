@@ -1,0 +1,1 @@
+"""Repositories: one per aggregate; they take a Session and speak in core objects."""

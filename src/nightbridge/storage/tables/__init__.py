@@ -1,0 +1,19 @@
+"""Every table module, imported so ``Base.metadata`` knows them all (Alembic compares it).
+
+One module per area; an area's migration lives in ``storage/migrations/versions``.
+"""
+
+from nightbridge.storage.tables import accounts, devices, diary, persons, safety, toolkit
+from nightbridge.storage.tables.base import Base, UTCDateTime, utcnow
+
+__all__ = [
+    "Base",
+    "UTCDateTime",
+    "accounts",
+    "devices",
+    "diary",
+    "persons",
+    "safety",
+    "toolkit",
+    "utcnow",
+]

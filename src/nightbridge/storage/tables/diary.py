@@ -1,0 +1,3 @@
+"""Tables for the diary area (filled in by the work on that area)."""
+
+from __future__ import annotations
