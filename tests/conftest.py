@@ -139,14 +139,24 @@ def cli_home(tmp_path: Path) -> Path:
 def run_cli(cli_home: Path):  # type: ignore[no-untyped-def]
     """Run the real ``nightbridge`` command (a subprocess) with ``--home`` set to a temp store."""
 
-    def run(*args: str, input: str | None = None, home: Path | None = None,
-            env: dict[str, str] | None = None, timeout: float = 120) -> CliResult:
+    def run(
+        *args: str,
+        input: str | None = None,
+        home: Path | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+    ) -> CliResult:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("NIGHTBRIDGE_")}
         full_env.update({"TZ": "UTC", "NO_COLOR": "1", "COLUMNS": "200"})
         full_env.update(env or {})
         cmd = [sys.executable, "-m", "nightbridge", "--home", str(home or cli_home), *args]
-        proc = subprocess.run(  # noqa: S603 - our own command
-            cmd, input=input, capture_output=True, text=True, env=full_env, timeout=timeout,
+        proc = subprocess.run(
+            cmd,
+            input=input,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
             check=False,
         )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)

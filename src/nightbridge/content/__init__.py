@@ -34,8 +34,10 @@ def list_files(folder: str = "") -> list[str]:
     base = _root().joinpath(folder) if folder else _root()
     names: list[str] = []
     for entry in base.iterdir():
-        if entry.is_file() and not entry.name.startswith(("_", ".")) and entry.name != "__init__.py":
+        if entry.name.startswith(("_", ".")) or entry.name.endswith(".py"):
+            continue
+        if entry.is_file():
             names.append(f"{folder}/{entry.name}" if folder else entry.name)
-        elif entry.is_dir() and not entry.name.startswith(("_", ".")):
+        elif entry.is_dir():
             names.extend(list_files(f"{folder}/{entry.name}" if folder else entry.name))
     return sorted(names)
