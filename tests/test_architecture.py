@@ -1,0 +1,99 @@
+"""The layers point one way (docs/architecture.md, STYLE.md).
+
+``core`` imports no I/O, ORM, web or CLI code; importers and reports never reach into storage,
+services, web or CLI; services never import web or CLI. And ``nightbridge --help`` loads none
+of the heavy libraries, so it starts fast.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "nightbridge"
+
+FORBIDDEN = {
+    "core": {
+        "sqlalchemy", "alembic", "fastapi", "starlette", "jinja2", "typer", "click", "rich",
+        "uvicorn", "httpx", "requests", "reportlab", "psycopg", "sqlite3", "socket", "urllib",
+        "nightbridge.storage", "nightbridge.services", "nightbridge.web", "nightbridge.cli",
+        "nightbridge.importers", "nightbridge.reports", "nightbridge.content",
+    },
+    "importers": {
+        "fastapi", "typer", "rich", "nightbridge.storage", "nightbridge.services",
+        "nightbridge.web", "nightbridge.cli",
+    },
+    "reports": {
+        "sqlalchemy", "fastapi", "typer", "nightbridge.storage", "nightbridge.services",
+        "nightbridge.web", "nightbridge.cli",
+    },
+    "storage": {"fastapi", "typer", "rich", "nightbridge.services", "nightbridge.web",
+                "nightbridge.cli"},
+    "services": {"fastapi", "starlette", "typer", "rich", "nightbridge.web", "nightbridge.cli"},
+}
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def _violations(layer: str) -> list[str]:
+    bad: list[str] = []
+    for path in sorted((SRC / layer).rglob("*.py")):
+        for lineno, name in _imports(path):
+            for forbidden in FORBIDDEN[layer]:
+                if name == forbidden or name.startswith(forbidden + "."):
+                    bad.append(f"{path.relative_to(SRC)}:{lineno} imports {name}")
+    return bad
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_each_layer_imports_only_what_it_may(layer: str) -> None:
+    assert _violations(layer) == []
+
+
+def test_core_never_opens_files() -> None:
+    offenders = []
+    for path in sorted((SRC / "core").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+                if name in {"open", "read_text", "read_bytes", "write_text", "write_bytes"}:
+                    offenders.append(f"{path.relative_to(SRC)}:{node.lineno} calls {name}()")
+    assert offenders == []
+
+
+def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
+    planted = tmp_path / "bad.py"
+    planted.write_text("import sqlalchemy\nfrom nightbridge.web import app\n", encoding="utf-8")
+    names = [name for _, name in _imports(planted)]
+    assert "sqlalchemy" in names and "nightbridge.web" in names
+
+
+def test_help_loads_no_heavy_library() -> None:
+    code = (
+        "import sys, json\n"
+        "from nightbridge.cli import app\n"
+        "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n"
+    )
+    out = subprocess.run(  # our own interpreter, fixed code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(json.loads(out))
+    heavy = {"sqlalchemy", "fastapi", "starlette", "uvicorn", "numpy", "reportlab", "alembic",
+             "jinja2", "argon2", "psycopg", "pydantic"}
+    assert loaded & heavy == set()
