@@ -1,3 +1,119 @@
-"""Tables for the accounts area (filled in by the work on that area)."""
+"""Tables of the web platform: accounts, server-side sessions, invites, shares, the
+append-only audit trail and clinicians' notes.
+
+Everything the web app remembers lives here (not in process memory), so several app
+processes can serve one PostgreSQL database.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from nightbridge.storage.tables.base import Base, UTCDateTime, utcnow
+
+
+class AccountRow(Base):
+    """A login: role ``person`` (linked to a persons row), ``clinician`` or ``admin``."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebSessionRow(Base):
+    """A server-side session; ``id`` is the SHA-256 of the cookie value, never the value."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    stage: Mapped[str] = mapped_column(String(16))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class InviteRow(Base):
+    """A one-time code a person gives a clinician; only its SHA-256 is stored."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    redeemed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    redeemed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class ShareRow(Base):
+    """A clinician's access to one person's data, from redemption until revocation."""
+
+    __tablename__ = "shares"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AuditEventRow(Base):
+    """One access to health data or one security event. Append-only (a trigger refuses
+    UPDATE and DELETE on both engines). No foreign keys: the trail outlives its subjects.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_role: Mapped[str] = mapped_column(String(16))
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
+    action: Mapped[str] = mapped_column(String(32))
+    object: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ClinicianNoteRow(Base):
+    """A clinician's free-text note about a person who shared with them."""
+
+    __tablename__ = "clinician_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
