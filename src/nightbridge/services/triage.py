@@ -1,0 +1,138 @@
+"""The clinician's triage list: who needs attention first.
+
+Order (Nightbridge's own rule, documented in docs/web-pages.md):
+1. the most urgent safety alert in force today (definitions.md section 4: emergency,
+   crisis, urgent, advise, then none);
+2. a worsening trend before a steady or improving one;
+3. more days since the last diary entry or check-in first: stale data is a signal
+   (Tidepool's clinic dashboard sorts by days since last upload); never = most stale;
+4. then by name, then id, so the order is stable.
+
+The trend compares the last 7 days with the 7 before them. It is worsening when the
+mean withdrawal symptom score (Nightbridge's own diary, 0..68, definitions.md section 3)
+rose by ``SYMPTOM_DELTA`` points or more, or the mean total sleep time fell by
+``TST_DELTA_MIN`` minutes or more; improving when it moved that far the other way and
+nothing worsened. Each half needs ``MIN_POINTS`` values, else the trend is ``unknown``.
+These thresholds are Nightbridge's own choice for ordering a list, not clinical cut-offs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from nightbridge.core.alerts import LEVELS, Alert, level_rank, sort_alerts
+
+SYMPTOM_DELTA = 3.0
+TST_DELTA_MIN = 30.0
+MIN_POINTS = 2
+TRENDS = ("worsening", "steady", "improving", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    direction: str
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TriageRow:
+    """One person on a clinician's list."""
+
+    person_id: int
+    name: str
+    alerts: tuple[Alert, ...] = ()
+    trend: Trend = field(default_factory=lambda: Trend("unknown"))
+    last_entry: dt.date | None = None
+    today: dt.date | None = None
+
+    @property
+    def top_level(self) -> str | None:
+        """The most urgent alert level in force, or None."""
+        return sort_alerts(self.alerts)[0].level if self.alerts else None
+
+    @property
+    def days_since_entry(self) -> int | None:
+        """Whole days since the last entry; None when there has never been one."""
+        if self.last_entry is None or self.today is None:
+            return None
+        return max(0, (self.today - self.last_entry).days)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "person_id": self.person_id,
+            "name": self.name,
+            "top_level": self.top_level,
+            "alerts": [a.to_dict() for a in sort_alerts(self.alerts)],
+            "trend": self.trend.direction,
+            "trend_reasons": list(self.trend.reasons),
+            "last_entry": self.last_entry.isoformat() if self.last_entry else None,
+            "days_since_entry": self.days_since_entry,
+        }
+
+
+def triage_key(row: TriageRow) -> tuple[int, int, int, str, int]:
+    """The sort key: alert level, then worsening first, then stalest first."""
+    level = level_rank(row.top_level) if row.top_level else len(LEVELS)
+    worsening = 0 if row.trend.direction == "worsening" else 1
+    days = row.days_since_entry
+    staleness = -(10**6) if days is None else -days
+    return (level, worsening, staleness, row.name.casefold(), row.person_id)
+
+
+def order_triage(rows: Iterable[TriageRow]) -> list[TriageRow]:
+    """The rows in triage order (see the module docstring)."""
+    return sorted(rows, key=triage_key)
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _halves(
+    points: Iterable[tuple[dt.date, float]], today: dt.date
+) -> tuple[list[float], list[float]]:
+    recent: list[float] = []
+    before: list[float] = []
+    for day, value in points:
+        age = (today - day).days
+        if 0 <= age < 7:
+            recent.append(value)
+        elif 7 <= age < 14:
+            before.append(value)
+    return before, recent
+
+
+def assess_trend(
+    symptom_scores: Iterable[tuple[dt.date, float]],
+    tst_minutes: Iterable[tuple[dt.date, float]],
+    today: dt.date,
+) -> Trend:
+    """Worsening, steady, improving or unknown, with the reasons (see module docstring)."""
+    worse: list[str] = []
+    better: list[str] = []
+    known = False
+    before, recent = _halves(symptom_scores, today)
+    if len(before) >= MIN_POINTS and len(recent) >= MIN_POINTS:
+        known = True
+        delta = _mean(recent) - _mean(before)
+        text = f"symptom score {_mean(before):.1f} -> {_mean(recent):.1f} (7-day means)"
+        if delta >= SYMPTOM_DELTA:
+            worse.append(text)
+        elif delta <= -SYMPTOM_DELTA:
+            better.append(text)
+    before, recent = _halves(tst_minutes, today)
+    if len(before) >= MIN_POINTS and len(recent) >= MIN_POINTS:
+        known = True
+        delta = _mean(recent) - _mean(before)
+        text = f"sleep {_mean(before):.0f} -> {_mean(recent):.0f} min (7-day means)"
+        if delta <= -TST_DELTA_MIN:
+            worse.append(text)
+        elif delta >= TST_DELTA_MIN:
+            better.append(text)
+    if worse:
+        return Trend("worsening", tuple(worse))
+    if better:
+        return Trend("improving", tuple(better))
+    return Trend("steady" if known else "unknown")
