@@ -1,0 +1,1 @@
+"""Importers: one module per device export; file object in, core objects out."""
