@@ -1,0 +1,78 @@
+"""Rules of definitions.md section 7 that must hold for every set of samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nightbridge.core.device_nights import build_nights
+from nightbridge.core.samples import SleepSample
+
+BASE = dt.datetime(2026, 3, 27, 18, 0, tzinfo=dt.UTC)
+OFFSETS = [dt.timezone(dt.timedelta(hours=h)) for h in (-7, 0, 1, 2, 9)]
+STATES = ["in_bed", "asleep", "asleep", "awake"]
+STAGES = [None, "light", "deep", "rem"]
+
+
+@st.composite
+def samples_of(draw: st.DrawFn, source: str) -> list[SleepSample]:
+    tz = draw(st.sampled_from(OFFSETS))
+    out = []
+    for _ in range(draw(st.integers(1, 12))):
+        start = BASE + dt.timedelta(minutes=draw(st.integers(0, 4 * 24 * 60)))
+        end = start + dt.timedelta(minutes=draw(st.integers(0, 10 * 60)))
+        state = draw(st.sampled_from(STATES))
+        stage = draw(st.sampled_from(STAGES)) if state == "asleep" else None
+        out.append(SleepSample(source, start.astimezone(tz), end.astimezone(tz), state, stage))
+    return out
+
+
+def metrics(nights: list) -> list[dict]:
+    return [{k: v for k, v in n.to_dict().items() if k != "chosen"} for n in nights]
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples_of("Watch"))
+def test_sleep_never_exceeds_time_in_bed(samples: list[SleepSample]) -> None:
+    for night in build_nights(samples):
+        assert 0 <= night.tst_min <= night.tib_min
+        assert night.sol_min >= 0 and night.waso_min >= 0
+        assert 0.0 <= night.se_pct <= 100.0
+        assert all(minutes <= night.tst_min for minutes in night.stages.values())
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples_of("Watch"), samples_of("Phone"))
+def test_another_source_never_changes_a_sources_night(
+    watch: list[SleepSample], phone: list[SleepSample]
+) -> None:
+    alone = metrics(build_nights(watch))
+    together = metrics([n for n in build_nights([*watch, *phone]) if n.source == "Watch"])
+    assert together == alone
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples_of("Watch"))
+def test_a_duplicated_sample_changes_nothing_union_not_sum(samples: list[SleepSample]) -> None:
+    once = [n.to_dict() for n in build_nights(samples)]
+    twice = [n.to_dict() for n in build_nights([*samples, *samples])]
+    assert twice == once
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples_of("Watch"), samples_of("Phone"), samples_of("Ring"))
+def test_one_chosen_main_sleep_per_date_and_never_a_nap(
+    a: list[SleepSample], b: list[SleepSample], c: list[SleepSample]
+) -> None:
+    nights = build_nights([*a, *b, *c])
+    chosen = Counter(n.date for n in nights if n.chosen)
+    main_dates = {n.date for n in nights if not n.is_nap}
+    assert set(chosen) == main_dates
+    assert all(count == 1 for count in chosen.values())
+    assert not any(n.chosen and n.is_nap for n in nights)
+    assert len({(n.date, n.source) for n in nights if not n.is_nap}) == sum(
+        1 for n in nights if not n.is_nap
+    )
