@@ -1,0 +1,317 @@
+"""Demo data: six weeks of a realistic, invented recovery, and the logins to see it.
+
+``plan_demo`` is pure and seeded: the same ``days``, ``today`` and ``seed`` always give
+the same data. ``load_demo`` stores it through the services (never raw SQL), once: a
+second call finds the demo accounts and only returns their logins.
+
+The story (every number invented; shapes follow the sources in docs/definitions.md):
+- Sam (person) is tapering kratom on a schedule a clinician set: 12 g/day, 10 % every
+  7 days (definitions.md section 5). Intake is logged in three doses a day, mostly on
+  plan, with two days over plan.
+- Withdrawal eases: the symptom diary (Nightbridge's own, 0..68) starts in the moderate
+  band and falls to minimal with day-to-day noise; function rises from 2 to 4 of 5.
+- Sleep improves with noise: sleep onset and wake after sleep onset shrink, total sleep
+  time grows from about 5 h to about 6 h 45 min. Two mornings have no entry.
+- On day 3 Sam drinks alcohol on a kratom day: the urgent combination alert (section 4).
+- PHQ-9 and GAD-7 every 14 days, easing from moderate to mild; item 9 always 0.
+- Evenings: caffeine (cups and time of the last), alcohol, screens in the last hour,
+  exercise minutes.
+- Dr. Lee (clinician, with TOTP) was invited by Sam. Jordan (second person) also shares
+  with Dr. Lee: tapered off earlier, sleeping steadily, but has not logged for 5 days.
+
+The demo logins are public by design (this is demo data on the person's own machine);
+``load_demo`` must never run against a real clinic database, so it refuses a store that
+already has other accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+#: Symptom names of the withdrawal diary (docs/cli.md, ``checkin add --symptom``).
+SYMPTOMS: tuple[str, ...] = (
+    "aches",
+    "runny_nose",
+    "sweating",
+    "flashes",
+    "gooseflesh",
+    "yawning",
+    "restlessness",
+    "restless_legs",
+    "anxiety",
+    "irritability",
+    "low_mood",
+    "nausea",
+    "vomiting",
+    "diarrhoea",
+    "headache",
+    "insomnia",
+    "craving",
+)
+
+#: How prominent each symptom is in Sam's story (kratom withdrawal as reported by
+#: Singh, Mueller & Vicknasingam, Drug Alcohol Depend 2014;139:132-7: aches, sleeping
+#: difficulty, watery eyes/nose, hot flashes, restlessness, anger, sadness).
+_WEIGHTS: dict[str, float] = {
+    "aches": 1.0,
+    "runny_nose": 0.7,
+    "sweating": 0.6,
+    "flashes": 0.7,
+    "gooseflesh": 0.3,
+    "yawning": 0.5,
+    "restlessness": 0.9,
+    "restless_legs": 0.8,
+    "anxiety": 0.9,
+    "irritability": 0.8,
+    "low_mood": 0.7,
+    "nausea": 0.3,
+    "vomiting": 0.05,
+    "diarrhoea": 0.4,
+    "headache": 0.4,
+    "insomnia": 1.0,
+    "craving": 1.0,
+}
+
+SEED = 20260401
+TAPER_START_G = 12.0
+TAPER_STEP_PCT = 10.0
+TAPER_EVERY_DAYS = 7
+QUESTIONNAIRE_EVERY_DAYS = 14
+
+PERSON_EMAIL = "sam@demo.nightbridge.local"
+PERSON_PASSWORD = "demo-sam-sleeps-better"  # noqa: S105 - public demo login, printed
+SECOND_EMAIL = "jordan@demo.nightbridge.local"
+SECOND_PASSWORD = "demo-jordan-sleeps-too"  # noqa: S105 - public demo login, printed
+CLINICIAN_EMAIL = "dr.lee@demo.nightbridge.local"
+CLINICIAN_PASSWORD = "demo-dr-lee-cares"  # noqa: S105 - public demo login, printed
+#: Base32 TOTP secret of the demo clinician (public, like the passwords).
+CLINICIAN_TOTP_SECRET = "NBDEMOCLINICIANTOTPSECRET234567A"  # noqa: S105
+
+
+@dataclass(frozen=True, slots=True)
+class DemoIntake:
+    substance: str
+    amount: float
+    unit: str
+    at: dt.time  # local clock time on the day
+
+
+@dataclass(frozen=True, slots=True)
+class DemoEvening:
+    caffeine_cups: int
+    last_caffeine: dt.time | None
+    alcohol_drinks: int
+    last_alcohol: dt.time | None
+    screens_last_hour: bool
+    exercise_min: int
+
+
+@dataclass(frozen=True, slots=True)
+class DemoDay:
+    """Everything logged on one date: the morning diary (for the night before), the
+    check-in, intake taken that day and the evening log of that evening."""
+
+    date: dt.date
+    diary: dict[str, str] | None
+    symptoms: dict[str, int]
+    flags: tuple[str, ...]
+    function: int
+    self_harm_thoughts: bool
+    phq9: tuple[int, ...] | None
+    gad7: tuple[int, ...] | None
+    intake: tuple[DemoIntake, ...]
+    evening: DemoEvening
+
+    @property
+    def symptom_score(self) -> int:
+        return sum(self.symptoms.values())
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPlan:
+    start: dt.date
+    today: dt.date
+    days: tuple[DemoDay, ...]
+    taper_start: float = TAPER_START_G
+    taper_step_pct: float = TAPER_STEP_PCT
+    taper_every_days: int = TAPER_EVERY_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogins:
+    """The demo accounts, printed by ``nightbridge demo`` and ``serve --demo``."""
+
+    person_email: str = PERSON_EMAIL
+    person_password: str = PERSON_PASSWORD
+    second_email: str = SECOND_EMAIL
+    second_password: str = SECOND_PASSWORD
+    clinician_email: str = CLINICIAN_EMAIL
+    clinician_password: str = CLINICIAN_PASSWORD
+    clinician_totp_secret: str = CLINICIAN_TOTP_SECRET
+    person_id: int = 0
+    second_person_id: int = 0
+    loaded: bool = True  # False when the demo was already there
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self, python: str = "python") -> list[str]:
+        """Human-readable login lines (what the CLI prints)."""
+        code = (
+            f"{python} -c \"import pyotp; print(pyotp.TOTP('{self.clinician_totp_secret}').now())\""
+        )
+        return [
+            "Demo logins (demo data only; anyone can read these):",
+            f"  person     {self.person_email}  password: {self.person_password}",
+            f"  person 2   {self.second_email}  password: {self.second_password}",
+            f"  clinician  {self.clinician_email}  password: {self.clinician_password}",
+            f"             TOTP secret: {self.clinician_totp_secret}",
+            f"             current code: {code}",
+        ]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "person": {"email": self.person_email, "password": self.person_password},
+            "second_person": {"email": self.second_email, "password": self.second_password},
+            "clinician": {
+                "email": self.clinician_email,
+                "password": self.clinician_password,
+                "totp_secret": self.clinician_totp_secret,
+            },
+            "loaded": self.loaded,
+        }
+
+
+def _clock(minutes: float) -> dt.time:
+    """A clock time from minutes after midnight (wrapping past 24 h)."""
+    total = round(minutes) % (24 * 60)
+    return dt.time(total // 60, total % 60)
+
+
+def _hhmm(value: dt.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def taper_target(plan_start: dt.date, day: dt.date) -> float:
+    """Sam's scheduled daily amount on ``day`` (grams), stepping as definitions.md
+    section 5 does: ``next = max(0, a - max(a * p / 100, m))``, rounded half up to 0.1,
+    with ``m`` = 5 % of the start amount."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    amount = Decimal(str(TAPER_START_G))
+    minimum = amount * Decimal("0.05")
+    for _ in range((day - plan_start).days // TAPER_EVERY_DAYS):
+        step = max(amount * Decimal(str(TAPER_STEP_PCT)) / 100, minimum)
+        amount = max(Decimal(0), amount - step).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(amount)
+
+
+def _diary(rng: random.Random, day: dt.date, progress: float) -> dict[str, str]:
+    """One morning's Consensus Sleep Diary entry (Carney et al., SLEEP 2012;35:287-302)."""
+    bedtime = 23 * 60 + 20 + rng.gauss(0, 20)  # minutes after midnight of the evening
+    lights_off = bedtime + rng.randint(5, 20)
+    sol = max(5, round(65 - 45 * progress + rng.gauss(0, 10)))
+    nwak = max(1, round(4 - 3 * progress + rng.gauss(0, 0.6)))
+    waso = max(5, round(95 - 70 * progress + rng.gauss(0, 12)))
+    final_wake = 24 * 60 + 6 * 60 + 30 + rng.gauss(0, 15)
+    out_of_bed = final_wake + max(5, round(35 - 20 * progress + rng.gauss(0, 6)))
+    quality = max(1, min(5, round(1.8 + 2.2 * progress + rng.gauss(0, 0.5))))
+    return {
+        "date": day.isoformat(),
+        "bedtime": _hhmm(_clock(bedtime)),
+        "lights_off": _hhmm(_clock(lights_off)),
+        "sol_min": str(sol),
+        "nwak": str(nwak),
+        "waso_min": str(waso),
+        "final_wake": _hhmm(_clock(final_wake)),
+        "out_of_bed": _hhmm(_clock(out_of_bed)),
+        "quality": str(quality),
+    }
+
+
+def _answers(rng: random.Random, total: int, items: int) -> tuple[int, ...]:
+    """Item scores 0..3 summing to ``total``, spread over the items; PHQ-9 item 9 stays 0."""
+    scores = [0] * items
+    open_items = list(range(items - 1)) if items == 9 else list(range(items))
+    for _ in range(total):
+        candidates = [i for i in open_items if scores[i] < 3]
+        scores[rng.choice(candidates)] += 1
+    return tuple(scores)
+
+
+def plan_demo(days: int = 42, *, today: dt.date, seed: int = SEED) -> DemoPlan:
+    """Sam's ``days`` days ending on ``today`` (see the module docstring)."""
+    if days < 14 or days > 366:
+        from nightbridge.core.errors import InvalidInput
+
+        raise InvalidInput.one("days", "must be between 14 and 366")
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    start = today - dt.timedelta(days=days - 1)
+    skipped = {start + dt.timedelta(days=d) for d in (9, days - 12)}
+    over_plan = {start + dt.timedelta(days=d) for d in (10, 24)}
+    combination_day = start + dt.timedelta(days=3)
+    out: list[DemoDay] = []
+    for i in range(days):
+        day = start + dt.timedelta(days=i)
+        progress = i / (days - 1)
+        level = max(0.1, 3.0 - 2.9 * progress + rng.gauss(0, 0.25))  # 0..4 scale
+        symptoms = {
+            name: max(0, min(4, round(level * weight + rng.gauss(0, 0.4))))
+            for name, weight in _WEIGHTS.items()
+        }
+        target = taper_target(start, day)
+        extra = 1.5 if day in over_plan else 0.0
+        dose = round((target + extra) / 3, 1)
+        intake = [
+            DemoIntake("kratom", dose, "g", dt.time(8, 0)),
+            DemoIntake("kratom", dose, "g", dt.time(13, 0)),
+            DemoIntake("kratom", round(target + extra - 2 * dose, 1), "g", dt.time(18, 30)),
+        ]
+        cups = rng.choice((1, 2, 2, 3))
+        last_caffeine = _clock(10 * 60 + rng.randint(0, 7 * 60))
+        intake.append(DemoIntake("coffee", float(cups), "cups", last_caffeine))
+        drinks = 0
+        if day == combination_day:
+            drinks = 3
+            intake.append(DemoIntake("beer", 3.0, "drinks", dt.time(20, 30)))
+        evening = DemoEvening(
+            caffeine_cups=cups,
+            last_caffeine=last_caffeine,
+            alcohol_drinks=drinks,
+            last_alcohol=dt.time(20, 30) if drinks else None,
+            screens_last_hour=rng.random() < (0.7 - 0.4 * progress),
+            exercise_min=max(0, round(5 + 30 * progress + rng.gauss(0, 10))),
+        )
+        due = i % QUESTIONNAIRE_EVERY_DAYS == 0
+        phq_total = round(14 - 7 * progress + rng.gauss(0, 1))
+        gad_total = round(12 - 6 * progress + rng.gauss(0, 1))
+        out.append(
+            DemoDay(
+                date=day,
+                diary=None if day in skipped or i == 0 else _diary(rng, day, progress),
+                symptoms=symptoms,
+                flags=(),
+                function=max(1, min(5, round(2 + 2 * progress + rng.gauss(0, 0.4)))),
+                self_harm_thoughts=False,
+                phq9=_answers(rng, phq_total, 9) if due else None,
+                gad7=_answers(rng, gad_total, 7) if due else None,
+                intake=tuple(intake),
+                evening=evening,
+            )
+        )
+    return DemoPlan(start=start, today=today, days=tuple(out))
+
+
+def plan_second_person(days: int, *, today: dt.date, seed: int = SEED + 1) -> list[dict[str, str]]:
+    """Jordan's diary: steady nights, the last 5 days missing (stale data on triage)."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    entries: list[dict[str, str]] = []
+    for i in range(days - 5):
+        day = today - dt.timedelta(days=days - 1 - i)
+        entries.append(_diary(rng, day, 0.8))
+    return entries
+
+
+def symptom_series(plan: DemoPlan) -> Sequence[tuple[dt.date, int]]:
+    return [(d.date, d.symptom_score) for d in plan.days]

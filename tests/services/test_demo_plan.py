@@ -1,0 +1,105 @@
+"""The demo plan: seeded, realistic in shape (the story in services/demo.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+import pytest
+
+from nightbridge.core.errors import InvalidInput
+from nightbridge.services.demo import (
+    QUESTIONNAIRE_EVERY_DAYS,
+    DemoLogins,
+    plan_demo,
+    plan_second_person,
+    taper_target,
+)
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def test_the_same_seed_gives_the_same_six_weeks() -> None:
+    assert plan_demo(42, today=TODAY) == plan_demo(42, today=TODAY)
+    assert plan_demo(42, today=TODAY) != plan_demo(42, today=TODAY, seed=7)
+
+
+def test_it_covers_the_days_asked_for_and_ends_today() -> None:
+    plan = plan_demo(42, today=TODAY)
+    assert len(plan.days) == 42
+    assert plan.days[-1].date == TODAY
+    assert plan.start == TODAY - dt.timedelta(days=41)
+
+
+def test_withdrawal_eases_from_moderate_to_minimal() -> None:
+    scores = [d.symptom_score for d in plan_demo(42, today=TODAY).days]
+    first_week, last_week = statistics.mean(scores[:7]), statistics.mean(scores[-7:])
+    assert 21 <= first_week <= 36  # moderate band, definitions.md section 3
+    assert last_week <= 8  # minimal band
+    assert all(0 <= v <= 4 for d in plan_demo(42, today=TODAY).days for v in d.symptoms.values())
+
+
+def test_sleep_improves_with_noise() -> None:
+    nights = [d.diary for d in plan_demo(42, today=TODAY).days if d.diary]
+    sol = [int(n["sol_min"]) for n in nights]
+    waso = [int(n["waso_min"]) for n in nights]
+    assert statistics.mean(sol[-7:]) < statistics.mean(sol[:7]) - 20
+    assert statistics.mean(waso[-7:]) < statistics.mean(waso[:7]) - 30
+    assert len(set(sol)) > 10  # noisy, not a straight line
+    assert len(nights) == 39  # two missed mornings, and none for the first night
+
+
+def test_intake_follows_the_taper_except_two_days_over_plan() -> None:
+    plan = plan_demo(42, today=TODAY)
+    over = []
+    for day in plan.days:
+        kratom = sum(i.amount for i in day.intake if i.substance == "kratom")
+        target = taper_target(plan.start, day.date)
+        if abs(kratom - target) > 0.05:
+            over.append(round(kratom - target, 1))
+    assert over == [1.5, 1.5]
+
+
+def test_the_taper_steps_down_ten_percent_a_week_rounded_to_a_tenth() -> None:
+    start = dt.date(2026, 1, 1)
+    targets = [taper_target(start, start + dt.timedelta(days=7 * k)) for k in range(6)]
+    # 12 -> 12-1.2 -> 10.8-1.08=9.72 -> 9.7-0.97=8.73 -> 8.7-0.87=7.83 -> 7.8-0.78=7.02
+    assert targets == [12.0, 10.8, 9.7, 8.7, 7.8, 7.0]
+
+
+def test_there_is_one_early_kratom_and_alcohol_day_for_the_combination_alert() -> None:
+    plan = plan_demo(42, today=TODAY)
+    alcohol_days = [d.date for d in plan.days if any(i.unit == "drinks" for i in d.intake)]
+    assert alcohol_days == [plan.start + dt.timedelta(days=3)]
+
+
+def test_questionnaires_come_every_fourteen_days_and_item_nine_is_always_zero() -> None:
+    plan = plan_demo(42, today=TODAY)
+    dates = [d.date for d in plan.days if d.phq9 is not None]
+    assert [(x - plan.start).days for x in dates] == [0, 14, 28]
+    assert QUESTIONNAIRE_EVERY_DAYS == 14
+    for day in plan.days:
+        if day.phq9:
+            assert len(day.phq9) == 9 and day.phq9[8] == 0
+            assert day.gad7 is not None and len(day.gad7) == 7
+    totals = [sum(d.phq9) for d in plan.days if d.phq9]
+    assert totals[0] > totals[-1]
+
+
+def test_the_second_person_has_not_logged_for_five_days() -> None:
+    entries = plan_second_person(42, today=TODAY)
+    assert entries[-1]["date"] == (TODAY - dt.timedelta(days=5)).isoformat()
+
+
+def test_it_refuses_a_silly_number_of_days() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        plan_demo(3, today=TODAY)
+    assert caught.value.problems[0].field == "days"
+
+
+def test_the_logins_say_how_to_get_a_totp_code() -> None:
+    text = "\n".join(DemoLogins().lines())
+    assert "pyotp.TOTP('" in text and DemoLogins().clinician_totp_secret in text
+    import pyotp
+
+    assert len(pyotp.TOTP(DemoLogins().clinician_totp_secret).now()) == 6
