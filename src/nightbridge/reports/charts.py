@@ -220,8 +220,8 @@ def draw_sleep_trend(
         return Chart(_empty(svg, "No diary nights yet"), title, columns, rows)
 
     plot_w = WIDTH - LEFT - RIGHT
-    panel_h = (height - TOP - BOTTOM - 26) / 2
-    tst_top, se_top = TOP, TOP + panel_h + 26
+    panel_h = (height - TOP - BOTTOM - 34) / 2
+    tst_top, se_top = TOP, TOP + panel_h + 34
     max_h = max(10, math.ceil(max([p.tst_min for p in points] + [window_min or 0]) / 60))
     first = points[0].date
     span = max(1, (points[-1].date - first).days)
@@ -297,13 +297,18 @@ def draw_sleep_trend(
 
 
 def _date_labels(svg: Svg, first: dt.date, last: dt.date, x_of: Any, y: float) -> None:
+    """Up to six date labels; the first and last always, anchored inside the chart."""
     span = (last - first).days
-    count = min(6, span + 1)
-    step = max(1, math.ceil(span / max(1, count - 1))) if span else 1
-    day = first
-    while day <= last:
-        svg.add(text(x_of(day), y, _short(day), text_anchor="middle"))
-        day += dt.timedelta(days=step)
+    step = max(1, math.ceil(span / 5)) if span else 1
+    days = [first + dt.timedelta(days=k) for k in range(0, span + 1, step)]
+    if days[-1] != last:
+        if (last - days[-1]).days < step * 0.6 and len(days) > 1:
+            days.pop()
+        days.append(last)
+    for day in days:
+        anchor = "start" if day == first and span else "end" if day == last and span else "middle"
+        x = x_of(day)
+        svg.add(text(x, y, _short(day), text_anchor=anchor))
 
 
 def draw_symptom_heatmap(
@@ -321,6 +326,10 @@ def draw_symptom_heatmap(
     """
     by_day = {day: dict(scores) for day, scores in days}
     names = labels or {}
+
+    def label_of(name: str) -> str:
+        return names.get(name, name.replace("_", " "))
+
     ordered = sorted(by_day)
     title = "Withdrawal symptoms by day (0 none to 4 extreme)"
     totals = [(d, sum(by_day[d].values())) for d in ordered]
@@ -336,7 +345,7 @@ def draw_symptom_heatmap(
     row_h = 16
     height = TOP + row_h * len(symptoms) + BOTTOM
     svg = Svg(WIDTH, height, title, desc, chart_id=chart_id)
-    columns = ("Day", "Score", *[names.get(s, s) for s in symptoms])
+    columns = ("Day", "Score", *[label_of(s) for s in symptoms])
     rows = tuple(
         (d.isoformat(), str(total), *[str(by_day[d].get(s, "-")) for s in symptoms])
         for d, total in totals
@@ -348,7 +357,7 @@ def draw_symptom_heatmap(
     cell_w = (WIDTH - left - RIGHT) / span
     for r, name in enumerate(symptoms):
         y = TOP + r * row_h
-        svg.add(text(left - 6, y + row_h - 4, names.get(name, name), text_anchor="end"))
+        svg.add(text(left - 6, y + row_h - 4, label_of(name), text_anchor="end"))
         for offset in range(span):
             day = first + dt.timedelta(days=offset)
             x = left + offset * cell_w
@@ -368,7 +377,7 @@ def draw_symptom_heatmap(
                 )
                 continue
             value = max(0, min(4, int(scores[name])))
-            tip = f"{day.isoformat()} {names.get(name, name)}: {value}"
+            tip = f"{day.isoformat()} {label_of(name)}: {value}"
             svg.add(
                 element(
                     "rect",
