@@ -1,0 +1,366 @@
+"""The report as a PDF (reportlab platypus; A4, 2-4 pages for a week to six weeks).
+
+Everything is drawn in-process with the standard PDF fonts: no network, no system
+fonts, no external programs. Every page footer says whose data it is and that it is
+private health information.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from nightbridge.reports import drawings, report
+from nightbridge.reports.data import ReportData
+
+MARGIN = 14 * mm
+LEVEL_COLOURS = {
+    "EMERGENCY": colors.HexColor("#8e1b10"),
+    "CRISIS": colors.HexColor("#8e1b10"),
+    "URGENT": colors.HexColor("#c0392b"),
+    "Advice": colors.HexColor("#8a6d1a"),
+}
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("nb-body", parent=base["BodyText"], fontSize=8.5, leading=10.5)
+    return {
+        "title": ParagraphStyle(
+            "nb-title",
+            parent=base["Title"],
+            fontSize=16,
+            leading=19,
+            alignment=TA_LEFT,
+            spaceAfter=2,
+        ),
+        "sub": ParagraphStyle("nb-sub", parent=body, textColor=colors.HexColor("#555555")),
+        "h2": ParagraphStyle(
+            "nb-h2", parent=base["Heading2"], fontSize=11.5, leading=14, spaceBefore=6, spaceAfter=3
+        ),
+        "body": body,
+        "note": ParagraphStyle(
+            "nb-note", parent=body, fontSize=7, leading=8.5, textColor=colors.HexColor("#555555")
+        ),
+        "cell": ParagraphStyle("nb-cell", parent=body, fontSize=7.5, leading=9),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _table(
+    rows: Sequence[Sequence[str]],
+    header: Sequence[str] | None,
+    widths: Sequence[float],
+    st: dict[str, ParagraphStyle],
+) -> Table:
+    data: list[list[Any]] = []
+    if header:
+        data.append([_p(h, st["cell"]) for h in header])
+    data.extend([[_p(c, st["cell"]) for c in row] for row in rows])
+    table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0)
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f6")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _section(title: str, st: dict[str, ParagraphStyle], *flow: Any) -> KeepTogether:
+    return KeepTogether([_p(title, st["h2"]), *flow])
+
+
+def build_story(data: ReportData, width: float) -> list[Any]:
+    """The flowables of the report, in reading order."""
+    st = _styles()
+    story: list[Any] = [
+        _p(report.title_of(data), st["title"]),
+        _p(report.subtitle_of(data), st["sub"]),
+        Spacer(1, 4),
+    ]
+    glance = report.headline(data)
+    half = (len(glance) + 1) // 2
+    pairs = [
+        [*glance[i], *(glance[i + half] if i + half < len(glance) else ("", ""))]
+        for i in range(half)
+    ]
+    story.append(
+        _section(
+            "At a glance",
+            st,
+            _table(pairs, None, [width * 0.24, width * 0.26, width * 0.24, width * 0.26], st),
+        )
+    )
+    alerts = report.alert_rows(data)
+    if alerts:
+        table = _table(
+            [(lvl, day, msg, why) for lvl, day, msg, why in alerts],
+            ("Level", "Date", "What it means", "Evidence and source"),
+            [width * 0.1, width * 0.12, width * 0.42, width * 0.36],
+            st,
+        )
+        story.append(
+            _section(
+                f"Safety alerts ({len(alerts)})",
+                st,
+                table,
+                _p(
+                    "Emergency: call your local emergency number now. Crisis: "
+                    "contact a crisis line now. Urgent: contact a clinician today.",
+                    st["note"],
+                ),
+            )
+        )
+    else:
+        story.append(_section("Safety alerts", st, _p("No alerts in this span.", st["body"])))
+    story.append(
+        _section(
+            "Sleep diary, night by night",
+            st,
+            drawings.draw_diary_timeline(data.nights, data.tz, width, data.start, data.end),
+            _p(
+                "Consensus Sleep Diary (Carney et al., SLEEP 2012;35:287-302). Awakenings in the "
+                "night are reported as total minutes (right column), so they are not placed on the "
+                "bar.",
+                st["note"],
+            ),
+        )
+    )
+    window_min = data.window.window_min if data.window else None
+    story.append(
+        _section(
+            "Total sleep time and sleep efficiency",
+            st,
+            drawings.draw_sleep_trend(data.nights, width, window_min=window_min),
+            _p(
+                "Dashed red: the sleep window in force (CBT-I; Spielman et al., "
+                "Sleep 1987;10:45-56). "
+                "Dotted: 85 % efficiency, below which the window is lowered.",
+                st["note"],
+            ),
+        )
+    )
+    if data.window and data.window.reasons:
+        story.append(_p("Sleep window: " + " ".join(data.window.reasons), st["note"]))
+    reg = report.regularity_rows(data)
+    if reg:
+        story.append(
+            _section(
+                "Regularity",
+                st,
+                _table(reg, None, [width * 0.35, width * 0.65], st),
+                _p(
+                    "Sleep Regularity Index: Phillips et al., Sci Rep 2017;7:3216 (15-min epochs, "
+                    "consecutive days only; 100 = same schedule every day). Social jet lag: "
+                    "Wittmann et al., Chronobiol Int 2006;23:497-509 (work days Mon-Fri).",
+                    st["note"],
+                ),
+            )
+        )
+    story.append(CondPageBreak(160))
+    if data.checkins:
+        story.append(
+            _section(
+                "Withdrawal symptoms",
+                st,
+                drawings.draw_symptom_heatmap(
+                    data.checkins,
+                    data.symptom_names,
+                    data.symptom_labels,
+                    width,
+                    data.start,
+                    data.end,
+                ),
+                _p(
+                    "Nightbridge's own daily symptom diary (0 none to 4 extreme): "
+                    "a self-report, not "
+                    "a validated scale.",
+                    st["note"],
+                ),
+            )
+        )
+    series: dict[str, list[tuple[Any, float]]] = {
+        report.QUESTIONNAIRE_LABEL.get(k, k): [(d, float(v)) for d, v in vals]
+        for k, vals in data.questionnaires.items()
+        if vals and k in report.QUESTIONNAIRE_LABEL
+    }
+    function = report.checkin_function(data)
+    if series:
+        story.append(
+            _section(
+                "Questionnaires",
+                st,
+                drawings.draw_lines(
+                    series,
+                    width,
+                    top_value=27,
+                    start=data.start,
+                    end=data.end,
+                    bands=(5, 10, 15, 20),
+                ),
+                _p(
+                    "PHQ-9 (Kroenke et al., J Gen Intern Med 2001;16:606-13) bands 5/10/15/20; "
+                    "GAD-7 (Spitzer et al., Arch Intern Med 2006;166:1092-7) bands 5/10/15.",
+                    st["note"],
+                ),
+            )
+        )
+    if function:
+        story.append(
+            _section(
+                "Daily function (1 very poor to 5 very good)",
+                st,
+                drawings.draw_lines(
+                    {"function": [(d, float(v)) for d, v in function]},
+                    width,
+                    top_value=5,
+                    start=data.start,
+                    end=data.end,
+                    height=90,
+                    bands=(1, 2, 3, 4),
+                ),
+            )
+        )
+    intake = report.intake_rows(data)
+    flow: list[Any] = [drawings.draw_intake(data.intake, data.taper, width, data.start, data.end)]
+    if intake:
+        flow.append(
+            _table(
+                intake,
+                ("Substance", "Days logged", "Total", "Mean per day logged", "Last"),
+                [width * 0.3, width * 0.14, width * 0.18, width * 0.22, width * 0.16],
+                st,
+            )
+        )
+    taper = report.taper_rows(data)
+    if taper:
+        flow.append(Spacer(1, 4))
+        flow.append(
+            _table(
+                taper,
+                ("Step", "Dates", "Target", "Days logged", "Days over", "Mean logged"),
+                [width * 0.08, width * 0.3, width * 0.14, width * 0.16, width * 0.14, width * 0.18],
+                st,
+            )
+        )
+        flow.append(
+            _p(
+                "The taper is the schedule the person or clinician set; Nightbridge "
+                "never suggests a dose. " + (data.taper.end_warning if data.taper else ""),
+                st["note"],
+            )
+        )
+    story.append(_section("Intake and taper", st, *flow))
+    story.append(CondPageBreak(120))
+    lines = report.finding_lines(data)
+    waiting = report.findings_waiting(data)
+    flow = [_p(f"- {line}", st["body"]) for line in lines] or [
+        _p("No comparison has enough nights yet.", st["body"])
+    ]
+    if data.audience == "clinician" and report.finding_table(data):
+        flow.append(Spacer(1, 3))
+        flow.append(
+            _table(
+                report.finding_table(data),
+                ("Exposure", "Outcome", "Effect", "95% CI", "Nights with/without", "Status"),
+                [width * 0.2, width * 0.13, width * 0.14, width * 0.2, width * 0.15, width * 0.18],
+                st,
+            )
+        )
+    if waiting:
+        flow.append(
+            _p(
+                "Still collecting (5 nights with and 5 without needed): "
+                + "; ".join(waiting)
+                + ".",
+                st["note"],
+            )
+        )
+    flow.append(
+        _p(
+            f"Based on {data.findings_nights} nights up to the end of this span. Each effect is "
+            "the difference between nights after the exposure and nights without, adjusted for "
+            "the trend over time (least squares with a day term); 95% intervals use Student's t "
+            "and the larger of the classical and Newey-West standard errors. These are "
+            "associations in your own data, not proof of cause. Method: docs/what-helps-me.md.",
+            st["note"],
+        )
+    )
+    story.append(_section("What helps me", st, *flow))
+    device = report.device_rows(data)
+    if device:
+        story.append(
+            _section(
+                "Diary and devices, side by side",
+                st,
+                _table(
+                    device,
+                    ("Night", "Diary (asleep, SE)", "Devices (asleep, SE; * = chosen)"),
+                    [width * 0.14, width * 0.22, width * 0.64],
+                    st,
+                ),
+                _p(
+                    "Device nights are never merged with the diary or with each other "
+                    "(definitions.md section 7).",
+                    st["note"],
+                ),
+            )
+        )
+    return story
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """The report as PDF bytes (A4)."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4,
+        title=report.title_of(data),
+        author="Nightbridge",
+        subject=f"Sleep and recovery report for {data.person}",
+        creator="Nightbridge",
+        invariant=1,
+    )
+    footer = (
+        f"{data.person} - {data.start.isoformat()} to {data.end.isoformat()} - "
+        "private health information"
+    )
+
+    def on_page(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(MARGIN, MARGIN - 2, footer)
+        canvas.drawRightString(A4[0] - MARGIN, MARGIN - 2, f"page {document.page}")
+        canvas.restoreState()
+
+    doc.build(build_story(data, doc.width), onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()

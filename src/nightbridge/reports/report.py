@@ -1,0 +1,250 @@
+"""The report: its formats (a registry by name) and the words and tables both formats share.
+
+``render_report(data, "pdf" | "html")`` returns the document's bytes. The sections, in
+order: the numbers at a glance, safety alerts with their evidence, the classic sleep
+diary chart, TST and sleep efficiency with the sleep window, regularity, symptoms,
+questionnaires, intake and taper adherence, what helps me, and diary vs device side by
+side. Definitions of every number: docs/definitions.md; method notes: docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from nightbridge.core.errors import InvalidInput
+from nightbridge.core.nof1 import OUTCOMES
+from nightbridge.reports.data import ReportData
+
+LEVEL_LABEL = {
+    "emergency": "EMERGENCY",
+    "crisis": "CRISIS",
+    "urgent": "URGENT",
+    "advise": "Advice",
+}
+
+#: Questionnaires drawn as lines (totals share the 0..27 axis); others are listed.
+QUESTIONNAIRE_LABEL = {"phq9": "PHQ-9", "gad7": "GAD-7"}
+
+#: How many what-helps-me findings a report lists (associations first).
+FINDINGS_SHOWN = 8
+
+
+def hm(minutes: float | None) -> str:
+    """``6 h 05 min`` (or a dash for no value)."""
+    if minutes is None:
+        return "-"
+    total = round(minutes)
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    return f"{sign}{total // 60} h {total % 60:02d} min"
+
+
+def num(value: float | None, digits: int = 1, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}{unit}"
+
+
+def clock(moment: dt.datetime | None, tz: str) -> str:
+    return "-" if moment is None else moment.astimezone(ZoneInfo(tz)).strftime("%H:%M")
+
+
+def clock_of_minutes(minutes: float | None) -> str:
+    if minutes is None:
+        return "-"
+    m = round(minutes) % 1440
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def title_of(data: ReportData) -> str:
+    return f"Nightbridge report, {data.start.isoformat()} to {data.end.isoformat()}"
+
+
+def subtitle_of(data: ReportData) -> str:
+    who = "for the clinician" if data.audience == "clinician" else "for you"
+    made = data.generated.astimezone(ZoneInfo(data.tz)).strftime("%Y-%m-%d %H:%M")
+    return f"{data.person}, {who}. {data.days} days, time zone {data.tz}. Made {made}."
+
+
+def headline(data: ReportData) -> list[tuple[str, str]]:
+    """The numbers at a glance (definitions.md sections 1 and 2; Phillips et al. 2017)."""
+    s = data.summary
+    rows = [
+        ("Diary nights", f"{s.nights} of {data.days}"),
+        ("Mean total sleep time", hm(s.mean_tst_min)),
+        ("Mean time in bed", hm(s.mean_tib_min)),
+        ("Sleep efficiency (pooled)", num(s.pooled_se_pct, 1, " %")),
+        ("Mean time to fall asleep", hm(s.mean_sol_min)),
+        ("Mean awake in the night", hm(s.mean_waso_min)),
+        ("Mean sleep quality (1-5)", num(s.mean_quality, 1)),
+    ]
+    if data.window is not None:
+        w = data.window
+        if w.window_min:
+            rows.append(
+                ("Sleep window", f"{hm(w.window_min)}, {w.bedtime} to {w.rise} ({w.action})")
+            )
+        else:
+            rows.append(("Sleep window", w.action))
+    if data.regularity is not None and data.regularity.sri.sri is not None:
+        rows.append(("Sleep Regularity Index", num(data.regularity.sri.sri, 0)))
+    return rows
+
+
+def alert_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
+    """(level, date, message, evidence and source) for every alert, most urgent first."""
+    rows = []
+    for a in data.alerts:
+        evidence = ", ".join(f"{k}: {v}" for k, v in a.evidence.items())
+        why = "; ".join(x for x in (evidence, a.source) if x)
+        rows.append((LEVEL_LABEL.get(a.level, a.level), a.date.isoformat(), a.message, why))
+    return rows
+
+
+def intake_rows(data: ReportData) -> list[tuple[str, str, str, str, str]]:
+    """Per substance and unit: days logged, total, mean per day logged, last day."""
+    groups: dict[tuple[str, str], list[tuple[dt.date, float]]] = defaultdict(list)
+    for day in data.intake:
+        groups[(day.substance, day.unit)].append((day.date, day.amount))
+    rows = []
+    for (substance, unit), days in sorted(groups.items()):
+        total = sum(a for _, a in days)
+        rows.append(
+            (
+                substance,
+                str(len(days)),
+                f"{total:g} {unit}",
+                f"{total / len(days):.1f} {unit}",
+                max(d for d, _ in days).isoformat(),
+            )
+        )
+    return rows
+
+
+def taper_rows(data: ReportData) -> list[tuple[str, ...]]:
+    if data.taper is None:
+        return []
+    return [
+        (
+            str(s.number),
+            f"{s.start.isoformat()} to {s.end.isoformat()}",
+            f"{s.target:g} {s.unit}",
+            f"{s.days_logged} of {s.days_elapsed}",
+            str(s.days_over),
+            "-" if s.mean_logged is None else f"{s.mean_logged:g} {s.unit}",
+        )
+        for s in data.taper.steps
+    ]
+
+
+def regularity_rows(data: ReportData) -> list[tuple[str, str]]:
+    r = data.regularity
+    if r is None:
+        return []
+    jl = r.jet_lag
+    sri = (
+        f"{r.sri.sri:.0f} ({r.sri.pairs} pairs of consecutive days)"
+        if r.sri.sri is not None
+        else f"not enough data yet ({r.sri.pairs} pairs of consecutive days; 5 needed)"
+    )
+    return [
+        ("Sleep Regularity Index (-100..100)", sri),
+        ("Spread of rise time (SD)", hm(r.rise_sd_min)),
+        ("Spread of mid-sleep (SD)", hm(r.mid_sleep_sd_min)),
+        (
+            "Social jet lag",
+            f"{hm(jl.minutes)} (mid-sleep free days {clock_of_minutes(jl.msf_min)}, "
+            f"work days {clock_of_minutes(jl.msw_min)})",
+        ),
+    ]
+
+
+def finding_lines(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[str]:
+    """Sentences of the findings with an estimate, associations first."""
+    shown = [f for f in data.findings if f.status != "not_enough_data"][:limit]
+    return [f.sentence() for f in shown]
+
+
+def findings_waiting(data: ReportData) -> list[str]:
+    """Exposures still collecting nights (each listed once)."""
+    seen: dict[str, str] = {}
+    for f in data.findings:
+        if f.status == "not_enough_data" and f.exposure not in seen:
+            seen[f.exposure] = f"{f.exposure}: {f.n_exposed} nights with, {f.n_unexposed} without"
+    return list(seen.values())
+
+
+def finding_table(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[tuple[str, ...]]:
+    rows = []
+    for f in [f for f in data.findings if f.status != "not_enough_data"][:limit]:
+        unit = OUTCOMES.get(f.outcome, ("", "", True))[1]
+        rows.append(
+            (
+                f.exposure,
+                f.outcome,
+                num(f.effect, 1, f" {unit}"),
+                f"{num(f.ci_low, 1)} to {num(f.ci_high, 1)}",
+                f"{f.n_exposed}/{f.n_unexposed}",
+                f.status.replace("_", " "),
+            )
+        )
+    return rows
+
+
+def device_rows(data: ReportData) -> list[tuple[str, ...]]:
+    """Per date: the diary's TST/SE, then each device source's, side by side (never merged)."""
+    diary = {n.date: n.metrics for n in data.nights}
+    devices: dict[dt.date, list[str]] = defaultdict(list)
+    for d in sorted(data.device_nights, key=lambda x: (x.date, not x.chosen, x.source)):
+        mark = "*" if d.chosen else ""
+        devices[d.date].append(f"{d.source}{mark}: {hm(d.tst_min)}, {d.se_pct:.1f} %")
+    rows = []
+    for date in sorted(set(diary) | set(devices)):
+        m = diary.get(date)
+        left = f"{hm(m.tst_min)}, {m.se_pct:.1f} %" if m else "-"
+        rows.append((date.isoformat(), left, "; ".join(devices.get(date, [])) or "-"))
+    return rows
+
+
+def checkin_function(data: ReportData) -> list[tuple[dt.date, int]]:
+    return [(c.date, c.function) for c in data.checkins if c.function is not None]
+
+
+# --- formats ---------------------------------------------------------------------------
+
+
+def _render_pdf(data: ReportData) -> bytes:
+    from nightbridge.reports.pdf import render_pdf
+
+    return render_pdf(data)
+
+
+def _render_html(data: ReportData) -> bytes:
+    from nightbridge.reports.html import render_html
+
+    return render_html(data).encode("utf-8")
+
+
+#: Report formats by name (file suffix).
+FORMATS: dict[str, Callable[[ReportData], bytes]] = {"pdf": _render_pdf, "html": _render_html}
+
+
+def format_of(path: Path | str) -> str:
+    """The format named by a file's suffix; refuses anything but .pdf / .html."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix == "htm":
+        suffix = "html"
+    if suffix not in FORMATS:
+        raise InvalidInput.one("out", "the report file must end in .pdf or .html")
+    return suffix
+
+
+def render_report(data: ReportData, fmt: str) -> bytes:
+    """The report in format ``fmt`` (``pdf`` or ``html``) as bytes."""
+    if fmt not in FORMATS:
+        raise InvalidInput.one("format", f"unknown report format {fmt!r}; use pdf or html")
+    return FORMATS[fmt](data)
