@@ -225,7 +225,7 @@ def parse_entry(
         if isinstance(value, dt.datetime):
             value = value.time()
         clocks[name] = value
-    note = c.text("note") or ""
+    note = (c.text("note") or "").replace("\r\n", "\n").replace("\r", "\n")
     if len(note) > MAX_NOTE:
         c.fail("note", f"is longer than {MAX_NOTE} characters")
 

@@ -1,0 +1,65 @@
+"""``nightbridge window --rise HH:MM [--current MIN] [--date D] [--json]`` (docs/cli.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nightbridge.cli.context import state
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("window")
+    def window(
+        ctx: typer.Context,
+        rise: Annotated[str, typer.Option("--rise", help="Your fixed rise time, HH:MM.")],
+        current: Annotated[
+            int | None,
+            typer.Option("--current", help="The window in force, minutes (omit to start)."),
+        ] = None,
+        date: Annotated[
+            str | None, typer.Option("--date", help="The morning to answer for (default today).")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+    ) -> None:
+        """The sleep window (CBT-I sleep restriction or compression) for the stored diary."""
+        from nightbridge.cli.commands.diary import override_zone, parse_day
+        from nightbridge.cli.output import console, print_json
+        from nightbridge.services.window import parse_rise, sleep_window, withdrawal_for
+
+        st = state(ctx)
+        rise_time = parse_rise(rise)
+        on = parse_day(date, "date")
+        person = st.owner_id()
+        db = st.database()
+        zone = override_zone(ctx)
+        advice = sleep_window(
+            db,
+            person,
+            rise=rise_time,
+            current=current,
+            on=on,
+            withdrawal=withdrawal_for(db, person, on, tz=zone),
+            tz=zone,
+        )
+        if as_json:
+            print_json(advice.to_dict())
+            return
+        out = console()
+        doc = advice.to_dict()
+        if advice.action == "collect":
+            out.print(f"[bold]Keep the diary[/bold]: {advice.nights_needed} more nights needed.")
+        elif advice.window_min is None:
+            out.print(f"[bold]{advice.action}[/bold]: no sleep window for now.")
+        else:
+            out.print(
+                f"[bold]{advice.action}[/bold]: {advice.window_min} min in bed, "
+                f"bed at {doc['bedtime']}, up at {doc['rise']}."
+            )
+        out.print(
+            f"Used {advice.nights_used} nights: mean sleep {advice.mean_tst_min} min, "
+            f"pooled sleep efficiency {advice.pooled_se_pct} %."
+        )
+        for reason in advice.reasons:
+            out.print(f"- {reason}", markup=False)

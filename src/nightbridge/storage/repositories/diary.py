@@ -1,0 +1,127 @@
+"""Diary entries of a person, one per morning (core.diary.DiaryEntry)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nightbridge.core.diary import DiaryEntry
+from nightbridge.core.timeline import format_time_value, parse_time_value
+from nightbridge.storage.tables.diary import DiaryEntryRow
+
+_TIMES = ("bedtime", "lights_off", "final_wake", "out_of_bed")
+_NUMBERS = ("sol_min", "nwak", "waso_min", "quality")
+_OPTIONAL_NUMBERS = ("rested", "naps", "naps_min", "caffeine", "alcohol")
+_OPTIONAL_CLOCKS = ("last_caffeine", "last_alcohol")
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """How many entries a write added and how many it replaced (same person and date)."""
+
+    added: int = 0
+    replaced: int = 0
+
+
+class DiaryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def upsert(self, person_id: int, entry: DiaryEntry) -> bool:
+        """Store ``entry``, replacing that person's entry for the same date. True if replaced."""
+        return self.add_many(person_id, [entry]).replaced == 1
+
+    def add_many(self, person_id: int, entries: Iterable[DiaryEntry]) -> StoreCounts:
+        """Store every entry (the last one wins for a repeated date) in the open transaction."""
+        by_date = {entry.date: entry for entry in entries}
+        if not by_date:
+            return StoreCounts()
+        existing = {
+            row.date: row
+            for row in self.session.scalars(
+                select(DiaryEntryRow).where(
+                    DiaryEntryRow.person_id == person_id,
+                    DiaryEntryRow.date.in_(list(by_date)),
+                )
+            )
+        }
+        for date, entry in by_date.items():
+            row = existing.get(date)
+            if row is None:
+                row = DiaryEntryRow(person_id=person_id, date=date)
+                self.session.add(row)
+            _apply(row, entry)
+        self.session.flush()
+        return StoreCounts(added=len(by_date) - len(existing), replaced=len(existing))
+
+    def list(
+        self, person_id: int, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[DiaryEntry]:
+        """The person's entries dated ``start``..``end`` (inclusive, either open), oldest first."""
+        query = select(DiaryEntryRow).where(DiaryEntryRow.person_id == person_id)
+        if start is not None:
+            query = query.where(DiaryEntryRow.date >= start)
+        if end is not None:
+            query = query.where(DiaryEntryRow.date <= end)
+        return [_entry(row) for row in self.session.scalars(query.order_by(DiaryEntryRow.date))]
+
+    def latest(self, person_id: int) -> DiaryEntry | None:
+        """The person's newest entry, if any."""
+        row = self.session.scalars(
+            select(DiaryEntryRow)
+            .where(DiaryEntryRow.person_id == person_id)
+            .order_by(DiaryEntryRow.date.desc())
+            .limit(1)
+        ).first()
+        return _entry(row) if row is not None else None
+
+    def delete(self, person_id: int, date: dt.date) -> bool:
+        """Remove the entry for ``date``; True if there was one."""
+        row = self.session.scalars(
+            select(DiaryEntryRow).where(
+                DiaryEntryRow.person_id == person_id, DiaryEntryRow.date == date
+            )
+        ).first()
+        if row is None:
+            return False
+        self.session.delete(row)
+        self.session.flush()
+        return True
+
+
+def _apply(row: DiaryEntryRow, entry: DiaryEntry) -> None:
+    for name in _TIMES:
+        setattr(row, name, format_time_value(getattr(entry, name)))
+    for name in (*_NUMBERS, *_OPTIONAL_NUMBERS):
+        setattr(row, name, getattr(entry, name))
+    for name in _OPTIONAL_CLOCKS:
+        value = getattr(entry, name)
+        setattr(row, name, format_time_value(value) if value is not None else None)
+    row.note = entry.note
+
+
+def _entry(row: DiaryEntryRow) -> DiaryEntry:
+    optional = {name: getattr(row, name) for name in _OPTIONAL_NUMBERS}
+    clocks = {}
+    for name in _OPTIONAL_CLOCKS:
+        text = getattr(row, name)
+        value = parse_time_value(text) if text else None
+        clocks[name] = value.time() if isinstance(value, dt.datetime) else value
+    return DiaryEntry(
+        date=row.date,
+        bedtime=parse_time_value(row.bedtime),
+        lights_off=parse_time_value(row.lights_off),
+        sol_min=row.sol_min,
+        nwak=row.nwak,
+        waso_min=row.waso_min,
+        final_wake=parse_time_value(row.final_wake),
+        out_of_bed=parse_time_value(row.out_of_bed),
+        quality=row.quality,
+        note=row.note,
+        **optional,
+        **clocks,
+    )
