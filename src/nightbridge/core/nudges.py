@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from nightbridge.core.errors import InvalidInput, Problem
+
 #: Mornings looked back over, up to and including the reference date.
 LOOKBACK_DAYS = 14
 #: Nights on which a habit must be seen before a nudge is shown.
@@ -304,3 +306,55 @@ def select_symptom_plans(
             rating=rating,
         )
     return sorted(chosen.values(), key=lambda plan: (-plan.rating, plan.symptom))
+
+
+#: Bedroom temperatures accepted in the evening log, degrees Celsius.
+TEMP_RANGE_C = (0.0, 45.0)
+
+
+@dataclass(frozen=True, slots=True)
+class EveningExtras:
+    """Evening items the diary does not hold, for the night dated by its morning."""
+
+    date: dt.date
+    screens_last_hour: bool | None = None
+    bedroom_temp_c: float | None = None
+    nap_start: dt.time | None = None
+
+
+def validate_evening(
+    date: dt.date,
+    today: dt.date,
+    screens_last_hour: bool | None = None,
+    bedroom_temp_c: Any = None,
+    nap_start: Any = None,
+) -> EveningExtras:
+    """Evening items from form values, or InvalidInput naming each bad field.
+
+    ``bedroom_temp_c`` is degrees Celsius within 0..45; ``nap_start`` a clock time
+    ``HH:MM``; the date may not be after ``today``.
+    """
+    problems: list[Problem] = []
+    if date > today:
+        problems.append(Problem("date", "is in the future"))
+    temp: float | None = None
+    if bedroom_temp_c not in (None, ""):
+        try:
+            temp = float(str(bedroom_temp_c).replace(",", "."))
+        except ValueError:
+            problems.append(Problem("bedroom_temp_c", "not a number"))
+        else:
+            low, high = TEMP_RANGE_C
+            if not low <= temp <= high:
+                problems.append(Problem("bedroom_temp_c", f"must be {low:g}..{high:g} °C"))
+    nap: dt.time | None = None
+    if isinstance(nap_start, dt.time):
+        nap = nap_start
+    elif nap_start not in (None, ""):
+        try:
+            nap = dt.time.fromisoformat(str(nap_start).strip())
+        except ValueError:
+            problems.append(Problem("nap_start", "not a clock time (HH:MM)"))
+    if problems:
+        raise InvalidInput(problems)
+    return EveningExtras(date, screens_last_hour, temp, nap)

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from nightbridge.core.errors import InvalidInput
+from nightbridge.core.errors import InvalidInput, Problem
 
 #: Number of weekly lessons.
 WEEKS = 6
@@ -217,5 +217,68 @@ def check_completion(status: ProgramStatus, week: int) -> None:
         )
 
 
-def lessons_by_week(lessons: Iterable[Lesson]) -> Mapping[int, Lesson]:
-    return {lesson.week: lesson for lesson in lessons}
+#: Longest text of one thought-record field, characters.
+MAX_THOUGHT_TEXT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ThoughtRecord:
+    """A thought record (lesson 5; cognitive model of insomnia: Harvey, Behav Res Ther
+    2002;40:869-93): the thought, belief in it before and after (0..100 %), the
+    evidence for and against, and a more balanced thought."""
+
+    at: dt.datetime
+    thought: str
+    belief_before: int
+    situation: str = ""
+    evidence_for: str = ""
+    evidence_against: str = ""
+    balanced: str = ""
+    belief_after: int | None = None
+
+    def to_columns(self) -> dict[str, object]:
+        return {
+            "at": self.at,
+            "situation": self.situation,
+            "thought": self.thought,
+            "belief_before": self.belief_before,
+            "evidence_for": self.evidence_for,
+            "evidence_against": self.evidence_against,
+            "balanced": self.balanced,
+            "belief_after": self.belief_after,
+        }
+
+
+def _percent(value: object) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 <= number <= 100 else None
+
+
+def validate_thought_record(at: dt.datetime, fields: Mapping[str, object]) -> ThoughtRecord:
+    """A thought record from form values, or InvalidInput naming each bad field:
+    ``thought`` is required, ``belief_before`` is 0..100, ``belief_after`` optional 0..100,
+    every text at most 1000 characters."""
+    problems: list[Problem] = []
+    texts = {
+        name: str(fields.get(name) or "").strip()
+        for name in ("situation", "thought", "evidence_for", "evidence_against", "balanced")
+    }
+    if not texts["thought"]:
+        problems.append(Problem("thought", "write the thought down"))
+    for name, text in texts.items():
+        if len(text) > MAX_THOUGHT_TEXT:
+            problems.append(Problem(name, f"longer than {MAX_THOUGHT_TEXT} characters"))
+    before = _percent(fields.get("belief_before"))
+    if before is None:
+        problems.append(Problem("belief_before", "a whole number 0..100"))
+    after: int | None = None
+    if fields.get("belief_after") not in (None, ""):
+        after = _percent(fields.get("belief_after"))
+        if after is None:
+            problems.append(Problem("belief_after", "a whole number 0..100"))
+    if problems or before is None:
+        raise InvalidInput(problems)
+    return ThoughtRecord(at=at, belief_before=before, belief_after=after, **texts)
