@@ -1,0 +1,87 @@
+"""Use cases of the intake log: log one intake (and the alerts it raises), list intake.
+
+Nightbridge logs what was taken; it never suggests an amount (definitions.md section 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from nightbridge.core.alerts import Alert
+from nightbridge.core.errors import InvalidInput
+from nightbridge.core.intake import IntakeEvent, make_intake_event
+from nightbridge.core.interactions import Interaction, find_interactions
+from nightbridge.services.safety import evaluate_in_session, interaction_rules, vocabulary
+from nightbridge.storage.database import Database
+from nightbridge.storage.repositories.intake import IntakeRepository
+from nightbridge.storage.repositories.persons import PersonRepository
+
+#: An intake logged more than this far in the future is refused (clock skew allowed).
+FUTURE_SLACK = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    """The stored event, the alerts in force on its local date, and the interactions
+    (every severity, including ``caution``) among that day's intake."""
+
+    event: IntakeEvent
+    local_date: dt.date
+    alerts: list[Alert] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
+
+
+def log_intake(
+    db: Database,
+    person_id: int,
+    substance: str,
+    amount: object,
+    unit: str,
+    at: dt.datetime | None = None,
+    *,
+    product: str | None = None,
+    strain: str | None = None,
+    batch: str | None = None,
+    lab_tested: bool | None = None,
+    note: str | None = None,
+    tz: str | None = None,
+    now: dt.datetime | None = None,
+) -> IntakeResult:
+    """Validate and store one intake, then evaluate and record that date's alerts, all in
+    one transaction. ``at`` defaults to now; a time without a zone takes the person's."""
+    current = now or dt.datetime.now(dt.UTC)
+    with db.transaction() as session:
+        profile = PersonRepository(session).get_profile(person_id)
+        zone = tz or profile.tz
+        when = current if at is None else at
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=ZoneInfo(zone))
+        event = make_intake_event(
+            substance,
+            amount,
+            unit,
+            when,
+            vocabulary(),
+            product=product,
+            strain=strain,
+            batch=batch,
+            lab_tested=lab_tested,
+            note=note,
+        )
+        if event.at > current + FUTURE_SLACK:
+            raise InvalidInput.one("at", "is in the future")
+        day = event.local_date(zone)
+        repo = IntakeRepository(session)
+        repo.add(person_id, event, day)
+        alerts = evaluate_in_session(session, person_id, day, tz=zone)
+        same_day = repo.between(person_id, day, day)
+        interactions = find_interactions(same_day, profile.conditions, interaction_rules())
+    return IntakeResult(event, day, alerts, interactions)
+
+
+def list_intake(db: Database, person_id: int, start: dt.date, end: dt.date) -> list[IntakeEvent]:
+    """Intake with a local date in ``start..end`` (both included), oldest first."""
+    with db.reader() as session:
+        return IntakeRepository(session).between(person_id, start, end)

@@ -1,0 +1,171 @@
+"""Use cases of safety alerts: evaluate a date (and record what fired), read the record.
+
+Content (crisis lines, overdose steps, interaction rules, substance names) is loaded
+here and passed into ``core.safety``. A deployment may add crisis lines with a JSON
+file of the shape of ``content/crisis_resources.json`` named by
+``NIGHTBRIDGE_CRISIS_RESOURCES``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from nightbridge.content import load_json
+from nightbridge.core.alerts import Alert, sort_alerts
+from nightbridge.core.errors import InvalidInput
+from nightbridge.core.intake import Vocabulary
+from nightbridge.core.interactions import InteractionRule, parse_rules
+from nightbridge.core.profile import Profile
+from nightbridge.core.resources import RegionResources, parse_resources, resources_for
+from nightbridge.core.safety import LOOKBACK_NIGHTS, SafetyInputs, evaluate_day
+from nightbridge.services.withdrawal import withdrawal_context
+from nightbridge.storage.database import Database
+from nightbridge.storage.repositories.alerts import AlertRepository
+from nightbridge.storage.repositories.checkins import CheckinRepository
+from nightbridge.storage.repositories.intake import IntakeRepository
+from nightbridge.storage.repositories.persons import PersonRepository
+from nightbridge.storage.repositories.tapers import TaperRepository
+
+EXTRA_RESOURCES_ENV = "NIGHTBRIDGE_CRISIS_RESOURCES"
+#: Days of intake read before the date (the longest look-back: 7 days since last dose).
+INTAKE_LOOKBACK_DAYS = 8
+CHECKIN_LOOKBACK_DAYS = 3
+
+__all__ = [
+    "alerts_between",
+    "alerts_for",
+    "evaluate_in_session",
+    "interaction_rules",
+    "overdose_actions",
+    "region_resources",
+    "vocabulary",
+    "withdrawal_context",
+]
+
+
+@cache
+def _resource_table(extra_path: str | None) -> dict[str, RegionResources]:
+    extras = []
+    if extra_path:
+        try:
+            extras.append(json.loads(Path(extra_path).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            raise InvalidInput.one(
+                EXTRA_RESOURCES_ENV, f"cannot read {extra_path}: {exc}"
+            ) from None
+    return parse_resources(load_json("crisis_resources.json"), extras)
+
+
+def region_resources(region: str, extra_path: str | None = None) -> RegionResources:
+    """The region's crisis lines (shipped ones, then the deployment's extra file)."""
+    path = extra_path if extra_path is not None else os.environ.get(EXTRA_RESOURCES_ENV) or None
+    return resources_for(region, _resource_table(path))
+
+
+@cache
+def interaction_rules() -> tuple[InteractionRule, ...]:
+    return parse_rules(load_json("interactions.json"))
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    return Vocabulary.from_content(load_json("substances.json"))
+
+
+@cache
+def overdose_actions() -> tuple[str, ...]:
+    """``Signs of overdose: ...`` then each step (content/overdose.json)."""
+    doc = load_json("overdose.json")
+    return ("Signs of overdose: " + "; ".join(doc["signs"]) + ".", *doc["steps"])
+
+
+def _diary_nights(session: Session, person_id: int, start: dt.date, end: dt.date, tz: str) -> list:  # type: ignore[type-arg]
+    """Diary nights (``NightMetrics``) dated ``start..end``; none if the diary is absent."""
+    try:
+        from nightbridge.core.metrics import compute_night
+        from nightbridge.storage.repositories.diary import DiaryRepository
+    except ImportError:  # pragma: no cover - the diary area ships with Nightbridge
+        return []
+    nights = []
+    for entry in DiaryRepository(session).list(person_id, start, end):
+        try:
+            nights.append(compute_night(entry, tz))
+        except InvalidInput:
+            continue
+    return nights
+
+
+def evaluate_in_session(
+    session: Session, person_id: int, on: dt.date, *, tz: str | None = None
+) -> list[Alert]:
+    """Evaluate ``on`` inside the caller's transaction and record what fired."""
+    profile = PersonRepository(session).get_profile(person_id)
+    if tz:
+        profile = Profile(
+            tz=tz,
+            region=profile.region,
+            conditions=profile.conditions,
+            safety_critical_job=profile.safety_critical_job,
+            window=profile.window,
+        )
+    intake_repo = IntakeRepository(session)
+    intake = intake_repo.between(person_id, on - dt.timedelta(days=INTAKE_LOOKBACK_DAYS), on)
+    earlier = intake_repo.last_dose_before(person_id, on - dt.timedelta(days=INTAKE_LOOKBACK_DAYS))
+    if earlier is not None:
+        intake.insert(0, earlier)
+    stored_taper = TaperRepository(session).active(person_id)
+    data = SafetyInputs(
+        checkins=CheckinRepository(session).between(
+            person_id, on - dt.timedelta(days=CHECKIN_LOOKBACK_DAYS), on
+        ),
+        intake=intake,
+        nights=_diary_nights(
+            session, person_id, on - dt.timedelta(days=LOOKBACK_NIGHTS - 1), on, profile.tz
+        ),
+        taper=stored_taper.plan if stored_taper is not None else None,
+    )
+    alerts = evaluate_day(
+        on,
+        data,
+        profile,
+        region_resources(profile.region),
+        interaction_rules=interaction_rules(),
+        overdose_actions=overdose_actions(),
+    )
+    AlertRepository(session).record(person_id, alerts)
+    return alerts
+
+
+def alerts_for(db: Database, person_id: int, on: dt.date, *, tz: str | None = None) -> list[Alert]:
+    """The alerts in force on ``on``, most urgent first; evaluated and recorded."""
+    with db.transaction() as session:
+        return evaluate_in_session(session, person_id, on, tz=tz)
+
+
+def alerts_between(db: Database, person_id: int, start: dt.date, end: dt.date) -> list[Alert]:
+    """Alerts recorded for ``start..end``, most urgent first, with the region's resources."""
+    if end < start:
+        raise InvalidInput.one("to", "is before the start date")
+    with db.reader() as session:
+        region = PersonRepository(session).get_profile(person_id).region
+        recorded = AlertRepository(session).between(person_id, start, end)
+    resources = region_resources(region)
+    return sort_alerts(
+        Alert(
+            a.level,
+            a.code,
+            a.message,
+            a.date,
+            a.actions,
+            resources.for_level(a.level),
+            a.evidence,
+            a.source,
+        )
+        for a in recorded
+    )

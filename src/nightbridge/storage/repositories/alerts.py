@@ -1,0 +1,67 @@
+"""Recorded alerts with the evidence that raised them (core.alerts.Alert).
+
+One row per person, date and code: recording the same alert again refreshes its
+message and evidence, and an alert no longer in force on a re-evaluated date is kept
+(an alert once raised is part of the record; ``in_force`` tells what holds now).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nightbridge.core.alerts import Alert, sort_alerts
+from nightbridge.storage.tables.base import utcnow
+from nightbridge.storage.tables.safety import AlertRow
+
+
+def _alert(row: AlertRow) -> Alert:
+    return Alert(
+        level=row.level,
+        code=row.code,
+        message=row.message,
+        date=row.date,
+        actions=tuple(row.actions or ()),
+        evidence=dict(row.evidence or {}),
+        source=row.source,
+    )
+
+
+class AlertRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, person_id: int, alerts: Sequence[Alert]) -> None:
+        """Store each alert (insert, or refresh the row of the same date and code)."""
+        for alert in alerts:
+            row = self.session.scalars(
+                select(AlertRow).where(
+                    AlertRow.person_id == person_id,
+                    AlertRow.date == alert.date,
+                    AlertRow.code == alert.code,
+                )
+            ).first()
+            if row is None:
+                row = AlertRow(person_id=person_id, date=alert.date, code=alert.code)
+                self.session.add(row)
+            row.level = alert.level
+            row.message = alert.message
+            row.actions = list(alert.actions)
+            row.evidence = dict(alert.evidence)
+            row.source = alert.source
+            row.raised_at = utcnow()
+        self.session.flush()
+
+    def between(self, person_id: int, start: dt.date, end: dt.date) -> list[Alert]:
+        """Alerts recorded for dates ``start..end``, most urgent first, then newest."""
+        rows = self.session.scalars(
+            select(AlertRow).where(
+                AlertRow.person_id == person_id,
+                AlertRow.date >= start,
+                AlertRow.date <= end,
+            )
+        )
+        return sort_alerts(_alert(r) for r in rows)
