@@ -1,19 +1,243 @@
-"""The app factory. Nothing is built at import time: ``create_app(database)``."""
+"""The app factory. Nothing is built at import time: ``create_app(database, settings=...)``.
+
+Server-rendered Jinja2 pages over the services; the JSON API under ``/api`` (its OpenAPI
+document at ``/api/openapi.json``). Routers are found through ``web.registry``; the
+security headers, CSRF check and error pages are set up here, once.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound
+from nightbridge.services.access import Forbidden
+from nightbridge.services.auth import AuthPolicy
 from nightbridge.storage.database import Database
+from nightbridge.web import registry
+from nightbridge.web.csrf import CsrfRefused, LoginRequired, verify_csrf
+from nightbridge.web.deps import StageRequired, get_optional_actor, render
+from nightbridge.web.sessions import apply_cookie
+
+HERE = Path(__file__).parent
+log = logging.getLogger("nightbridge.web")
 
 
-def create_app(database: Database) -> FastAPI:
-    app = FastAPI(title="Nightbridge", docs_url=None, redoc_url=None)
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a deployment may change (docs/web.md lists them)."""
+
+    auth: AuthPolicy = field(default_factory=AuthPolicy)
+    #: Secure flag of the session cookie. Keep True: ``__Host-`` cookies need it, and
+    #: browsers accept it on http://127.0.0.1 and http://localhost.
+    secure_cookies: bool = True
+    #: Send Strict-Transport-Security (behind a TLS proxy on a real host name).
+    hsts: bool = False
+    #: How long a sharing invite code stays valid.
+    invite_ttl: dt.timedelta = dt.timedelta(hours=72)
+    #: The routers to include (default: every module listed in web.registry).
+    router_modules: tuple[str, ...] = registry.ROUTER_MODULES
+    context_hooks: tuple[str, ...] = registry.CONTEXT_HOOKS
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def create_app(database: Database, *, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Nightbridge",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(verify_csrf)],
+    )
     app.state.database = database
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.context_hooks = registry.load_context_hooks(settings.context_hooks)
 
-    @app.get("/", response_class=HTMLResponse)
-    def home() -> str:
-        return "<!doctype html><title>Nightbridge</title><h1>Nightbridge</h1>"
+    from nightbridge.web.security import SecurityHeaders
 
+    app.add_middleware(SecurityHeaders, hsts=settings.hsts)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.routers = registry.include_routers(app, settings.router_modules)
+    _add_fallback_pages(app)
+    _add_error_handlers(app)
+    _add_openapi(app)
+    app.state.page_paths = {path for path, _, _ in registry.iter_routes(app)}
     return app
+
+
+def _add_fallback_pages(app: FastAPI) -> None:
+    """``/`` and ``/help-now`` unless a registered router provides them."""
+    taken = {(path, m) for path, methods, _ in registry.iter_routes(app) for m in methods}
+
+    if ("/", "GET") not in taken:
+
+        @app.get("/", include_in_schema=False)
+        def home(request: Request) -> Response:
+            from nightbridge.web.deps import get_current_actor
+
+            actor = get_current_actor(request)
+            if actor.role == "admin":
+                return RedirectResponse("/admin/accounts", status_code=303)
+            if actor.role == "clinician":
+                return RedirectResponse("/sharing", status_code=303)
+            return render(request, "account_home.html", {})
+
+    if ("/help-now", "GET") not in taken:
+
+        @app.get("/help-now", include_in_schema=False)
+        def help_now(request: Request) -> Response:
+            actor = get_optional_actor(request)
+            region = "US"
+            if actor.person_id is not None:
+                from nightbridge.storage.repositories.persons import PersonRepository
+
+                with request.app.state.database.reader() as session:
+                    region = PersonRepository(session).get_profile(actor.person_id).region
+            context = {"region": region, **_crisis_lines(region)}
+            return render(request, "account_help_fallback.html", context)
+
+
+def _crisis_lines(region: str) -> dict[str, Any]:
+    """The region's crisis lines from content/crisis_resources.json, when it exists."""
+    try:
+        from nightbridge.content import load_json
+        from nightbridge.core.resources import parse_resources
+
+        regions = parse_resources(load_json("crisis_resources.json"))
+    except Exception:  # the content file may not exist yet: show the fallback text
+        log.warning("crisis resources unavailable", exc_info=True)
+        return {"lines": [], "all_regions": {}}
+    chosen = regions.get(region) or next(iter(regions.values()), None)
+    return {
+        "lines": list(chosen.all()) if chosen else [],
+        "all_regions": {name: list(r.all()) for name, r in sorted(regions.items())},
+    }
+
+
+def _add_openapi(app: FastAPI) -> None:
+    """``/api/openapi.json`` describes the JSON API only (the pages are HTML)."""
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi() -> JSONResponse:
+        if app.openapi_schema is None:
+            api_routes = [r for p, _, r in registry.iter_routes(app) if p.startswith("/api/")]
+            app.openapi_schema = get_openapi(
+                title="Nightbridge API",
+                version="1",
+                description=(
+                    "Log in with POST /api/auth/login (and /api/auth/totp for clinicians "
+                    "and admins); the session cookie then authenticates, and every "
+                    "POST/PUT/PATCH/DELETE carries the csrf_token in X-CSRF-Token."
+                ),
+                routes=api_routes,
+            )
+        return JSONResponse(app.openapi_schema)
+
+
+def _problem_json(status: int, detail: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"detail": detail, **extra}, status_code=status)
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    if _wants_json(request):
+        return _problem_json(status, message)
+    return render(
+        request, "errors/error.html", {"title": title, "message": message}, status_code=status
+    )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StageRequired)
+    async def stage_required(request: Request, exc: StageRequired) -> Response:
+        if _wants_json(request):
+            return _problem_json(401, "finish logging in", next=exc.path)
+        return RedirectResponse(exc.path, status_code=303)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return _problem_json(401, "log in first")
+        from urllib.parse import urlencode
+
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        query = "?" + urlencode({"next": target}) if request.method == "GET" else ""
+        return apply_cookie(request, RedirectResponse(f"/login{query}", status_code=303))
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
+        if exc.status_code == 405:
+            return _error_page(request, 405, "Not allowed", "This address does not take that.")
+        return _error_page(request, exc.status_code, "Error", str(exc.detail))
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return _error_page(request, 403, "Not allowed", str(exc))
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
+        return _error_page(request, 403, "Form expired", str(exc))
+
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(request: Request, exc: InvalidInput) -> Response:
+        if _wants_json(request):
+            problems = [{"field": p.field, "reason": p.reason, "row": p.row} for p in exc.problems]
+            return _problem_json(422, str(exc), problems=problems)
+        return render(
+            request,
+            "errors/error.html",
+            {"title": "Please check", "message": "", "problems": exc.problems},
+            status_code=422,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"field": ".".join(str(p) for p in err.get("loc", ())[1:]), "reason": err.get("msg")}
+            for err in exc.errors()
+        ]
+        if _wants_json(request):
+            return _problem_json(422, "invalid request", problems=problems)
+        return render(
+            request,
+            "errors/error.html",
+            {"title": "Please check", "message": "", "request_problems": problems},
+            status_code=422,
+        )
+
+    @app.exception_handler(NightbridgeError)
+    async def nightbridge_error(request: Request, exc: NightbridgeError) -> Response:
+        return _error_page(request, 400, "Cannot do that", str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error_page(
+            request,
+            500,
+            "Something went wrong",
+            "Your last action may not have been saved. Please try again.",
+        )

@@ -1,0 +1,110 @@
+"""The one permission check: who may read or change whose health data.
+
+Rules (docs/security.md; OWASP ASVS 5.0 8.2.2 object-level authorization, 8.3.2
+changes take effect immediately):
+
+- a ``person`` reads and writes only their own data;
+- a ``clinician`` reads, and ``manage``s (settings, taper, notes), only the data of
+  persons who invited them and have not revoked; they never write the person's own
+  entries (diary, check-ins, intake);
+- an ``admin`` manages accounts and reads no health data at all;
+- anyone else (anonymous) reads nothing.
+
+Someone else's data is ``NotFound`` (a 404, never a 403: its existence is not
+revealed). ``Forbidden`` (403) is kept for data the actor may see but not change.
+The check reads the shares table on every call, so a revocation takes effect on the
+clinician's next request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from nightbridge.core.errors import NightbridgeError, NotFound
+from nightbridge.storage.database import Database
+from nightbridge.storage.repositories.audit import AuditRepository
+from nightbridge.storage.repositories.shares import ShareRepository
+from nightbridge.storage.tables.base import utcnow
+
+#: Account roles.
+ROLES: tuple[str, ...] = ("person", "clinician", "admin")
+
+#: Actions on a person's data: ``read``; ``write`` the person's own entries;
+#: ``manage`` settings, taper schedule and clinician notes.
+ACTIONS: tuple[str, ...] = ("read", "write", "manage")
+
+_CLINICIAN_ACTIONS = frozenset({"read", "manage"})
+
+
+class Forbidden(NightbridgeError):
+    """The actor may see this person's data but may not do this to it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is asking: an account (with its role and, for a person, their persons row)."""
+
+    account_id: int | None
+    role: str
+    person_id: int | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.account_id is None
+
+
+ANONYMOUS = Actor(account_id=None, role="anonymous", person_id=None)
+
+
+def authorize(session: Session, actor: Actor, person_id: int, action: str) -> None:
+    """Return if ``actor`` may ``action`` the data of ``person_id``; raise otherwise.
+
+    Raises ``NotFound`` when the actor may not know the data exists, ``Forbidden``
+    when they may see it but not do ``action``, ``ValueError`` for an unknown action
+    (a programming error, not input).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if actor.role == "person" and actor.person_id is not None and actor.person_id == person_id:
+        return
+    if (
+        actor.role == "clinician"
+        and actor.account_id is not None
+        and ShareRepository(session).active_share(person_id, actor.account_id) is not None
+    ):
+        if action in _CLINICIAN_ACTIONS:
+            return
+        raise Forbidden("clinicians cannot write a person's own entries")
+    raise NotFound(f"no person {person_id}")
+
+
+def check_access(
+    database: Database, actor: Actor, person_id: int, action: str, object: str
+) -> None:
+    """``authorize`` and append its audit row (allowed or refused) in one transaction.
+
+    The audit row is committed even when access is refused, then the refusal is
+    raised; this is what the web layer's ``PersonScope`` dependency calls.
+    """
+    refusal: NightbridgeError | None = None
+    with database.transaction() as session:
+        try:
+            authorize(session, actor, person_id, action)
+            outcome = "allowed"
+        except NotFound as exc:
+            refusal, outcome = exc, "denied"
+        except Forbidden as exc:
+            refusal, outcome = exc, "forbidden"
+        AuditRepository(session).append(
+            at=utcnow(),
+            actor_account_id=actor.account_id,
+            actor_role=actor.role,
+            person_id=person_id,
+            action=action,
+            object=object,
+            outcome=outcome,
+        )
+    if refusal is not None:
+        raise refusal

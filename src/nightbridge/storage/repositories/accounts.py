@@ -1,0 +1,50 @@
+"""Accounts: logins with a role (person, clinician, admin)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nightbridge.storage.tables.accounts import AccountRow
+
+
+class AccountRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(
+        self, username: str, password_hash: str, role: str, person_id: int | None
+    ) -> AccountRow:
+        row = AccountRow(
+            username=username,
+            password_hash=password_hash,
+            role=role,
+            person_id=person_id,
+            totp_confirmed=False,
+            failed_logins=0,
+            disabled=False,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, account_id: int) -> AccountRow | None:
+        return self.session.get(AccountRow, account_id)
+
+    def get_for_update(self, account_id: int) -> AccountRow | None:
+        """The row, locked against concurrent logins on PostgreSQL (SQLite: BEGIN IMMEDIATE)."""
+        return self.session.scalar(
+            select(AccountRow).where(AccountRow.id == account_id).with_for_update()
+        )
+
+    def by_username(self, username: str) -> AccountRow | None:
+        return self.session.scalar(select(AccountRow).where(AccountRow.username == username))
+
+    def username_taken(self, username: str) -> bool:
+        return self.by_username(username) is not None
+
+    def all(self) -> list[AccountRow]:
+        return list(self.session.scalars(select(AccountRow).order_by(AccountRow.id)))
+
+    def flush(self) -> None:
+        self.session.flush()

@@ -1,0 +1,60 @@
+"""The audit trail: append and read. There is deliberately no update and no delete (and a
+database trigger refuses both; migration 0005)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nightbridge.storage.tables.accounts import AccountRow, AuditEventRow
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(
+        self,
+        *,
+        at: dt.datetime,
+        actor_account_id: int | None,
+        actor_role: str,
+        person_id: int | None,
+        action: str,
+        object: str,
+        outcome: str,
+        detail: str = "",
+    ) -> int:
+        row = AuditEventRow(
+            at=at,
+            actor_account_id=actor_account_id,
+            actor_role=actor_role,
+            person_id=person_id,
+            action=action[:32],
+            object=object[:200],
+            outcome=outcome[:16],
+            detail=detail[:200],
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def for_person(self, person_id: int, *, limit: int = 200) -> list[tuple[AuditEventRow, str]]:
+        """Newest first, with the actor's username ("" when the account is gone)."""
+        rows = self.session.execute(
+            select(AuditEventRow, AccountRow.username)
+            .outerjoin(AccountRow, AccountRow.id == AuditEventRow.actor_account_id)
+            .where(AuditEventRow.person_id == person_id)
+            .order_by(AuditEventRow.id.desc())
+            .limit(limit)
+        )
+        return [(event, name or "") for event, name in rows]
+
+    def latest(self, *, limit: int = 200) -> list[AuditEventRow]:
+        return list(
+            self.session.scalars(
+                select(AuditEventRow).order_by(AuditEventRow.id.desc()).limit(limit)
+            )
+        )

@@ -1,0 +1,173 @@
+"""FastAPI dependencies, as typed aliases (STYLE.md), and ``render`` for pages.
+
+- ``DatabaseDep``, ``SettingsDep``: what the app factory was given.
+- ``SessionDep``: the live session or None. ``OptionalActor``: the actor or ANONYMOUS.
+- ``AdminActor``, ``ClinicianActor``: that role, anyone else 404.
+- ``CurrentActor``: a fully logged-in actor; anonymous -> redirect to /login (pages) or
+  401 (``/api``); a session still waiting for its TOTP code -> the TOTP page.
+- ``PersonScope``: THE permission check for health data. It resolves the
+  ``{person_id}`` path parameter (or, without one, the actor's own person), calls
+  ``services.access.check_access`` (which writes the audit row, allowed or refused) and
+  gives the route a ``Scope``. Someone else's data -> 404. ``GET``/``HEAD`` are
+  ``read``, other methods ``write``; ``ReadScope``, ``WriteScope`` and ``ManageScope``
+  fix the action (``ManageScope`` for settings, taper and notes, which an invited
+  clinician may change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+
+from nightbridge.core.errors import NotFound
+from nightbridge.services.access import ANONYMOUS, Actor, check_access
+from nightbridge.services.auth import SessionInfo
+from nightbridge.storage.database import Database
+from nightbridge.web.csrf import LoginRequired
+from nightbridge.web.navigation import items_for
+from nightbridge.web.sessions import apply_cookie, current_session
+
+
+class StageRequired(LoginRequired):
+    """Password accepted but the TOTP step is not done: go to ``path``."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("finish logging in")
+        self.path = path
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Any:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> SessionInfo | None:
+    return current_session(request)
+
+
+def get_optional_actor(request: Request) -> Actor:
+    info = current_session(request)
+    if info is None or info.stage != "full":
+        return ANONYMOUS
+    return info.actor
+
+
+def get_current_actor(request: Request) -> Actor:
+    info = current_session(request)
+    if info is None or info.stage == "anonymous":
+        raise LoginRequired("log in first")
+    if info.stage == "totp":
+        raise StageRequired("/login/totp")
+    if info.stage == "enrol":
+        raise StageRequired("/login/totp/enrol")
+    return info.actor
+
+
+def get_admin_actor(actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+    """An admin; anyone else gets 404 (the admin pages do not exist for them)."""
+    if actor.role != "admin":
+        raise NotFound("no such page")
+    return actor
+
+
+def get_clinician_actor(actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+    """A clinician; anyone else gets 404."""
+    if actor.role != "clinician":
+        raise NotFound("no such page")
+    return actor
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Any, Depends(get_settings)]
+SessionDep = Annotated[SessionInfo | None, Depends(get_session)]
+OptionalActor = Annotated[Actor, Depends(get_optional_actor)]
+CurrentActor = Annotated[Actor, Depends(get_current_actor)]
+AdminActor = Annotated[Actor, Depends(get_admin_actor)]
+ClinicianActor = Annotated[Actor, Depends(get_clinician_actor)]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A checked permission: ``actor`` may ``action`` the data of ``person_id``."""
+
+    actor: Actor
+    person_id: int
+    action: str
+
+    @property
+    def is_self(self) -> bool:
+        return self.actor.person_id == self.person_id
+
+
+def _route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    return f"{request.method} {path or request.url.path}"
+
+
+def person_scope(action: str | None = None) -> Callable[..., Scope]:
+    """A dependency checking ``action`` (None: read for GET/HEAD, else write)."""
+
+    def dependency(request: Request, actor: CurrentActor) -> Scope:
+        raw = request.path_params.get("person_id")
+        if raw is None:
+            if actor.person_id is None:
+                raise NotFound("this page is about a person's own data")
+            person_id = actor.person_id
+        else:
+            try:
+                person_id = int(raw)
+            except (TypeError, ValueError):
+                raise NotFound(f"no person {raw!r}") from None
+        wanted = action or ("read" if request.method in ("GET", "HEAD") else "write")
+        check_access(request.app.state.database, actor, person_id, wanted, _route_template(request))
+        scope = Scope(actor=actor, person_id=person_id, action=wanted)
+        request.state.scope = scope
+        return scope
+
+    return dependency
+
+
+PersonScope = Annotated[Scope, Depends(person_scope())]
+ReadScope = Annotated[Scope, Depends(person_scope("read"))]
+WriteScope = Annotated[Scope, Depends(person_scope("write"))]
+ManageScope = Annotated[Scope, Depends(person_scope("manage"))]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page inside ``base.html`` with what every page needs: the actor, the
+    CSRF token, the navigation, the context hooks' output (alerts) and the session
+    cookie if this request opened a session."""
+    info = current_session(request)
+    actor = info.actor if info is not None and info.stage == "full" else ANONYMOUS
+    paths = request.app.state.page_paths
+    page: dict[str, Any] = {
+        "actor": actor,
+        "username": info.username if info is not None and info.stage == "full" else "",
+        "csrf_token": info.csrf_token if info is not None else "",
+        "nav": items_for(actor.role, paths) if not actor.is_anonymous else [],
+        "current_path": request.url.path,
+        "alerts": [],
+        "settings": request.app.state.settings,
+    }
+    if not actor.is_anonymous:
+        for hook in request.app.state.context_hooks:
+            page.update(hook(request, actor))
+    page.update(context or {})
+    response = request.app.state.templates.TemplateResponse(
+        request, template, page, status_code=status_code
+    )
+    return apply_cookie(request, response)  # type: ignore[no-any-return]

@@ -1,0 +1,104 @@
+"""Where the app finds its routers and template context hooks: add ONE line here.
+
+``ROUTER_MODULES``: modules under ``nightbridge.web.routes`` that expose ``router``
+(a FastAPI ``APIRouter``). A module that does not exist yet is skipped, so engineers can
+list theirs before it lands. Every route must also get an entry in
+``tests/web/route_table.py`` (a test enumerates ``app.routes`` and fails otherwise).
+
+``CONTEXT_HOOKS``: ``"module:function"`` names; each ``function(request, actor)`` returns
+a dict merged into every page's template context (for example ``{"alerts": [...]}``,
+shown by ``_alerts.html`` at the top of every page).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+ROUTER_MODULES: tuple[str, ...] = (
+    # platform (accounts, sharing, admin, JSON API for them)
+    "auth",
+    "account",
+    "sharing",
+    "admin",
+    "api_auth",
+    # the person's and the clinician's pages (one line each)
+    "today",
+    "diary",
+    "checkin",
+    "intake",
+    "taper",
+    "alerts",
+    "trends",
+    "clinician",
+    "reports",
+    "devices",
+    "api_health",
+    # toolkit
+    "toolkit",
+    "help_now",
+)
+
+CONTEXT_HOOKS: tuple[str, ...] = (
+    # "nightbridge.web.routes.alerts:page_alerts",
+)
+
+ContextHook = Callable[[Any, Any], dict[str, Any]]
+
+
+def _import_optional(name: str) -> Any | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def include_routers(app: FastAPI, modules: tuple[str, ...] = ROUTER_MODULES) -> list[str]:
+    """Include every router that exists; return the module names included."""
+    included = []
+    for short in modules:
+        module = _import_optional(f"nightbridge.web.routes.{short}")
+        if module is None:
+            continue
+        app.include_router(module.router)
+        included.append(short)
+    return included
+
+
+def load_context_hooks(names: tuple[str, ...] = CONTEXT_HOOKS) -> list[ContextHook]:
+    hooks: list[ContextHook] = []
+    for name in names:
+        module_name, _, attr = name.partition(":")
+        hooks.append(getattr(importlib.import_module(module_name), attr))
+    return hooks
+
+
+def iter_routes(app: FastAPI) -> list[tuple[str, frozenset[str], Any]]:
+    """Every route of the app as ``(path, methods, route)``, routers flattened.
+
+    (FastAPI includes routers lazily, so ``app.routes`` holds router wrappers; this
+    walks into them.) Mounts such as ``/static`` are listed with no methods.
+    """
+    found: list[tuple[str, frozenset[str], Any]] = []
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                walk(list(inner.routes))
+                continue
+            found.append(
+                (
+                    getattr(route, "path", ""),
+                    frozenset(getattr(route, "methods", None) or ()),
+                    route,
+                )
+            )
+
+    walk(list(app.routes))
+    return found

@@ -1,0 +1,1 @@
+"""Routers, one module per area; each exposes ``router``. Listed in ``web.registry``."""

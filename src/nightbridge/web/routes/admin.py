@@ -1,0 +1,81 @@
+"""Admin pages: list accounts, create one, unlock, disable/enable. No health data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nightbridge.core.errors import InvalidInput
+from nightbridge.services.accounts import create_account, list_accounts, update_account
+from nightbridge.web.deps import AdminActor, DatabaseDep, SettingsDep, render
+from nightbridge.web.forms import errors_by_field
+
+router = APIRouter(include_in_schema=False)
+
+_EMPTY_FORM = {"username": "", "display_name": "", "role": "person"}
+
+
+@router.get("/admin/accounts")
+def accounts_page(
+    request: Request, actor: AdminActor, database: DatabaseDep, created: str = ""
+) -> Response:
+    return render(
+        request,
+        "account_admin.html",
+        {
+            "accounts": list_accounts(database),
+            "errors": {},
+            "form": _EMPTY_FORM,
+            "created": created[:80],
+        },
+    )
+
+
+@router.post("/admin/accounts")
+def account_create(
+    request: Request,
+    actor: AdminActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=2048)],
+    role: Annotated[str, Form(max_length=20)],
+    display_name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        create_account(
+            database,
+            settings.auth,
+            username=username,
+            password=password,
+            role=role,
+            display_name=display_name,
+            by=actor,
+        )
+    except InvalidInput as exc:
+        form = {"username": username, "display_name": display_name, "role": role}
+        return render(
+            request,
+            "account_admin.html",
+            {"accounts": list_accounts(database), "errors": errors_by_field(exc), "form": form},
+            status_code=422,
+        )
+    return RedirectResponse(f"/admin/accounts?created={username.strip().lower()}", status_code=303)
+
+
+@router.post("/admin/accounts/{account_id}")
+def account_update(
+    account_id: int,
+    actor: AdminActor,
+    database: DatabaseDep,
+    op: Annotated[str, Form(max_length=20)],
+) -> Response:
+    if op == "unlock":
+        update_account(database, actor, account_id, unlock=True)
+    elif op in ("disable", "enable"):
+        update_account(database, actor, account_id, disabled=op == "disable")
+    else:
+        raise InvalidInput.one("op", "must be unlock, disable or enable")
+    return RedirectResponse("/admin/accounts", status_code=303)

@@ -1,0 +1,260 @@
+"""JSON API for logging in, the actor's account, sharing and account admin.
+
+The session cookie authenticates (set by ``POST /api/auth/login``); every unsafe request
+carries the session's CSRF token in ``X-CSRF-Token`` (``web.csrf``). Health-data
+endpoints use the same ``PersonScope`` dependency as the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from nightbridge.core.errors import NotFound
+from nightbridge.services.accounts import create_account, list_accounts, update_account
+from nightbridge.services.audit import list_person_events
+from nightbridge.services.auth import LoginRefused, authenticate, end_session, verify_totp
+from nightbridge.services.sharing import (
+    create_invite,
+    list_patients,
+    list_shares,
+    redeem_invite,
+    revoke_share,
+)
+from nightbridge.storage.repositories.persons import PersonRepository
+from nightbridge.web.deps import (
+    AdminActor,
+    ClinicianActor,
+    CurrentActor,
+    DatabaseDep,
+    ReadScope,
+    SettingsDep,
+)
+from nightbridge.web.sessions import apply_cookie, current_session, mark_ended, start_session
+
+router = APIRouter(prefix="/api")
+
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1024)
+
+
+class TotpIn(BaseModel):
+    code: str = Field(max_length=20)
+
+
+class SessionOut(BaseModel):
+    stage: str
+    csrf_token: str
+
+
+class MeOut(BaseModel):
+    account_id: int
+    username: str
+    role: str
+    person_id: int | None
+    csrf_token: str
+
+
+class InviteOut(BaseModel):
+    code: str
+    expires_at: dt.datetime
+
+
+class RedeemIn(BaseModel):
+    code: str = Field(max_length=64)
+
+
+class ShareOut(BaseModel):
+    id: int
+    person_id: int
+    clinician_id: int
+    name: str
+    since: dt.datetime
+    revoked_at: dt.datetime | None
+    active: bool
+
+
+class AuditEventOut(BaseModel):
+    at: dt.datetime
+    actor: str
+    actor_role: str
+    action: str
+    object: str
+    outcome: str
+    detail: str
+
+
+class PersonOut(BaseModel):
+    id: int
+    display_name: str
+    tz: str
+    region: str
+
+
+class AccountIn(BaseModel):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=2048)
+    role: str = Field(max_length=20)
+    display_name: str = Field(default="", max_length=200)
+
+
+class AccountUpdate(BaseModel):
+    unlock: bool = False
+    disabled: bool | None = None
+
+
+class AccountOut(BaseModel):
+    id: int
+    username: str
+    role: str
+    person_id: int | None
+    totp_confirmed: bool
+    failed_logins: int
+    locked_until: dt.datetime | None
+    disabled: bool
+    created_at: dt.datetime
+
+
+def _json(request: Request, body: BaseModel, status_code: int = 200) -> Response:
+    response = JSONResponse(body.model_dump(mode="json"), status_code=status_code)
+    return apply_cookie(request, response)
+
+
+@router.post("/auth/login", response_model=SessionOut, tags=["auth"])
+def api_login(
+    request: Request, body: LoginIn, database: DatabaseDep, settings: SettingsDep
+) -> Response:
+    """Password step. ``stage`` is ``full``, or ``totp`` (send the code next) or
+    ``enrol`` (set up TOTP in the web app first)."""
+    try:
+        account_id, stage = authenticate(database, settings.auth, body.username, body.password)
+    except LoginRefused as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=401)
+    info = start_session(request, account_id=account_id, stage=stage)
+    return _json(request, SessionOut(stage=stage, csrf_token=info.csrf_token))
+
+
+@router.post("/auth/totp", response_model=SessionOut, tags=["auth"])
+def api_totp(
+    request: Request, body: TotpIn, database: DatabaseDep, settings: SettingsDep
+) -> Response:
+    """TOTP step for clinicians and admins; a new session id and CSRF token follow."""
+    info = current_session(request)
+    if info is None or info.stage != "totp" or info.actor.account_id is None:
+        return JSONResponse({"detail": "log in with a password first"}, status_code=401)
+    try:
+        verify_totp(database, settings.auth, info.actor.account_id, body.code)
+    except LoginRefused as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=401)
+    new = start_session(request, account_id=info.actor.account_id, stage="full")
+    return _json(request, SessionOut(stage="full", csrf_token=new.csrf_token))
+
+
+@router.post("/auth/logout", status_code=204, tags=["auth"])
+def api_logout(request: Request, database: DatabaseDep) -> Response:
+    info = current_session(request)
+    if info is not None:
+        end_session(database, info.token)
+    mark_ended(request)
+    return apply_cookie(request, Response(status_code=204))
+
+
+@router.get("/me", response_model=MeOut, tags=["account"])
+def api_me(request: Request, actor: CurrentActor) -> MeOut:
+    info = current_session(request)
+    if info is None or actor.account_id is None:
+        raise NotFound("no account")
+    return MeOut(
+        account_id=actor.account_id,
+        username=info.username,
+        role=actor.role,
+        person_id=actor.person_id,
+        csrf_token=info.csrf_token,
+    )
+
+
+@router.get("/persons/{person_id}", response_model=PersonOut, tags=["persons"])
+def api_person(person_id: int, scope: ReadScope, database: DatabaseDep) -> PersonOut:
+    """The person's name, zone and region (the person, or a clinician they invited)."""
+    with database.reader() as session:
+        persons = PersonRepository(session)
+        profile = persons.get_profile(scope.person_id)
+        name = persons.display_name(scope.person_id)
+    return PersonOut(id=scope.person_id, display_name=name, tz=profile.tz, region=profile.region)
+
+
+@router.get("/persons/{person_id}/audit", response_model=list[AuditEventOut], tags=["persons"])
+def api_person_audit(
+    person_id: int, scope: ReadScope, actor: CurrentActor, database: DatabaseDep
+) -> list[AuditEventOut]:
+    """Who looked at this person's data (the person only)."""
+    if not scope.is_self:
+        raise NotFound(f"no person {person_id}")
+    return [AuditEventOut(**e.to_dict()) for e in list_person_events(database, scope.person_id)]
+
+
+@router.get("/shares", response_model=list[ShareOut], tags=["sharing"])
+def api_shares(actor: CurrentActor, database: DatabaseDep) -> list[ShareOut]:
+    """The person's shares (active and revoked)."""
+    return [ShareOut(**s.to_dict()) for s in list_shares(database, actor)]
+
+
+@router.post("/invites", response_model=InviteOut, status_code=201, tags=["sharing"])
+def api_invite(actor: CurrentActor, database: DatabaseDep, settings: SettingsDep) -> InviteOut:
+    """A one-time invite code for the person's data (shown once)."""
+    invite = create_invite(database, actor, ttl=settings.invite_ttl)
+    return InviteOut(code=invite.code, expires_at=invite.expires_at)
+
+
+@router.post("/invites/redeem", response_model=ShareOut, status_code=201, tags=["sharing"])
+def api_redeem(body: RedeemIn, actor: CurrentActor, database: DatabaseDep) -> ShareOut:
+    """A clinician redeems a person's invite code."""
+    return ShareOut(**redeem_invite(database, actor, body.code).to_dict())
+
+
+@router.delete("/shares/{share_id}", status_code=204, tags=["sharing"])
+def api_revoke(share_id: int, actor: CurrentActor, database: DatabaseDep) -> Response:
+    """The person stops sharing with a clinician (effective on their next request)."""
+    revoke_share(database, actor, share_id)
+    return Response(status_code=204)
+
+
+@router.get("/patients", response_model=list[ShareOut], tags=["sharing"])
+def api_patients(actor: ClinicianActor, database: DatabaseDep) -> list[ShareOut]:
+    """The people who share with this clinician (404 for anyone else)."""
+    return [ShareOut(**s.to_dict()) for s in list_patients(database, actor)]
+
+
+@router.get("/admin/accounts", response_model=list[AccountOut], tags=["admin"])
+def api_accounts(actor: AdminActor, database: DatabaseDep) -> list[AccountOut]:
+    return [AccountOut(**a.to_dict()) for a in list_accounts(database)]  # type: ignore[arg-type]
+
+
+@router.post("/admin/accounts", response_model=AccountOut, status_code=201, tags=["admin"])
+def api_account_create(
+    body: AccountIn, actor: AdminActor, database: DatabaseDep, settings: SettingsDep
+) -> AccountOut:
+    account_id = create_account(
+        database,
+        settings.auth,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        display_name=body.display_name,
+        by=actor,
+    )
+    view = next(a for a in list_accounts(database) if a.id == account_id)
+    return AccountOut(**view.to_dict())  # type: ignore[arg-type]
+
+
+@router.patch("/admin/accounts/{account_id}", response_model=AccountOut, tags=["admin"])
+def api_account_update(
+    account_id: int, body: AccountUpdate, actor: AdminActor, database: DatabaseDep
+) -> AccountOut:
+    view = update_account(database, actor, account_id, unlock=body.unlock, disabled=body.disabled)
+    return AccountOut(**view.to_dict())  # type: ignore[arg-type]

@@ -1,0 +1,148 @@
+"""Log in (password, then TOTP for clinicians and admins), set up TOTP, log out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nightbridge.services.auth import (
+    LoginRefused,
+    authenticate,
+    end_session,
+    start_enrolment,
+    verify_totp,
+)
+from nightbridge.web.deps import DatabaseDep, SettingsDep, render
+from nightbridge.web.forms import safe_next
+from nightbridge.web.sessions import (
+    apply_cookie,
+    current_session,
+    ensure_session,
+    mark_ended,
+    start_session,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _redirect(request: Request, path: str) -> Response:
+    return apply_cookie(request, RedirectResponse(path, status_code=303))
+
+
+def _pending(request: Request, stage: str) -> int | None:
+    """The account id of a session waiting at ``stage``, else None."""
+    info = current_session(request)
+    if info is None or info.stage != stage:
+        return None
+    return info.actor.account_id
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    info = current_session(request)
+    if info is not None and info.stage == "full":
+        return _redirect(request, safe_next(next))
+    ensure_session(request)
+    return render(request, "login.html", {"next": safe_next(next), "username": ""})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    target = safe_next(next)
+    try:
+        account_id, stage = authenticate(database, settings.auth, username, password)
+    except LoginRefused as exc:
+        return render(
+            request,
+            "login.html",
+            {"next": target, "username": username, "error": str(exc)},
+            status_code=401,
+        )
+    start_session(request, account_id=account_id, stage=stage)
+    if stage == "totp":
+        return _redirect(request, f"/login/totp?next={target}")
+    if stage == "enrol":
+        return _redirect(request, f"/login/totp/enrol?next={target}")
+    return _redirect(request, target)
+
+
+@router.get("/login/totp")
+def totp_form(request: Request, next: str = "/") -> Response:
+    if _pending(request, "totp") is None:
+        return _redirect(request, "/login")
+    return render(request, "totp.html", {"next": safe_next(next)})
+
+
+@router.post("/login/totp")
+def totp_submit(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    code: Annotated[str, Form(max_length=20)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    account_id = _pending(request, "totp")
+    if account_id is None:
+        return _redirect(request, "/login")
+    try:
+        verify_totp(database, settings.auth, account_id, code)
+    except LoginRefused as exc:
+        return render(
+            request, "totp.html", {"next": safe_next(next), "error": str(exc)}, status_code=401
+        )
+    start_session(request, account_id=account_id, stage="full")
+    return _redirect(request, safe_next(next))
+
+
+@router.get("/login/totp/enrol")
+def enrol_form(request: Request, database: DatabaseDep, next: str = "/") -> Response:
+    account_id = _pending(request, "enrol")
+    if account_id is None:
+        return _redirect(request, "/login")
+    secret, uri = start_enrolment(database, account_id)
+    return render(
+        request, "totp_enrol.html", {"next": safe_next(next), "secret": secret, "uri": uri}
+    )
+
+
+@router.post("/login/totp/enrol")
+def enrol_submit(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    code: Annotated[str, Form(max_length=20)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    account_id = _pending(request, "enrol")
+    if account_id is None:
+        return _redirect(request, "/login")
+    try:
+        verify_totp(database, settings.auth, account_id, code, confirm=True)
+    except LoginRefused as exc:
+        secret, uri = start_enrolment(database, account_id)
+        return render(
+            request,
+            "totp_enrol.html",
+            {"next": safe_next(next), "secret": secret, "uri": uri, "error": str(exc)},
+            status_code=401,
+        )
+    start_session(request, account_id=account_id, stage="full")
+    return _redirect(request, safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request, database: DatabaseDep) -> Response:
+    info = current_session(request)
+    if info is not None:
+        end_session(database, info.token)
+    mark_ended(request)
+    return _redirect(request, "/login")

@@ -1,0 +1,80 @@
+"""Sharing pages: the person invites and revokes; the clinician redeems a code."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nightbridge.core.errors import InvalidInput, NotFound
+from nightbridge.services.sharing import (
+    create_invite,
+    list_patients,
+    list_shares,
+    redeem_invite,
+    revoke_share,
+)
+from nightbridge.web.deps import CurrentActor, DatabaseDep, SettingsDep, render
+from nightbridge.web.forms import errors_by_field
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(
+    request: Request, actor: CurrentActor, database: DatabaseDep, settings: SettingsDep, **extra
+) -> Response:
+    context: dict[str, object] = {
+        "ttl_hours": int(settings.invite_ttl.total_seconds() // 3600),
+        "errors": {},
+    }
+    if actor.role == "person":
+        context["shares"] = list_shares(database, actor)
+    elif actor.role == "clinician":
+        context["patients"] = list_patients(database, actor)
+    else:
+        raise NotFound("admins do not share health data")
+    context.update(extra)
+    status = 422 if context.get("errors") else 200
+    return render(request, "sharing.html", context, status_code=status)
+
+
+@router.get("/sharing")
+def sharing_page(
+    request: Request,
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    revoked: bool = False,
+    redeemed: bool = False,
+) -> Response:
+    return _page(request, actor, database, settings, revoked=revoked, redeemed=redeemed)
+
+
+@router.post("/sharing/invites")
+def invite(
+    request: Request, actor: CurrentActor, database: DatabaseDep, settings: SettingsDep
+) -> Response:
+    created = create_invite(database, actor, ttl=settings.invite_ttl)
+    return render(request, "sharing_invite.html", {"invite": created})
+
+
+@router.post("/sharing/{share_id}/revoke")
+def revoke(share_id: int, actor: CurrentActor, database: DatabaseDep) -> Response:
+    revoke_share(database, actor, share_id)
+    return RedirectResponse("/sharing?revoked=1", status_code=303)
+
+
+@router.post("/sharing/redeem")
+def redeem(
+    request: Request,
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    code: Annotated[str, Form(max_length=64)],
+) -> Response:
+    try:
+        redeem_invite(database, actor, code)
+    except InvalidInput as exc:
+        return _page(request, actor, database, settings, errors=errors_by_field(exc))
+    return RedirectResponse("/sharing?redeemed=1", status_code=303)

@@ -1,0 +1,21 @@
+// Nightbridge: small progressive enhancements only; every form works without JavaScript.
+// Loaded from /static (CSP script-src 'self'); no inline scripts, nothing from elsewhere.
+(function () {
+  "use strict";
+  // Move focus to the first error summary so screen readers announce it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var errors = document.querySelector(".form-errors, .error-box");
+    if (errors) {
+      errors.setAttribute("tabindex", "-1");
+      errors.focus();
+    }
+    // Ask before stopping sharing (the form still works without this).
+    document.querySelectorAll("button.danger").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.textContent.trim() + "?")) {
+          event.preventDefault();
+        }
+      });
+    });
+  });
+})();

@@ -1,0 +1,164 @@
+"""Web fixtures: the app on a fresh SQLite store, and the personas of STYLE.md.
+
+Personas (healthchecks' Alice/Bob/Charlie, our names): ``patient_a``, ``patient_b``,
+``clinician_a`` (invited by patient A), ``clinician_x`` (not invited), ``admin`` and
+``anonymous``. Each has its own logged-in ``TestClient`` (its own cookie jar) on
+``https://testserver`` (``__Host-`` cookies need a secure origin); clinicians and the
+admin log in with a real TOTP code from pyotp.
+
+Tests use cheap argon2 parameters (1 MiB, t=1) so the suite stays fast on two cores;
+``test_security.py`` checks that the PRODUCTION defaults meet 19 MiB, t=2, p=1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyotp
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from nightbridge.services.access import Actor
+from nightbridge.services.accounts import create_account
+from nightbridge.services.auth import AuthPolicy, start_enrolment, verify_totp
+from nightbridge.services.sharing import create_invite, list_shares, redeem_invite
+from nightbridge.storage.database import Database
+from nightbridge.web.app import Settings, create_app
+
+BASE_URL = "https://testserver"
+PASSWORD = "correct horse battery staple"
+FAST_AUTH = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
+PERSONA_NAMES = ("patient_a", "patient_b", "clinician_a", "clinician_x", "admin", "anonymous")
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "page has no csrf_token field"
+    return found.group(1)
+
+
+@dataclass
+class Persona:
+    name: str
+    role: str
+    client: TestClient
+    account_id: int | None = None
+    person_id: int | None = None
+    username: str = ""
+    totp_secret: str | None = None
+    csrf_token: str = ""
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.account_id, self.role, self.person_id)
+
+    def post_form(self, url: str, data: dict[str, str] | None = None, **kw: object):  # type: ignore[no-untyped-def]
+        """POST a form as the browser would: with the page's CSRF token."""
+        return self.client.post(url, data={"csrf_token": self.csrf_token, **(data or {})}, **kw)
+
+    def send(self, method: str, url: str, **kw: object):  # type: ignore[no-untyped-def]
+        """Any request, with the CSRF header an API client sends."""
+        headers = {"X-CSRF-Token": self.csrf_token}
+        return self.client.request(method, url, headers=headers, **kw)
+
+
+@dataclass
+class Personas:
+    app: FastAPI
+    database: Database
+    by_name: dict[str, Persona]
+
+    def __getattr__(self, name: str) -> Persona:
+        try:
+            return self.__dict__["by_name"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@pytest.fixture
+def web_settings() -> Settings:
+    return Settings(auth=FAST_AUTH)
+
+
+@pytest.fixture
+def app(sqlite_database: Database, web_settings: Settings) -> FastAPI:
+    return create_app(sqlite_database, settings=web_settings)
+
+
+def new_client(app: FastAPI) -> TestClient:
+    return TestClient(app, base_url=BASE_URL, follow_redirects=False)
+
+
+def login(client: TestClient, username: str, password: str, totp_secret: str | None = None) -> str:
+    """Log in through the real pages; returns the logged-in session's CSRF token."""
+    page = client.get("/login")
+    assert page.status_code == 200, page.text
+    response = client.post(
+        "/login",
+        data={"csrf_token": csrf_from(page.text), "username": username, "password": password},
+    )
+    assert response.status_code == 303, response.text
+    if totp_secret is not None:
+        assert response.headers["location"].startswith("/login/totp")
+        page = client.get(response.headers["location"])
+        code = pyotp.TOTP(totp_secret).now()
+        response = client.post(
+            "/login/totp", data={"csrf_token": csrf_from(page.text), "code": code}
+        )
+        assert response.status_code == 303, response.text
+    me = client.get("/api/me")
+    assert me.status_code == 200, me.text
+    return str(me.json()["csrf_token"])
+
+
+def enrol_totp(database: Database, account_id: int) -> str:
+    """Set up TOTP for an account (confirmed with the PREVIOUS step's code, so the
+    login that follows can use the current one)."""
+    secret, _ = start_enrolment(database, account_id)
+    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
+    code = pyotp.TOTP(secret).at(earlier)
+    verify_totp(database, FAST_AUTH, account_id, code, confirm=True, now=earlier)
+    return secret
+
+
+def make_personas(app: FastAPI, database: Database) -> Personas:
+    by_name: dict[str, Persona] = {}
+    for name, role, display in (
+        ("patient_a", "person", "Ana"),
+        ("patient_b", "person", "Ben"),
+        ("clinician_a", "clinician", ""),
+        ("clinician_x", "clinician", ""),
+        ("admin", "admin", ""),
+    ):
+        username = name.replace("_", "-")
+        account_id = create_account(
+            database, FAST_AUTH, username=username, password=PASSWORD, role=role,
+            display_name=display,
+        )
+        persona = Persona(name, role, new_client(app), account_id=account_id, username=username)
+        if role != "person":
+            persona.totp_secret = enrol_totp(database, account_id)
+        persona.csrf_token = login(persona.client, username, PASSWORD, persona.totp_secret)
+        me = persona.client.get("/api/me").json()
+        persona.person_id = me["person_id"]
+        by_name[name] = persona
+    by_name["anonymous"] = Persona("anonymous", "anonymous", new_client(app))
+    a, clinician = by_name["patient_a"], by_name["clinician_a"]
+    invite = create_invite(database, a.actor)
+    redeem_invite(database, clinician.actor, invite.code)
+    a.extra["share_id"] = list_shares(database, a.actor)[0].id
+    return Personas(app, database, by_name)
+
+
+@pytest.fixture
+def personas(app: FastAPI, sqlite_database: Database) -> Iterator[Personas]:
+    found = make_personas(app, sqlite_database)
+    yield found
+    for persona in found.by_name.values():
+        persona.client.close()
