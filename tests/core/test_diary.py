@@ -1,0 +1,228 @@
+"""The diary entry: parsing and every refusal of docs/definitions.md section 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nightbridge.core.diary import DiaryEntry, check_night, parse_entry
+from nightbridge.core.errors import InvalidInput
+
+TODAY = dt.date(2026, 3, 20)
+GOOD: dict[str, str] = {
+    "date": "2026-03-10",
+    "bedtime": "22:30",
+    "lights_off": "23:00",
+    "sol_min": "20",
+    "nwak": "2",
+    "waso_min": "30",
+    "final_wake": "06:10",
+    "out_of_bed": "06:40",
+    "quality": "3",
+}
+
+
+def fields(**changes: str | int | None) -> dict[str, str | int | None]:
+    out: dict[str, str | int | None] = dict(GOOD)
+    out.update(changes)
+    return out
+
+
+def problems_of(raw: dict[str, str | int | None], **kwargs: object) -> list[tuple[str, str]]:
+    with pytest.raises(InvalidInput) as caught:
+        parse_entry(raw, today=TODAY, **kwargs)  # type: ignore[arg-type]
+    return [(p.field, p.reason) for p in caught.value.problems]
+
+
+def test_it_parses_a_complete_entry() -> None:
+    entry = parse_entry(
+        fields(
+            rested="4",
+            naps="1",
+            naps_min="20",
+            caffeine="2",
+            last_caffeine="14:30",
+            alcohol="0",
+            note="  a quiet night  ",
+        ),
+        today=TODAY,
+    )
+    assert entry.date == dt.date(2026, 3, 10)
+    assert entry.bedtime == dt.time(22, 30)
+    assert (entry.sol_min, entry.nwak, entry.waso_min, entry.quality) == (20, 2, 30, 3)
+    assert (entry.rested, entry.naps, entry.naps_min, entry.caffeine) == (4, 1, 20, 2)
+    assert entry.last_caffeine == dt.time(14, 30)
+    assert entry.alcohol == 0 and entry.last_alcohol is None
+    assert entry.note == "a quiet night"
+
+
+def test_it_accepts_integers_as_well_as_text() -> None:
+    entry = parse_entry(fields(sol_min=20, nwak=2, waso_min=30, quality=3), today=TODAY)
+    assert entry.sol_min == 20
+
+
+def test_it_keeps_iso_datetimes_as_given() -> None:
+    entry = parse_entry(
+        fields(bedtime="2026-03-09T22:30", out_of_bed="2026-03-10T07:40+01:00"), today=TODAY
+    )
+    assert entry.bedtime == dt.datetime(2026, 3, 9, 22, 30)
+    assert isinstance(entry.out_of_bed, dt.datetime)
+    assert entry.out_of_bed.utcoffset() == dt.timedelta(hours=1)
+
+
+# (changes, field named, words in the reason): definitions.md section 1, "What makes an
+# entry invalid", one case per rule.
+REFUSALS = [
+    ({"bedtime": "25:70"}, "bedtime", "not a clock time"),
+    ({"final_wake": "6.10"}, "final_wake", "not a time"),
+    ({"out_of_bed": "2026-03-10Tnoon"}, "out_of_bed", "not an ISO 8601 datetime"),
+    ({"date": "10/03/2026"}, "date", "not a date"),
+    ({"quality": ""}, "quality", "is required"),
+    ({"lights_off": None}, "lights_off", "is required"),
+    ({"sol_min": "-5"}, "sol_min", "must not be negative"),
+    ({"waso_min": "ten"}, "waso_min", "not a whole number"),
+    ({"nwak": "1.5"}, "nwak", "not a whole number"),
+    ({"quality": "7"}, "quality", "between 1 and 5"),
+    ({"quality": "0"}, "quality", "between 1 and 5"),
+    ({"rested": "6"}, "rested", "between 1 and 5"),
+    ({"nwak": "0", "waso_min": "30"}, "nwak", "waso_min is 30"),
+    ({"sol_min": "200", "waso_min": "300"}, "waso_min", "longer than lights_off to final_wake"),
+    ({"sol_min": "500", "waso_min": "0", "nwak": "0"}, "sol_min", "longer than"),
+    ({"date": "2026-03-21"}, "date", "in the future"),
+    (
+        {
+            "bedtime": "2026-03-09T06:00",
+            "lights_off": "2026-03-09T06:10",
+            "final_wake": "2026-03-10T06:10",
+            "out_of_bed": "2026-03-10T06:40",
+        },
+        "out_of_bed",
+        "more than 24 h",
+    ),
+    (
+        {"bedtime": "2026-03-09T23:00", "lights_off": "2026-03-09T22:00"},
+        "lights_off",
+        "is before bedtime",
+    ),
+    ({"bedtime": "2026-03-01T23:00"}, "bedtime", "evening before the date"),
+    (
+        {
+            "bedtime": "2026-03-10T06:40",
+            "lights_off": "06:40",
+            "final_wake": "06:40",
+            "sol_min": "0",
+            "waso_min": "0",
+            "nwak": "0",
+        },
+        "out_of_bed",
+        "same moment as bedtime",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "words"), REFUSALS)
+def test_it_refuses_each_invalid_entry_naming_the_field(
+    changes: dict[str, str | None], field: str, words: str
+) -> None:
+    found = problems_of(fields(**changes))
+    assert len(found) == 1, found
+    assert found[0][0] == field
+    assert words in found[0][1]
+
+
+def test_it_refuses_waso_without_awakenings() -> None:
+    assert problems_of(fields(nwak="0", waso_min="15"))[0][0] == "nwak"
+
+
+def test_it_accepts_no_awakenings_with_no_waso() -> None:
+    assert parse_entry(fields(nwak="0", waso_min="0"), today=TODAY).nwak == 0
+
+
+def test_it_accepts_an_entry_dated_today() -> None:
+    assert parse_entry(fields(date="2026-03-20"), today=TODAY).date == TODAY
+
+
+def test_it_collects_every_problem_of_a_row_at_once() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_entry(
+            fields(bedtime="25:70", sol_min="-1", quality="9", out_of_bed=""),
+            today=TODAY,
+            row=7,
+        )
+    problems = caught.value.problems
+    assert {p.field for p in problems} == {"bedtime", "sol_min", "quality", "out_of_bed"}
+    assert all(p.row == 7 for p in problems)
+    assert str(problems[0]).startswith("row 7: ")
+
+
+def test_a_night_of_exactly_24_hours_is_accepted() -> None:
+    entry = parse_entry(
+        fields(
+            bedtime="2026-03-09T06:40",
+            lights_off="2026-03-09T07:00",
+            final_wake="2026-03-10T06:10",
+            out_of_bed="2026-03-10T06:40",
+        ),
+        today=TODAY,
+    )
+    assert check_night(entry, "UTC") == []
+
+
+def test_the_length_check_uses_instants_on_a_dst_night() -> None:
+    # 23 h 30 on the clock, 24 h 30 between instants when New York falls back.
+    raw = fields(
+        date="2026-11-01",
+        bedtime="2026-10-31T07:00",
+        lights_off="2026-10-31T07:10",
+        final_wake="2026-11-01T06:00",
+        out_of_bed="2026-11-01T06:30",
+    )
+    assert parse_entry(raw, today=dt.date(2026, 11, 2), tz="UTC").date == dt.date(2026, 11, 1)
+    with pytest.raises(InvalidInput) as caught:
+        parse_entry(raw, today=dt.date(2026, 11, 2), tz="America/New_York")
+    assert caught.value.problems[0].field == "out_of_bed"
+
+
+def test_a_time_in_the_spring_gap_that_breaks_the_order_is_refused_and_explained() -> None:
+    # 02:30 did not exist in New York on 2026-03-08; read as 03:30 EDT it falls after the
+    # 03:10 final awakening, so the entry is refused with the reason spelled out.
+    found = problems_of(
+        fields(
+            date="2026-03-08",
+            bedtime="01:50",
+            lights_off="02:30",
+            sol_min="0",
+            nwak="0",
+            waso_min="0",
+            final_wake="03:10",
+            out_of_bed="03:20",
+        ),
+        tz="America/New_York",
+    )
+    assert found[0][0] == "final_wake"
+    assert "02:30 did not exist on 2026-03-08 in America/New_York" in found[0][1]
+
+
+def test_entries_read_back_from_their_fields_are_equal() -> None:
+    entry = parse_entry(
+        fields(
+            bedtime="2026-03-09T22:30:15-04:00",
+            last_alcohol="21:00",
+            naps="0",
+            note="line one\nline two",
+        ),
+        today=TODAY,
+        tz="America/New_York",
+    )
+    again = parse_entry(entry.to_fields(), today=TODAY, tz="America/New_York")
+    assert again == entry
+    assert isinstance(again, DiaryEntry)
+
+
+def test_windows_line_ends_in_a_note_become_plain_newlines() -> None:
+    assert parse_entry(fields(note="a\r\nb"), today=TODAY).note == "a\nb"
+
+
+def test_it_refuses_an_overlong_note() -> None:
+    assert problems_of(fields(note="x" * 2001))[0][0] == "note"
