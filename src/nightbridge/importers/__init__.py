@@ -1,1 +1,136 @@
-"""Importers: one module per device export; file object in, core objects out."""
+"""Importers: one module per device export; file object in, core objects out.
+
+``READERS`` maps the CLI's source names (docs/cli.md: ``nightbridge import NAME PATH``) to
+a :class:`DeviceFormat`. Each format names, by dotted path, two functions of its module,
+loaded only when that format is used (so ``nightbridge --help`` imports none of them):
+
+- ``accepts(name: str) -> bool``: is this member of the export one the reader reads
+  (by its path inside the zip or folder)? The service sums their sizes for the
+  progress bar and refuses an export that has none.
+- ``read(files: ExportFiles, *, tz: str) -> Iterator[SleepSample | DailyActivity]``:
+  the reader, over the export's files. ``tz`` is the profile's IANA zone, used where a
+  format writes local times without an offset (Fitbit) or leaves the offset out.
+
+An :class:`ExportFiles` is what the service opens: a checked zip (``archive.py``), a
+folder, or a single file; readers never touch paths or zips themselves. Every reader
+refuses a bad file with ``InvalidInput`` naming the file, the row and the reason.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
+
+from nightbridge.core.errors import InvalidInput
+from nightbridge.core.samples import DailyActivity, SleepSample
+
+DeviceRecord = SleepSample | DailyActivity
+
+
+class ExportFiles(Protocol):
+    """The files of one export, by their path inside it (``/`` separated)."""
+
+    def names(self) -> list[str]:
+        """Every file's path, in a stable order."""
+        ...
+
+    def open(self, name: str) -> AbstractContextManager[BinaryIO]:
+        """A binary stream over one file (guarded when it comes from a zip)."""
+        ...
+
+    def head(self, name: str, size: int = 4096) -> bytes:
+        """The first ``size`` bytes of one file (to recognise it by its content)."""
+        ...
+
+
+ReadExport = Callable[..., Iterator[DeviceRecord]]
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFormat:
+    """One export format: its CLI name, what people call it, and where its reader lives."""
+
+    name: str
+    label: str
+    module: str
+    reader: str
+    accepts_name: str = "accepts"
+
+    def load(self) -> ReadExport:
+        """The reader function (imports its module now)."""
+        reader: ReadExport = getattr(importlib.import_module(self.module), self.reader)
+        return reader
+
+    def accepts(self, name: str) -> bool:
+        """Whether ``name`` (a path inside the export) is a file this format reads."""
+        check: Callable[[str], bool] = getattr(
+            importlib.import_module(self.module), self.accepts_name
+        )
+        return check(name)
+
+
+READERS: dict[str, DeviceFormat] = {
+    "apple-health": DeviceFormat(
+        "apple-health",
+        "Apple Health",
+        "nightbridge.importers",
+        "read_apple_health_export",
+        "accepts_apple_health",
+    ),
+    "fitbit": DeviceFormat(
+        "fitbit", "Fitbit / Google", "nightbridge.importers.fitbit", "read_fitbit_export"
+    ),
+    "oura": DeviceFormat("oura", "Oura", "nightbridge.importers.oura", "read_oura_export"),
+    "health-connect": DeviceFormat(
+        "health-connect",
+        "Android Health Connect",
+        "nightbridge.importers.health_connect",
+        "read_health_connect_export",
+    ),
+    "samsung": DeviceFormat(
+        "samsung", "Samsung Health", "nightbridge.importers.samsung", "read_samsung_export"
+    ),
+}
+
+
+def get_format(name: str) -> DeviceFormat:
+    """The format registered under ``name``, or ``InvalidInput`` listing the known ones."""
+    try:
+        return READERS[name]
+    except KeyError:
+        known = ", ".join(sorted(READERS))
+        raise InvalidInput.one(
+            "source", f"unknown export kind {name!r}; use one of {known}"
+        ) from None
+
+
+def base_name(name: str) -> str:
+    """The last component of a member path (``a/b/c.json`` -> ``c.json``)."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+# -- Apple Health: the reader is ``apple_health.read_apple_health``; the export's XML is
+# found by its content (its name is localised: export.xml, Exportar.xml, ...).
+
+_APPLE_MARKERS = (b"<!DOCTYPE HealthData", b"<HealthData")
+
+
+def accepts_apple_health(name: str) -> bool:
+    """Any XML member except the clinical CDA document and workout routes."""
+    base = base_name(name).lower()
+    return base.endswith(".xml") and not base.startswith("export_cda")
+
+
+def read_apple_health_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
+    """The samples of the Apple Health XML in ``files`` (``tz`` unused: Apple writes offsets)."""
+    from nightbridge.importers.apple_health import read_apple_health
+
+    for name in files.names():
+        if accepts_apple_health(name) and any(m in files.head(name) for m in _APPLE_MARKERS):
+            with files.open(name) as stream:
+                yield from read_apple_health(stream)
+            return
+    raise InvalidInput.one("file", "has no Apple Health export (no <!DOCTYPE HealthData> XML)")

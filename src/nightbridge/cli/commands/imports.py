@@ -1,0 +1,101 @@
+"""``nightbridge import KIND PATH``: a device export into the store (docs/cli.md).
+
+KIND is one of ``importers.READERS`` (apple-health, fitbit, oura, health-connect,
+samsung); PATH is the export zip, the folder it unpacks to, or the file inside it. A Rich
+progress bar (bytes read) runs on stderr on a terminal. Safe to repeat: a second run adds
+nothing. A bad or hostile file is refused with exit 2 and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nightbridge.cli.context import state
+
+KINDS = ("apple-health", "fitbit", "oura", "health-connect", "samsung")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    def import_command(
+        ctx: typer.Context,
+        kind: Annotated[str, typer.Argument(help="Export kind: " + ", ".join(KINDS) + ".")],
+        path: Annotated[
+            Path, typer.Argument(help="The export zip, its unpacked folder, or the file in it.")
+        ],
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the import summary as JSON.")
+        ] = False,
+    ) -> None:
+        """Import a device export (a zip, or the file or folder inside it); safe to repeat."""
+        from nightbridge.cli.output import console, print_json
+        from nightbridge.core.errors import InvalidInput
+        from nightbridge.importers import get_format
+        from nightbridge.services.devices import import_device
+
+        fmt = get_format(kind)
+        if not path.exists():
+            raise InvalidInput.one("path", f"{str(path)!r} does not exist")
+        st = state(ctx)
+        tz = st.profile().tz
+        person_id = st.owner_id()
+        err = console(stderr=True)
+        with _progress(err, f"Reading {fmt.label} export") as report:
+            summary = import_device(st.database(), person_id, kind, path, tz=tz, progress=report)
+        if as_json:
+            print_json(summary.to_dict())
+            return
+        out = console()
+        out.print(f"{fmt.label}: {summary.added} new samples, {summary.duplicates} already stored.")
+        if not summary.sources:
+            out.print("No sleep samples in this export.")
+        for name in sorted(summary.sources):
+            count = summary.sources[name]
+            out.print(
+                f"  {name}: {count.nights} nights "
+                f"({count.added} new samples, {count.duplicates} already stored)"
+            )
+        if summary.activity_days:
+            out.print(f"  exercise minutes for {summary.activity_days} days")
+
+
+class _progress:
+    """A bytes progress bar on stderr (only on a terminal); yields ``report(done, total)``."""
+
+    def __init__(self, err: object, label: str) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        assert isinstance(err, Console)  # console(stderr=True) always gives one
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        )
+        self._task = self._bar.add_task(label, total=None)
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self._bar.start()
+
+        def report(done: int, total: int) -> None:
+            self._bar.update(self._task, completed=done, total=total or None)
+
+        return report
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()

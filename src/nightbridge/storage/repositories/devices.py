@@ -1,0 +1,314 @@
+"""Device samples, nights, activity and import runs (storage/tables/devices.py).
+
+Writes go through SQLAlchemy Core in batches (one ``executemany`` per batch) and never
+overwrite: a sample already stored (same person, same content key) is skipped, first by
+looking its key up and then by ``ON CONFLICT DO NOTHING`` on both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Table, and_, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from nightbridge.core.device_nights import DeviceNight
+from nightbridge.core.samples import DailyActivity, SleepSample
+from nightbridge.storage.tables.devices import (
+    DeviceActivityRow,
+    DeviceImportRow,
+    DeviceNightRow,
+    DeviceSampleRow,
+)
+
+SAMPLES: Table = DeviceSampleRow.__table__  # type: ignore[assignment]
+NIGHTS: Table = DeviceNightRow.__table__  # type: ignore[assignment]
+ACTIVITY: Table = DeviceActivityRow.__table__  # type: ignore[assignment]
+IMPORTS: Table = DeviceImportRow.__table__  # type: ignore[assignment]
+#: Keys looked up per query (well under SQLite's 32 766 bound variables).
+KEY_LOOKUP_BATCH = 2000
+
+
+class DeviceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- samples ---------------------------------------------------------------------
+
+    def add_samples(self, person_id: int, samples: Sequence[SleepSample]) -> list[SleepSample]:
+        """Store the samples not stored yet; return those (duplicates in ``samples`` once)."""
+        fresh: dict[str, SleepSample] = {}
+        for sample in samples:
+            fresh.setdefault(sample.key(), sample)
+        keys = list(fresh)
+        for i in range(0, len(keys), KEY_LOOKUP_BATCH):
+            chunk = keys[i : i + KEY_LOOKUP_BATCH]
+            stored = self.session.execute(
+                select(SAMPLES.c.key).where(
+                    SAMPLES.c.person_id == person_id, SAMPLES.c.key.in_(chunk)
+                )
+            )
+            for (key,) in stored:
+                fresh.pop(key, None)
+        if fresh:
+            rows = [_sample_row(person_id, key, s) for key, s in fresh.items()]
+            self.session.execute(
+                self._insert(SAMPLES).on_conflict_do_nothing(index_elements=["person_id", "key"]),
+                rows,
+            )
+        return list(fresh.values())
+
+    def samples_between(
+        self, person_id: int, start: dt.datetime, end: dt.datetime
+    ) -> list[SleepSample]:
+        """Every sample of the person that overlaps ``[start, end]``."""
+        rows = self.session.execute(
+            select(
+                SAMPLES.c.source,
+                SAMPLES.c.start_at,
+                SAMPLES.c.start_offset_s,
+                SAMPLES.c.end_at,
+                SAMPLES.c.end_offset_s,
+                SAMPLES.c.state,
+                SAMPLES.c.stage,
+            )
+            .where(
+                SAMPLES.c.person_id == person_id,
+                SAMPLES.c.start_at <= end,
+                SAMPLES.c.end_at >= start,
+            )
+            .order_by(SAMPLES.c.start_at)
+        )
+        return [
+            SleepSample(
+                source,
+                _local(start_at, start_off),
+                _local(end_at, end_off),
+                state,
+                stage,
+            )
+            for source, start_at, start_off, end_at, end_off, state, stage in rows
+        ]
+
+    # -- nights ----------------------------------------------------------------------
+
+    def replace_nights(
+        self, person_id: int, first: dt.date, last: dt.date, nights: Iterable[DeviceNight]
+    ) -> int:
+        """Replace the stored nights dated ``first``..``last`` with ``nights`` in that span."""
+        self.session.execute(
+            delete(NIGHTS).where(
+                NIGHTS.c.person_id == person_id, NIGHTS.c.date >= first, NIGHTS.c.date <= last
+            )
+        )
+        rows = [_night_row(person_id, n) for n in nights if first <= n.date <= last]
+        if rows:
+            self.session.execute(NIGHTS.insert(), rows)
+        return len(rows)
+
+    def nights(
+        self,
+        person_id: int,
+        *,
+        source: str | None = None,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        include_naps: bool = False,
+    ) -> list[DeviceNight]:
+        """Stored nights, oldest first (main sleeps before naps on a date)."""
+        conditions = [NIGHTS.c.person_id == person_id]
+        if source is not None:
+            conditions.append(NIGHTS.c.source == source)
+        if first is not None:
+            conditions.append(NIGHTS.c.date >= first)
+        if last is not None:
+            conditions.append(NIGHTS.c.date <= last)
+        if not include_naps:
+            conditions.append(NIGHTS.c.is_nap.is_(False))
+        rows = self.session.execute(
+            select(NIGHTS)
+            .where(and_(*conditions))
+            .order_by(NIGHTS.c.date, NIGHTS.c.is_nap, NIGHTS.c.start_at, NIGHTS.c.source)
+        )
+        return [_night(row._mapping) for row in rows]
+
+    def count_nights(
+        self, person_id: int, first: dt.date, last: dt.date, sources: Iterable[str]
+    ) -> dict[str, int]:
+        """Main-sleep nights per source dated ``first``..``last``."""
+        wanted = list(sources)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(NIGHTS.c.source, func.count())
+            .where(
+                NIGHTS.c.person_id == person_id,
+                NIGHTS.c.date >= first,
+                NIGHTS.c.date <= last,
+                NIGHTS.c.is_nap.is_(False),
+                NIGHTS.c.source.in_(wanted),
+            )
+            .group_by(NIGHTS.c.source)
+        )
+        counts = dict.fromkeys(wanted, 0)
+        counts.update({source: int(n) for source, n in rows})
+        return counts
+
+    # -- activity --------------------------------------------------------------------
+
+    def save_activity(self, person_id: int, items: Sequence[DailyActivity]) -> int:
+        """Insert or update exercise minutes per source and date (a newer export wins)."""
+        latest: dict[tuple[str, dt.date], float] = {}
+        for item in items:
+            latest[(item.source, item.date)] = item.exercise_min
+        if not latest:
+            return 0
+        rows = [
+            {"person_id": person_id, "source": src, "date": day, "exercise_min": minutes}
+            for (src, day), minutes in latest.items()
+        ]
+        stmt = self._insert(ACTIVITY)
+        self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["person_id", "source", "date"],
+                set_={"exercise_min": stmt.excluded.exercise_min},
+            ),
+            rows,
+        )
+        return len(rows)
+
+    def activity(
+        self,
+        person_id: int,
+        *,
+        source: str | None = None,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+    ) -> list[DailyActivity]:
+        conditions = [ACTIVITY.c.person_id == person_id]
+        if source is not None:
+            conditions.append(ACTIVITY.c.source == source)
+        if first is not None:
+            conditions.append(ACTIVITY.c.date >= first)
+        if last is not None:
+            conditions.append(ACTIVITY.c.date <= last)
+        rows = self.session.execute(
+            select(ACTIVITY.c.source, ACTIVITY.c.date, ACTIVITY.c.exercise_min)
+            .where(and_(*conditions))
+            .order_by(ACTIVITY.c.date, ACTIVITY.c.source)
+        )
+        return [DailyActivity(src, day, float(minutes)) for src, day, minutes in rows]
+
+    # -- import runs and counts ------------------------------------------------------
+
+    def add_import_run(
+        self, person_id: int, *, kind: str, file_name: str, added: int, skipped: int, nights: int
+    ) -> None:
+        self.session.execute(
+            IMPORTS.insert(),
+            [
+                {
+                    "person_id": person_id,
+                    "at": dt.datetime.now(dt.UTC),
+                    "kind": kind,
+                    "file_name": file_name[:255],
+                    "samples_added": added,
+                    "samples_skipped": skipped,
+                    "nights": nights,
+                }
+            ],
+        )
+
+    def row_counts(self, person_id: int) -> dict[str, int]:
+        """Rows per device table for one person (to show what an import changed)."""
+        return {
+            table.name: int(
+                self.session.scalar(
+                    select(func.count()).select_from(table).where(table.c.person_id == person_id)
+                )
+                or 0
+            )
+            for table in (SAMPLES, NIGHTS, ACTIVITY, IMPORTS)
+        }
+
+    def _insert(self, table: Any) -> Any:
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+
+@cache
+def _zone(offset_s: int) -> dt.timezone:
+    return dt.timezone(dt.timedelta(seconds=offset_s))
+
+
+def _local(utc: dt.datetime, offset_s: int) -> dt.datetime:
+    return utc.astimezone(_zone(offset_s))
+
+
+def _offset_s(moment: dt.datetime) -> int:
+    offset = moment.utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _sample_row(person_id: int, key: str, s: SleepSample) -> dict[str, Any]:
+    return {
+        "person_id": person_id,
+        "source": s.source[:200],
+        "start_at": s.start,
+        "start_offset_s": _offset_s(s.start),
+        "end_at": s.end,
+        "end_offset_s": _offset_s(s.end),
+        "state": s.state,
+        "stage": s.stage,
+        "key": key,
+    }
+
+
+def _night_row(person_id: int, n: DeviceNight) -> dict[str, Any]:
+    return {
+        "person_id": person_id,
+        "date": n.date,
+        "source": n.source[:200],
+        "chosen": n.chosen,
+        "is_nap": n.is_nap,
+        "start_at": n.start,
+        "start_offset_s": _offset_s(n.start),
+        "end_at": n.end,
+        "end_offset_s": _offset_s(n.end),
+        "tst_min": n.tst_min,
+        "tib_min": n.tib_min,
+        "sol_min": n.sol_min,
+        "waso_min": n.waso_min,
+        "se_pct": n.se_pct,
+        "light_min": n.stages.get("light"),
+        "deep_min": n.stages.get("deep"),
+        "rem_min": n.stages.get("rem"),
+    }
+
+
+def _night(row: Any) -> DeviceNight:
+    stages = {
+        stage: row[f"{stage}_min"]
+        for stage in ("light", "deep", "rem")
+        if row[f"{stage}_min"] is not None
+    }
+    return DeviceNight(
+        date=row["date"],
+        source=row["source"],
+        chosen=bool(row["chosen"]),
+        is_nap=bool(row["is_nap"]),
+        start=_local(row["start_at"], row["start_offset_s"]),
+        end=_local(row["end_at"], row["end_offset_s"]),
+        tst_min=row["tst_min"],
+        tib_min=row["tib_min"],
+        sol_min=row["sol_min"],
+        waso_min=row["waso_min"],
+        se_pct=float(row["se_pct"]),
+        stages=stages,
+    )
