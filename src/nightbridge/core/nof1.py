@@ -52,7 +52,7 @@ OUTCOMES: Mapping[str, tuple[str, str, bool]] = {
 #: Exposure names and how they read in a sentence ("nights after ...").
 EXPOSURES: Mapping[str, str] = {
     "kratom_any": "days with any kratom",
-    "kratom_high": "days with a kratom amount above your own median (days with kratom)",
+    "kratom_high": "days with more kratom than your own median",
     "kratom_late": "kratom within 6 h of bedtime",
     "melatonin": "melatonin that evening",
     "caffeine_after_noon": "caffeine after noon",

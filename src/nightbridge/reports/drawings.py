@@ -52,6 +52,17 @@ def _legend(d: Drawing, x: float, y: float, items: Sequence[tuple[str, colors.Co
         x += 16 + 4.2 * len(name)
 
 
+def nice_step(raw: float) -> float:
+    """A tick step of 1, 2 or 5 times a power of ten, at least ``raw``."""
+    if raw <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * power >= raw:
+            return m * power
+    return 10.0 * power
+
+
 def _short(day: dt.date) -> str:
     return f"{day:%b} {day.day}"
 
@@ -374,7 +385,9 @@ def draw_intake(
     targets: list[tuple[dt.date, dt.date, float]] = []
     if taper is not None:
         targets = [(s.start, s.end, s.target) for s in taper.steps]
-    top_value = max([*amounts.values(), *(t for _, _, t in targets), 1.0]) * 1.15
+    peak = max([*amounts.values(), *(t for _, _, t in targets), 1.0])
+    tick = nice_step(peak / 3)
+    top_value = math.ceil(peak / tick) * tick * 1.1
     days = (end - start).days + 1
     plot_w, plot_h = width - left - right, height - bottom - top
     cell = plot_w / days
@@ -382,10 +395,11 @@ def draw_intake(
     def y_of(v: float) -> float:
         return bottom + plot_h * v / top_value
 
-    for frac in (0, 0.5, 1.0):
-        v = top_value / 1.15 * frac
+    v = 0.0
+    while v <= top_value:
         d.add(Line(left, y_of(v), left + plot_w, y_of(v), strokeColor=GRID, strokeWidth=0.5))
-        d.add(_label(left - 4, y_of(v) - 2, f"{v:.3g}", anchor="end"))
+        d.add(_label(left - 4, y_of(v) - 2, f"{v:g}", anchor="end"))
+        v += tick
     for i in range(days):
         day = start + dt.timedelta(days=i)
         if day in amounts:

@@ -59,6 +59,8 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "findings": report.finding_lines(data),
         "finding_table": report.finding_table(data) if data.audience == "clinician" else [],
         "waiting": report.findings_waiting(data),
+        "unclear": report.no_clear_difference(data),
+        "multiple": report.MULTIPLE_COMPARISONS,
         "devices": report.device_rows(data),
     }
 

@@ -218,7 +218,7 @@ def build_story(data: ReportData, width: float) -> list[Any]:
                     series,
                     width,
                     top_value=27,
-                    start=data.start,
+                    start=min([data.start, *(d for v in series.values() for d, _ in v)]),
                     end=data.end,
                     bands=(5, 10, 15, 20),
                 ),
@@ -279,8 +279,11 @@ def build_story(data: ReportData, width: float) -> list[Any]:
     lines = report.finding_lines(data)
     waiting = report.findings_waiting(data)
     flow = [_p(f"- {line}", st["body"]) for line in lines] or [
-        _p("No comparison has enough nights yet.", st["body"])
+        _p("No association so far: no comparison has an interval that excludes 0.", st["body"])
     ]
+    unclear = report.no_clear_difference(data)
+    if unclear:
+        flow.append(_p("No clear difference so far: " + "; ".join(unclear) + ".", st["note"]))
     if data.audience == "clinician" and report.finding_table(data):
         flow.append(Spacer(1, 3))
         flow.append(
@@ -306,7 +309,9 @@ def build_story(data: ReportData, width: float) -> list[Any]:
             "the difference between nights after the exposure and nights without, adjusted for "
             "the trend over time (least squares with a day term); 95% intervals use Student's t "
             "and the larger of the classical and Newey-West standard errors. These are "
-            "associations in your own data, not proof of cause. Method: docs/what-helps-me.md.",
+            "associations in your own data, not proof of cause. "
+            + report.MULTIPLE_COMPARISONS
+            + " Method: docs/what-helps-me.md.",
             st["note"],
         )
     )

@@ -164,9 +164,25 @@ def regularity_rows(data: ReportData) -> list[tuple[str, str]]:
 
 
 def finding_lines(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[str]:
-    """Sentences of the findings with an estimate, associations first."""
-    shown = [f for f in data.findings if f.status != "not_enough_data"][:limit]
+    """Sentences of the associations (interval excludes 0), strongest first."""
+    shown = [f for f in data.findings if f.status == "association"][:limit]
     return [f.sentence() for f in shown]
+
+
+def no_clear_difference(data: ReportData) -> list[str]:
+    """ "exposure / outcome" pairs with enough nights whose interval includes 0."""
+    return [
+        f"{f.exposure.replace('_', ' ')} / {OUTCOMES.get(f.outcome, (f.outcome,))[0]}"
+        for f in data.findings
+        if f.status == "no_clear_difference"
+    ]
+
+
+#: Said under every findings list: many comparisons are made.
+MULTIPLE_COMPARISONS = (
+    "Many pairs are compared, so about 1 in 20 of those with no real difference will still "
+    "show an interval that excludes 0 by chance: look for findings that hold up over weeks."
+)
 
 
 def findings_waiting(data: ReportData) -> list[str]:
@@ -197,6 +213,8 @@ def finding_table(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[tuple[s
 
 def device_rows(data: ReportData) -> list[tuple[str, ...]]:
     """Per date: the diary's TST/SE, then each device source's, side by side (never merged)."""
+    if not data.device_nights:
+        return []
     diary = {n.date: n.metrics for n in data.nights}
     devices: dict[dt.date, list[str]] = defaultdict(list)
     for d in sorted(data.device_nights, key=lambda x: (x.date, not x.chosen, x.source)):

@@ -1,0 +1,68 @@
+"""Fill a store through the real services with the seeded demo plan (services.demo.plan_demo):
+diary, check-ins with questionnaires, intake (kratom, coffee, one alcohol day), evening
+log, and the taper the plan follows. Used by the report and export tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from nightbridge.core.profile import Profile
+from nightbridge.services import checkins, diary, intake, taper, toolkit
+from nightbridge.services.demo import (
+    TAPER_EVERY_DAYS,
+    TAPER_START_G,
+    TAPER_STEP_PCT,
+    plan_demo,
+)
+from nightbridge.storage.database import Database
+from nightbridge.storage.repositories.persons import PersonRepository
+
+TZ = "America/Chicago"
+TODAY = dt.date(2026, 3, 22)
+
+
+def fill_store(db: Database, *, days: int = 21, today: dt.date = TODAY, tz: str = TZ) -> int:
+    """Create the owner with zone ``tz`` and store ``days`` days of the demo plan."""
+    with db.transaction() as session:
+        person_id = PersonRepository(session).ensure_owner(Profile(tz=tz))
+    zone = ZoneInfo(tz)
+    plan = plan_demo(days, today=today)
+    now = dt.datetime.combine(today, dt.time(21, 0), tzinfo=zone)
+    taper.set_taper(
+        db,
+        person_id,
+        substance="kratom",
+        start_amount=TAPER_START_G,
+        unit="g",
+        start=plan.start,
+        step_pct=TAPER_STEP_PCT,
+        every_days=TAPER_EVERY_DAYS,
+    )
+    for day in plan.days:
+        if day.diary is not None:
+            diary.record_entry(db, person_id, day.diary, today=today)
+        checkins.record_checkin(
+            db,
+            person_id,
+            day.date,
+            symptoms=day.symptoms,
+            function=day.function,
+            self_harm_thoughts=day.self_harm_thoughts,
+            phq9=day.phq9,
+            gad7=day.gad7,
+            today=today,
+        )
+        for dose in day.intake:
+            at = dt.datetime.combine(day.date, dose.at, tzinfo=zone)
+            intake.log_intake(db, person_id, dose.substance, dose.amount, dose.unit, at, now=now)
+        toolkit.save_evening(
+            db,
+            person_id,
+            {
+                "date": (day.date + dt.timedelta(days=1)).isoformat(),
+                "screens_last_hour": "yes" if day.evening.screens_last_hour else "no",
+            },
+            today=today + dt.timedelta(days=1),
+        ) if day.date < today else None
+    return person_id
