@@ -1,0 +1,200 @@
+"""The daily check-in page: withdrawal symptoms (0-4), red flags, daily function (1-5),
+the question about thoughts of ending one's life (in Nightbridge's own words; PHQ-9 item
+9 alone misses many at risk: Simon et al., Psychiatr Serv 2013;64:1195-1202), and PHQ-9
+and GAD-7 when they are due (every 14 days; definitions.md section 3).
+
+After saving, the alerts the check-in raised are at the top of the page (a chest pain
+answer shows the emergency banner with the local number as a ``tel:`` link).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from nightbridge.core.errors import InvalidInput, Problem
+from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+
+router = APIRouter()
+
+#: Plain words for the red flags (definitions.md section 4; names from docs/cli.md).
+FLAG_LABELS: dict[str, str] = {
+    "chest_pain": "Chest pain",
+    "breathing": "Trouble breathing, or slow or shallow breathing",
+    "seizure": "A seizure (fit)",
+    "fainting": "Fainting, or cannot stay awake",
+    "confusion": "New confusion",
+    "blue_lips": "Blue or grey lips or skin",
+    "vomiting_24h": "Vomiting or diarrhoea for 24 hours or more",
+    "no_fluids": "Cannot keep fluids down",
+    "jaundice": "Yellow skin or eyes",
+    "dark_urine": "Dark urine or pale stools",
+}
+FUNCTION_LABELS = (
+    (1, "Could not manage"),
+    (2, "Hard"),
+    (3, "Managed"),
+    (4, "Well"),
+    (5, "Very well"),
+)
+SELF_HARM_QUESTION = "Since yesterday, have you had thoughts of ending your life?"
+
+
+def _instrument(name: str) -> dict[str, Any]:
+    from nightbridge.content import load_json
+
+    doc: dict[str, Any] = load_json(f"instruments/{name}.json")
+    return doc
+
+
+def _int_or_problem(text: str, field: str, problems: list[Problem]) -> int | None:
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        problems.append(Problem(field, f"{text!r} is not a number"))
+        return None
+
+
+def parse_checkin_form(form: FormData) -> tuple[dt.date | None, dict[str, Any], list[Problem]]:
+    """The form's values as ``record_checkin`` arguments, and the problems found."""
+    from nightbridge.core.checkin import RED_FLAGS
+    from nightbridge.core.instruments.withdrawal import SYMPTOMS
+
+    problems: list[Problem] = []
+    raw_date = str(form.get("date", "")).strip()
+    day: dt.date | None = None
+    try:
+        day = dt.date.fromisoformat(raw_date)
+    except ValueError:
+        problems.append(Problem("date", f"{raw_date!r} is not a date (YYYY-MM-DD)"))
+    symptoms: dict[str, int] = {}
+    for name in SYMPTOMS:
+        value = _int_or_problem(str(form.get(f"symptom_{name}", "")), f"symptom {name}", problems)
+        if value is not None:
+            symptoms[name] = value
+    flags = [str(f) for f in form.getlist("flag") if str(f) in RED_FLAGS]
+    function = _int_or_problem(str(form.get("function", "")), "function", problems)
+    answer = str(form.get("self_harm_thoughts", ""))
+    self_harm = {"yes": True, "no": False}.get(answer)
+    questionnaires: dict[str, list[int] | None] = {}
+    for name, count in (("phq9", 9), ("gad7", 7)):
+        texts = [str(form.get(f"{name}_{i}", "")).strip() for i in range(1, count + 1)]
+        if not any(texts):
+            questionnaires[name] = None
+            continue
+        answers: list[int] = []
+        for i, text in enumerate(texts, start=1):
+            if not text:
+                problems.append(Problem(f"{name} item {i}", "answer every item, or none"))
+                continue
+            value = _int_or_problem(text, f"{name} item {i}", problems)
+            answers.append(value if value is not None else -1)
+        questionnaires[name] = answers
+    args = {
+        "symptoms": symptoms,
+        "flags": flags,
+        "function": function,
+        "self_harm_thoughts": self_harm,
+        **questionnaires,
+    }
+    return day, args, problems
+
+
+def _page(
+    request: Request,
+    db: DatabaseDep,
+    person_id: int,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    status_code: int = 200,
+    saved: Any = None,
+    day_alerts: Any = (),
+) -> Response:
+    from nightbridge.core.instruments.withdrawal import SYMPTOMS
+    from nightbridge.services.dashboard import last_questionnaires, person_today_date
+    from nightbridge.services.dashboard import questionnaires_due as due_of
+
+    today = person_today_date(db, person_id)
+    due = due_of(last_questionnaires(db, person_id, today), today)
+    withdrawal = _instrument("withdrawal")
+    labels = {item["key"]: item["text"] for item in withdrawal["items"]}
+    return render(
+        request,
+        "person/checkin.html",
+        {
+            "title": "Daily check-in",
+            "today": today,
+            "values": values,
+            "errors": errors,
+            "symptoms": [(name, labels.get(name, name)) for name in SYMPTOMS],
+            "withdrawal": withdrawal,
+            "flags": FLAG_LABELS,
+            "function_labels": FUNCTION_LABELS,
+            "self_harm_question": SELF_HARM_QUESTION,
+            "questionnaires": [
+                _instrument(name) for name in ("phq9", "gad7") if name in due or values.get(name)
+            ],
+            "saved": saved,
+            "day_alerts": day_alerts,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/checkin", include_in_schema=False)
+def checkin_page(
+    request: Request, db: DatabaseDep, scope: ReadScope, saved: str | None = None
+) -> Response:
+    from nightbridge.services.checkins import list_checkins
+    from nightbridge.services.dashboard import person_today_date
+    from nightbridge.services.safety import alerts_for
+
+    today = person_today_date(db, scope.person_id)
+    stored = None
+    alerts: list[Any] = []
+    if saved:
+        try:
+            day = dt.date.fromisoformat(saved)
+        except ValueError:
+            day = today
+        found = list_checkins(db, scope.person_id, day, day)
+        stored = found[0] if found else None
+        alerts = alerts_for(db, scope.person_id, day)
+    return _page(
+        request,
+        db,
+        scope.person_id,
+        values={"date": today.isoformat(), "flag": []},
+        errors={},
+        saved=stored,
+        day_alerts=alerts,
+    )
+
+
+@router.post("/checkin", include_in_schema=False)
+async def checkin_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+    from nightbridge.services.checkins import record_checkin
+
+    form = await request.form()
+    values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    values["flag"] = [str(f) for f in form.getlist("flag")]
+    for name in ("phq9", "gad7"):
+        values[name] = any(k.startswith(f"{name}_") and v for k, v in values.items())
+    day, args, problems = parse_checkin_form(form)
+    try:
+        if problems or day is None:
+            raise InvalidInput(problems)
+        record_checkin(db, scope.person_id, day, **args)
+    except InvalidInput as exc:
+        errors: dict[str, list[str]] = {}
+        for p in exc.problems:
+            errors.setdefault(p.field.replace(" ", "_"), []).append(p.reason)
+        return _page(request, db, scope.person_id, values=values, errors=errors, status_code=422)
+    return RedirectResponse(f"/checkin?saved={day.isoformat()}", status_code=303)

@@ -1,0 +1,74 @@
+"""The evening log: tonight's intake (substance, amount, unit, time), caffeine, alcohol,
+screens in the last hour before bed and exercise minutes. Nightbridge logs what was
+taken; it never suggests an amount (definitions.md section 5).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nightbridge.core.errors import InvalidInput
+from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.forms import errors_by_field
+
+router = APIRouter()
+
+
+def _page(
+    request: Request,
+    db: DatabaseDep,
+    person_id: int,
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    *,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
+    from zoneinfo import ZoneInfo
+
+    from nightbridge.core.intake import UNITS
+    from nightbridge.services.dashboard import person_today_date, person_zone
+    from nightbridge.services.intake import list_intake
+
+    today = person_today_date(db, person_id)
+    zone = ZoneInfo(person_zone(db, person_id))
+    logged: list[tuple[str, Any]] = [
+        (e.at.astimezone(zone).strftime("%H:%M"), e)
+        for e in list_intake(db, person_id, today, today)
+    ]
+    return render(
+        request,
+        "person/evening.html",
+        {
+            "title": "Evening log",
+            "values": values,
+            "errors": errors,
+            "units": UNITS,
+            "logged": logged,
+            "saved": saved,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/evening", include_in_schema=False)
+def evening_page(
+    request: Request, db: DatabaseDep, scope: ReadScope, saved: str | None = None
+) -> Response:
+    return _page(request, db, scope.person_id, {"unit": "g"}, {}, saved=bool(saved))
+
+
+@router.post("/evening", include_in_schema=False)
+async def evening_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+    from nightbridge.services.dashboard import EVENING_FIELDS, save_evening_log
+
+    form = await request.form()
+    values = {name: str(form.get(name, "")).strip() for name in EVENING_FIELDS}
+    try:
+        save_evening_log(db, scope.person_id, values)
+    except InvalidInput as exc:
+        return _page(request, db, scope.person_id, values, errors_by_field(exc), status_code=422)
+    return RedirectResponse("/evening?saved=1", status_code=303)
