@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -28,6 +30,7 @@ from nightbridge.services.auth import AuthPolicy, start_enrolment, verify_totp
 from nightbridge.services.sharing import create_invite, list_shares, redeem_invite
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
+from nightbridge.web.sessions import COOKIE_NAME
 
 BASE_URL = "https://testserver"
 PASSWORD = "correct horse battery staple"
@@ -138,7 +141,11 @@ def make_personas(app: FastAPI, database: Database) -> Personas:
     ):
         username = name.replace("_", "-")
         account_id = create_account(
-            database, FAST_AUTH, username=username, password=PASSWORD, role=role,
+            database,
+            FAST_AUTH,
+            username=username,
+            password=PASSWORD,
+            role=role,
             display_name=display,
         )
         persona = Persona(name, role, new_client(app), account_id=account_id, username=username)
@@ -156,9 +163,78 @@ def make_personas(app: FastAPI, database: Database) -> Personas:
     return Personas(app, database, by_name)
 
 
-@pytest.fixture
-def personas(app: FastAPI, sqlite_database: Database) -> Iterator[Personas]:
-    found = make_personas(app, sqlite_database)
-    yield found
-    for persona in found.by_name.values():
+@dataclass(frozen=True)
+class _Saved:
+    name: str
+    role: str
+    account_id: int | None
+    person_id: int | None
+    username: str
+    totp_secret: str | None
+    csrf_token: str
+    cookie: str | None
+    extra: dict[str, int]
+
+
+@pytest.fixture(scope="session")
+def _personas_template(
+    tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path
+) -> tuple[Path, list[_Saved]]:
+    """A store with the personas created and logged in, built once per worker and
+    copied for each test (logging five people in per test would dominate the run)."""
+    path = tmp_path_factory.mktemp("personas") / "personas.sqlite3"
+    shutil.copyfile(_sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    built = make_personas(create_app(database, settings=Settings(auth=FAST_AUTH)), database)
+    saved = [
+        _Saved(
+            p.name,
+            p.role,
+            p.account_id,
+            p.person_id,
+            p.username,
+            p.totp_secret,
+            p.csrf_token,
+            p.client.cookies.get(COOKIE_NAME),
+            dict(p.extra),
+        )
+        for p in built.by_name.values()
+    ]
+    for persona in built.by_name.values():
         persona.client.close()
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path, saved
+
+
+@pytest.fixture
+def personas(
+    tmp_path: Path, _personas_template: tuple[Path, list[_Saved]], web_settings: Settings
+) -> Iterator[Personas]:
+    """The six personas, logged in, on a fresh copy of the persona store."""
+    template, saved = _personas_template
+    path = tmp_path / "personas.sqlite3"
+    shutil.copyfile(template, path)
+    database = Database(f"sqlite:///{path}")
+    app = create_app(database, settings=web_settings)
+    by_name: dict[str, Persona] = {}
+    for s in saved:
+        client = new_client(app)
+        if s.cookie:
+            client.cookies.set(COOKIE_NAME, s.cookie)
+        by_name[s.name] = Persona(
+            s.name,
+            s.role,
+            client,
+            account_id=s.account_id,
+            person_id=s.person_id,
+            username=s.username,
+            totp_secret=s.totp_secret,
+            csrf_token=s.csrf_token,
+            extra=dict(s.extra),
+        )
+    yield Personas(app, database, by_name)
+    for persona in by_name.values():
+        persona.client.close()
+    database.dispose()

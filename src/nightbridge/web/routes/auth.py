@@ -31,6 +31,12 @@ def _redirect(request: Request, path: str) -> Response:
     return apply_cookie(request, RedirectResponse(path, status_code=303))
 
 
+def _not_pending(request: Request) -> Response:
+    """Where to go when no login step is waiting: home if logged in, else /login."""
+    info = current_session(request)
+    return _redirect(request, "/" if info is not None and info.stage == "full" else "/login")
+
+
 def _pending(request: Request, stage: str) -> int | None:
     """The account id of a session waiting at ``stage``, else None."""
     info = current_session(request)
@@ -78,7 +84,7 @@ def login(
 @router.get("/login/totp")
 def totp_form(request: Request, next: str = "/") -> Response:
     if _pending(request, "totp") is None:
-        return _redirect(request, "/login")
+        return _not_pending(request)
     return render(request, "totp.html", {"next": safe_next(next)})
 
 
@@ -92,7 +98,7 @@ def totp_submit(
 ) -> Response:
     account_id = _pending(request, "totp")
     if account_id is None:
-        return _redirect(request, "/login")
+        return _not_pending(request)
     try:
         verify_totp(database, settings.auth, account_id, code)
     except LoginRefused as exc:
@@ -107,7 +113,7 @@ def totp_submit(
 def enrol_form(request: Request, database: DatabaseDep, next: str = "/") -> Response:
     account_id = _pending(request, "enrol")
     if account_id is None:
-        return _redirect(request, "/login")
+        return _not_pending(request)
     secret, uri = start_enrolment(database, account_id)
     return render(
         request, "totp_enrol.html", {"next": safe_next(next), "secret": secret, "uri": uri}
@@ -124,7 +130,7 @@ def enrol_submit(
 ) -> Response:
     account_id = _pending(request, "enrol")
     if account_id is None:
-        return _redirect(request, "/login")
+        return _not_pending(request)
     try:
         verify_totp(database, settings.auth, account_id, code, confirm=True)
     except LoginRefused as exc:

@@ -1,0 +1,124 @@
+"""THE ownership table: every route of the app (method + path) and what each persona
+gets. ``test_routes_enumerated.py`` fails for any route missing here, and runs every
+entry for every persona.
+
+Add your route with one line, e.g.::
+
+    ("GET", "/persons/{person_id}/diary"): entry(A + " clinician_a", anonymous=LOGIN),
+    ("POST", "/diary"): entry(PATIENTS, form={"date": "2026-03-01"}),
+
+``entry(ok, ...)``: ``ok`` names the personas that pass the permission check
+(space-separated); every other logged-in persona must get ``not_found`` (404) unless
+listed in ``forbidden`` (403) or given in ``other``; ``anonymous`` is LOGIN (pages:
+303 to /login) or UNAUTHORIZED (API: 401). "Passes" means: not 401/403/404 and not sent
+to /login -- a 422 for the sample body still passed the check.
+
+Path parameters are filled from patient A's data: ``{person_id}`` is A's person,
+``{share_id}`` A's share with clinician_a, ``{account_id}`` patient B's account; pass
+``params={...}`` for others. Personas: patient_a, patient_b, clinician_a (invited by
+A), clinician_x (not invited), admin, anonymous (STYLE.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+OK = "ok"
+NOT_FOUND = "not_found"
+FORBIDDEN = "forbidden"
+LOGIN = "login"
+UNAUTHORIZED = "unauthorized"
+
+SIGNED_IN_NAMES = ("patient_a", "patient_b", "clinician_a", "clinician_x", "admin")
+A = "patient_a"
+PATIENTS = "patient_a patient_b"
+CLINICIANS = "clinician_a clinician_x"
+A_AND_INVITED = "patient_a clinician_a"
+ADMIN = "admin"
+SIGNED_IN = " ".join(SIGNED_IN_NAMES)
+EVERYONE = SIGNED_IN + " anonymous"
+
+
+@dataclass(frozen=True)
+class Entry:
+    expect: Mapping[str, str]
+    form: Mapping[str, str] | None = None
+    json: Any = None
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+def entry(
+    ok: str,
+    *,
+    anonymous: str = LOGIN,
+    forbidden: str = "",
+    other: Mapping[str, str] | None = None,
+    form: Mapping[str, str] | None = None,
+    json: Any = None,
+    params: Mapping[str, str] | None = None,
+) -> Entry:
+    allowed, refused = set(ok.split()), set(forbidden.split())
+    expect = {
+        name: OK if name in allowed else FORBIDDEN if name in refused else NOT_FOUND
+        for name in SIGNED_IN_NAMES
+    }
+    expect["anonymous"] = OK if "anonymous" in allowed else anonymous
+    expect.update(other or {})
+    return Entry(expect, form=form, json=json, params=params or {})
+
+
+def api(ok: str, **kw: Any) -> Entry:
+    kw.setdefault("anonymous", UNAUTHORIZED)
+    return entry(ok, **kw)
+
+
+def same_for_all(outcome: str, **kw: Any) -> Entry:
+    expect = dict.fromkeys((*SIGNED_IN_NAMES, "anonymous"), outcome)
+    return Entry(expect, **kw)
+
+
+LOGIN_FORM = {"username": "patient-a", "password": "correct horse battery staple"}
+PASSWORD_FORM = {"current_password": "wrong-wrong-wrong", "new_password": "a new long passphrase"}
+NEW_ACCOUNT = {"username": "new-person", "password": "a long first password", "role": "person"}
+
+ROUTES: dict[tuple[str, str], Entry] = {
+    # --- platform pages (web/routes/auth.py, account.py, sharing.py, admin.py) ---
+    ("GET", "/"): entry(SIGNED_IN),
+    ("GET", "/help-now"): entry(EVERYONE),
+    ("GET", "/login"): entry(EVERYONE),
+    ("POST", "/login"): entry(SIGNED_IN, other={"anonymous": FORBIDDEN}, form=LOGIN_FORM),
+    ("GET", "/login/totp"): entry(SIGNED_IN),
+    ("POST", "/login/totp"): entry(SIGNED_IN, form={"code": "000000"}),
+    ("GET", "/login/totp/enrol"): entry(SIGNED_IN),
+    ("POST", "/login/totp/enrol"): entry(SIGNED_IN, form={"code": "000000"}),
+    ("POST", "/logout"): same_for_all(LOGIN),
+    ("GET", "/account"): entry(SIGNED_IN),
+    ("POST", "/account/password"): entry(SIGNED_IN, form=PASSWORD_FORM),
+    ("GET", "/account/activity"): entry(PATIENTS),
+    ("GET", "/sharing"): entry(PATIENTS + " " + CLINICIANS),
+    ("POST", "/sharing/invites"): entry(PATIENTS),
+    ("POST", "/sharing/{share_id}/revoke"): entry(A),
+    ("POST", "/sharing/redeem"): entry(CLINICIANS, form={"code": "AAAA-BBBB-CCCC"}),
+    ("GET", "/admin/accounts"): entry(ADMIN),
+    ("POST", "/admin/accounts"): entry(ADMIN, form=NEW_ACCOUNT),
+    ("POST", "/admin/accounts/{account_id}"): entry(ADMIN, form={"op": "unlock"}),
+    # --- platform API (web/routes/api_auth.py) ---
+    ("GET", "/api/openapi.json"): entry(EVERYONE),
+    ("POST", "/api/auth/login"): api(EVERYONE, json=LOGIN_FORM),
+    ("POST", "/api/auth/totp"): same_for_all(UNAUTHORIZED, json={"code": "000000"}),
+    ("POST", "/api/auth/logout"): api(SIGNED_IN),
+    ("GET", "/api/me"): api(SIGNED_IN),
+    ("GET", "/api/persons/{person_id}"): api(A_AND_INVITED),
+    ("GET", "/api/persons/{person_id}/audit"): api(A),
+    ("GET", "/api/shares"): api(PATIENTS),
+    ("POST", "/api/invites"): api(PATIENTS),
+    ("POST", "/api/invites/redeem"): api(CLINICIANS, json={"code": "AAAA-BBBB-CCCC"}),
+    ("DELETE", "/api/shares/{share_id}"): api(A),
+    ("GET", "/api/patients"): api(CLINICIANS),
+    ("GET", "/api/admin/accounts"): api(ADMIN),
+    ("POST", "/api/admin/accounts"): api(ADMIN, json=NEW_ACCOUNT),
+    ("PATCH", "/api/admin/accounts/{account_id}"): api(ADMIN, json={"unlock": True}),
+    # --- the person's and clinician's pages (add yours below) ---
+}
