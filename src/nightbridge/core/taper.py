@@ -138,7 +138,7 @@ def next_amount(amount: Decimal, step_pct: Decimal, min_step: Decimal) -> Decima
     cut = max(amount * step_pct / 100, min_step)
     following = round_amount(max(Decimal(0), amount - cut))
     if following >= amount:
-        following = max(Decimal(0), round_amount(amount) - QUANTUM)
+        following = round_amount(max(Decimal(0), round_amount(amount) - QUANTUM))
     return following
 
 
