@@ -4,6 +4,7 @@ half up to 0.1; never up; ends at 0; p > 25 refused without a clinician's overri
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -53,11 +54,11 @@ def test_each_step_follows_the_formula_rounded_half_up(
 def test_a_schedule_never_steps_up_and_ends_at_0(start: Decimal, pct: Decimal, every: int) -> None:
     plan = build_taper(start_amount=start, unit="mg", start=START, step_pct=pct, every_days=every)
     values = [s.amount for s in plan.steps]
-    assert all(b < a for a, b in zip(values, values[1:], strict=False))
+    assert all(b < a for a, b in itertools.pairwise(values))
     assert values[-1] == 0
     assert values[0] == Decimal(start).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
     dates = [s.date for s in plan.steps]
-    assert all((b - a).days == every for a, b in zip(dates, dates[1:], strict=False))
+    assert all((b - a).days == every for a, b in itertools.pairwise(dates))
 
 
 def test_it_refuses_a_step_over_25_percent_without_an_override() -> None:
