@@ -65,26 +65,14 @@ def stimulus_control() -> dict[str, Any]:
 
 def withdrawal_for(
     db: Database, person_id: int, on: dt.date | None, *, tz: str | None = None
-) -> WithdrawalContext | None:
-    """The withdrawal context from the safety store, when that area provides one.
+) -> WithdrawalContext:
+    """The withdrawal context for the morning ``on`` (default today) from the safety store:
+    the last kratom or opioid dose and the days with a moderate-or-worse symptom score
+    (``services.withdrawal.withdrawal_context``)."""
+    from nightbridge.services.withdrawal import withdrawal_context
 
-    The safety area exposes ``nightbridge.services.safety.withdrawal_context(db,
-    person_id, on)``; until it exists, None (no deferral is possible).
-    """
-    import importlib
-
-    try:
-        safety = importlib.import_module("nightbridge.services.safety")
-    except ModuleNotFoundError as exc:
-        if exc.name == "nightbridge.services.safety":
-            return None
-        raise
-    provider = getattr(safety, "withdrawal_context", None)
-    if provider is None:
-        return None
     if on is None:
         with db.reader() as session:
             zone = tz or PersonRepository(session).get_profile(person_id).tz
         on = local_today(zone)
-    context = provider(db, person_id, on)
-    return context if isinstance(context, WithdrawalContext) else None
+    return withdrawal_context(db, person_id, on)
