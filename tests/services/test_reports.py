@@ -1,0 +1,74 @@
+"""Gathering a report from a real store (filled through the services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nightbridge.core.errors import InvalidInput
+from nightbridge.services.reports import gather_report, make_report, report_span
+from nightbridge.storage.database import Database
+from tests.services.store_sample import TODAY, fill_store
+
+NOW = dt.datetime(2026, 3, 23, 2, 0, tzinfo=dt.UTC)  # 2026-03-22 21:00 in Chicago
+
+
+def test_the_default_span_is_the_week_up_to_today() -> None:
+    assert report_span(None, None, TODAY) == (TODAY - dt.timedelta(days=6), TODAY)
+    assert report_span(None, dt.date(2026, 3, 10), TODAY) == (
+        dt.date(2026, 3, 4),
+        dt.date(2026, 3, 10),
+    )
+    with pytest.raises(InvalidInput) as err:
+        report_span(dt.date(2026, 3, 10), dt.date(2026, 3, 1), TODAY)
+    assert err.value.problems[0].field == "to"
+
+
+def test_it_gathers_the_span_from_every_service(database: Database) -> None:
+    person = fill_store(database, days=28)
+    progress: list[str] = []
+    data = gather_report(
+        database,
+        person,
+        start=dt.date(2026, 3, 9),
+        end=TODAY,
+        now=NOW,
+        progress=progress.append,
+    )
+    assert (data.start, data.end, data.tz) == (dt.date(2026, 3, 9), TODAY, "America/Chicago")
+    assert all(dt.date(2026, 3, 9) <= n.date <= TODAY for n in data.nights)
+    assert len(data.nights) == 13  # the demo plan skips one morning in these 14
+    assert len(data.checkins) == 14
+    assert {d.substance for d in data.intake} == {"kratom", "coffee"}
+    assert data.taper is not None and data.taper.substance == "kratom"
+    assert [s.target for s in data.taper.steps] == sorted(
+        (s.target for s in data.taper.steps), reverse=True
+    )
+    assert data.regularity is not None and data.regularity.sri.sri is not None
+    assert data.window is not None and data.window.rise is not None
+    # Every diary night up to the end, not only the span: 28 days less the first morning
+    # and the two the demo plan skips.
+    assert data.findings_nights == 25
+    assert {f.exposure for f in data.findings} >= {"kratom_any", "caffeine_after_noon"}
+    assert "diary" in progress and "what helps me" in progress
+
+
+def test_alerts_of_the_span_come_with_their_evidence(sqlite_database: Database) -> None:
+    person = fill_store(sqlite_database, days=21)  # day 3: alcohol on a kratom day
+    data = gather_report(sqlite_database, person, start=dt.date(2026, 3, 1), end=TODAY, now=NOW)
+    codes = [a.code for a in data.alerts]
+    assert any(a.level == "urgent" for a in data.alerts), codes
+    assert all(dt.date(2026, 3, 1) <= a.date <= TODAY for a in data.alerts)
+
+
+def test_make_report_renders_both_formats_without_writing(sqlite_database: Database) -> None:
+    person = fill_store(sqlite_database, days=21)
+    with sqlite_database.reader() as session:
+        before = session.connection().exec_driver_sql("select count(*) from alerts").scalar()
+    pdf = make_report(sqlite_database, person, "pdf", end=TODAY, now=NOW)
+    html = make_report(sqlite_database, person, "html", end=TODAY, now=NOW)
+    assert pdf.startswith(b"%PDF-") and html.startswith(b"<!doctype html>")
+    with sqlite_database.reader() as session:
+        after = session.connection().exec_driver_sql("select count(*) from alerts").scalar()
+    assert before == after
