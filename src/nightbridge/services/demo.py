@@ -12,24 +12,33 @@ The story (every number invented; shapes follow the sources in docs/definitions.
   band and falls to minimal with day-to-day noise; function rises from 2 to 4 of 5.
 - Sleep improves with noise: sleep onset and wake after sleep onset shrink, total sleep
   time grows from about 5 h to about 6 h 45 min. Two mornings have no entry.
-- On day 3 Sam drinks alcohol on a kratom day: the urgent combination alert (section 4).
+- On day 3 Sam drinks alcohol on a kratom day: the urgent combination alert (section 4);
+  on day 5 Sam reports vomiting for 24 h (an urgent red flag).
 - PHQ-9 and GAD-7 every 14 days, easing from moderate to mild; item 9 always 0.
 - Evenings: caffeine (cups and time of the last), alcohol, screens in the last hour,
   exercise minutes.
 - Dr. Lee (clinician, with TOTP) was invited by Sam. Jordan (second person) also shares
   with Dr. Lee: tapered off earlier, sleeping steadily, but has not logged for 5 days.
 
-The demo logins are public by design (this is demo data on the person's own machine);
-``load_demo`` must never run against a real clinic database, so it refuses a store that
-already has other accounts.
+The demo logins are public by design (this is demo data on the person's own machine).
+Sam is the store's own person (the one ``nightbridge init`` creates), so the CLI shows
+the same data; ``load_demo`` refuses a store whose own person already keeps a diary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from nightbridge.core.profile import Profile
+from nightbridge.storage.database import Database
+
+if TYPE_CHECKING:
+    from nightbridge.services.access import Actor
+    from nightbridge.services.auth import AuthPolicy
 
 #: Symptom names of the withdrawal diary (docs/cli.md, ``checkin add --symptom``).
 SYMPTOMS: tuple[str, ...] = (
@@ -87,8 +96,6 @@ SECOND_EMAIL = "jordan@demo.nightbridge.local"
 SECOND_PASSWORD = "demo-jordan-sleeps-too"  # noqa: S105 - public demo login, printed
 CLINICIAN_EMAIL = "dr.lee@demo.nightbridge.local"
 CLINICIAN_PASSWORD = "demo-dr-lee-cares"  # noqa: S105 - public demo login, printed
-#: Base32 TOTP secret of the demo clinician (public, like the passwords).
-CLINICIAN_TOTP_SECRET = "NBDEMOCLINICIANTOTPSECRET234567A"  # noqa: S105
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +157,7 @@ class DemoLogins:
     second_password: str = SECOND_PASSWORD
     clinician_email: str = CLINICIAN_EMAIL
     clinician_password: str = CLINICIAN_PASSWORD
-    clinician_totp_secret: str = CLINICIAN_TOTP_SECRET
+    clinician_totp_secret: str = ""
     person_id: int = 0
     second_person_id: int = 0
     loaded: bool = True  # False when the demo was already there
@@ -291,7 +298,7 @@ def plan_demo(days: int = 42, *, today: dt.date, seed: int = SEED) -> DemoPlan:
                 date=day,
                 diary=None if day in skipped or i == 0 else _diary(rng, day, progress),
                 symptoms=symptoms,
-                flags=(),
+                flags=("vomiting_24h",) if i == 5 else (),
                 function=max(1, min(5, round(2 + 2 * progress + rng.gauss(0, 0.4)))),
                 self_harm_thoughts=False,
                 phq9=_answers(rng, phq_total, 9) if due else None,
@@ -315,3 +322,235 @@ def plan_second_person(days: int, *, today: dt.date, seed: int = SEED + 1) -> li
 
 def symptom_series(plan: DemoPlan) -> Sequence[tuple[dt.date, int]]:
     return [(d.date, d.symptom_score) for d in plan.days]
+
+
+# -- loading -----------------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]
+
+
+def _find_logins(db: Database) -> DemoLogins | None:
+    """The demo's logins when it is already loaded, else None."""
+    from nightbridge.storage.repositories.accounts import AccountRepository
+
+    with db.reader() as session:
+        accounts = AccountRepository(session)
+        person = accounts.by_username(PERSON_EMAIL)
+        second = accounts.by_username(SECOND_EMAIL)
+        clinician = accounts.by_username(CLINICIAN_EMAIL)
+        if person is None or second is None or clinician is None:
+            return None
+        return DemoLogins(
+            clinician_totp_secret=clinician.totp_secret or "",
+            person_id=person.person_id or 0,
+            second_person_id=second.person_id or 0,
+            loaded=False,
+        )
+
+
+def _enrol_totp(db: Database, policy: AuthPolicy, account_id: int) -> str:
+    """Set up the clinician's TOTP, confirmed with the previous 30-s step's code so that
+    a login straight after can use the current code (codes are accepted once)."""
+    import pyotp
+
+    from nightbridge.services.auth import start_enrolment, verify_totp
+
+    secret, _ = start_enrolment(db, account_id)
+    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
+    verify_totp(db, policy, account_id, pyotp.TOTP(secret).at(earlier), confirm=True, now=earlier)
+    return secret
+
+
+def _share(db: Database, person: Actor, clinician: Actor) -> None:
+    from nightbridge.services.sharing import create_invite, redeem_invite
+
+    redeem_invite(db, clinician, create_invite(db, person).code)
+
+
+def _owner_person(db: Database, tz: str) -> int:
+    """The store's own person (created if missing); refused when it already has a diary."""
+    from nightbridge.core.errors import NightbridgeError
+    from nightbridge.core.profile import Profile
+    from nightbridge.services.diary import list_entries
+    from nightbridge.storage.repositories.persons import PersonRepository
+
+    with db.transaction() as session:
+        owner = PersonRepository(session).ensure_owner(Profile(tz=tz))
+    if list_entries(db, owner):
+        raise NightbridgeError(
+            "this store's own person already keeps a diary; load the demo into an empty "
+            "store (for example: nightbridge --home /tmp/nightbridge-demo demo)"
+        )
+    return owner
+
+
+def load_demo(
+    db: Database,
+    *,
+    days: int = 42,
+    today: dt.date | None = None,
+    tz: str = "UTC",
+    policy: AuthPolicy | None = None,
+    progress: Progress | None = None,
+) -> DemoLogins:
+    """Load the demo (see the module docstring) through the services, once.
+
+    A second call finds the demo accounts and returns their logins without adding
+    anything. ``tz`` is the zone of a store that has no person yet; ``today`` defaults
+    to today on Sam's clock. ``progress(done, total)`` is called once per day loaded.
+    """
+    from zoneinfo import ZoneInfo
+
+    from nightbridge.services.access import Actor
+    from nightbridge.services.accounts import create_account
+    from nightbridge.services.auth import AuthPolicy as Policy
+    from nightbridge.services.checkins import record_checkin
+    from nightbridge.services.diary import person_zone, record_entry
+    from nightbridge.services.notes import add_note
+    from nightbridge.services.taper import set_taper
+
+    found = _find_logins(db)
+    if found is not None:
+        return found
+    policy = policy or Policy()
+    owner = _owner_person(db, tz)
+    zone_name = person_zone(db, owner)
+    zone = ZoneInfo(zone_name)
+    now = dt.datetime.now(zone)
+    today = today or now.date()
+    plan = plan_demo(days, today=today)
+
+    sam_account = create_account(
+        db,
+        policy,
+        username=PERSON_EMAIL,
+        password=PERSON_PASSWORD,
+        role="person",
+        display_name="Sam",
+        person_id=owner,
+    )
+    jordan_account = create_account(
+        db,
+        policy,
+        username=SECOND_EMAIL,
+        password=SECOND_PASSWORD,
+        role="person",
+        display_name="Jordan",
+        profile=Profile(tz=zone_name),
+    )
+    clinician_account = create_account(
+        db,
+        policy,
+        username=CLINICIAN_EMAIL,
+        password=CLINICIAN_PASSWORD,
+        role="clinician",
+        display_name="Dr. Lee",
+    )
+    secret = _enrol_totp(db, policy, clinician_account)
+    jordan = _find_person(db, jordan_account)
+    clinician = Actor(clinician_account, "clinician")
+    _share(db, Actor(sam_account, "person", owner), clinician)
+    _share(db, Actor(jordan_account, "person", jordan), clinician)
+
+    set_taper(
+        db,
+        owner,
+        substance="kratom",
+        start_amount=plan.taper_start,
+        unit="g",
+        start=plan.start,
+        step_pct=plan.taper_step_pct,
+        every_days=plan.taper_every_days,
+    )
+    total = len(plan.days) + 1
+    for done, day in enumerate(plan.days, start=1):
+        _load_day(db, owner, day, zone, now, today)
+        if progress:
+            progress(done, total)
+    for entry in plan_second_person(days, today=today):
+        record_entry(db, jordan, entry, today=today)
+    for offset in range(days - 1, 4, -3):
+        day = today - dt.timedelta(days=offset)
+        record_checkin(
+            db,
+            jordan,
+            day,
+            symptoms={"craving": 1, "anxiety": 1, "insomnia": 1},
+            function=4,
+            self_harm_thoughts=False,
+            today=today,
+        )
+    add_note(
+        db,
+        owner,
+        clinician_account,
+        f"Taper agreed: {plan.taper_start:g} g/day, down {plan.taper_step_pct:g} % every "
+        f"{plan.taper_every_days} days. Sam chose the schedule; hold a step any time.",
+    )
+    add_note(
+        db,
+        owner,
+        clinician_account,
+        "Talked about the beer on a kratom day (urgent alert): Sam has naloxone and knows "
+        "the signs of overdose. Sleep diary going well.",
+    )
+    if progress:
+        progress(total, total)
+    return DemoLogins(
+        clinician_totp_secret=secret, person_id=owner, second_person_id=jordan, loaded=True
+    )
+
+
+def _find_person(db: Database, account_id: int) -> int:
+    from nightbridge.services.accounts import get_account
+
+    person = get_account(db, account_id).person_id
+    assert person is not None  # a person account always has its person
+    return person
+
+
+def _load_day(
+    db: Database, person_id: int, day: DemoDay, zone: Any, now: dt.datetime, today: dt.date
+) -> None:
+    """One day of Sam's data, each part through its service."""
+    from nightbridge.services.checkins import record_checkin
+    from nightbridge.services.dashboard import save_evening_log
+    from nightbridge.services.diary import record_entry
+    from nightbridge.services.intake import log_intake
+
+    if day.diary is not None:
+        record_entry(db, person_id, day.diary, today=today)
+    for item in day.intake:
+        if item.substance != "kratom":
+            continue  # caffeine and alcohol come with the evening log below
+        at = dt.datetime.combine(day.date, item.at, zone)
+        if at <= now:
+            log_intake(db, person_id, item.substance, item.amount, item.unit, at, now=now)
+    evening_at = dt.datetime.combine(day.date, dt.time(22, 0), zone)
+    if evening_at <= now:
+        e = day.evening
+        save_evening_log(
+            db,
+            person_id,
+            {
+                "caffeine_cups": str(e.caffeine_cups),
+                "last_caffeine": e.last_caffeine.strftime("%H:%M") if e.last_caffeine else "",
+                "alcohol_drinks": str(e.alcohol_drinks) if e.alcohol_drinks else "",
+                "last_alcohol": e.last_alcohol.strftime("%H:%M") if e.last_alcohol else "",
+                "screens_last_hour": "yes" if e.screens_last_hour else "no",
+                "exercise_min": str(e.exercise_min),
+            },
+            now=evening_at,
+        )
+    record_checkin(
+        db,
+        person_id,
+        day.date,
+        symptoms=day.symptoms,
+        flags=day.flags,
+        function=day.function,
+        self_harm_thoughts=day.self_harm_thoughts,
+        phq9=day.phq9,
+        gad7=day.gad7,
+        today=today,
+    )

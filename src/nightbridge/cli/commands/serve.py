@@ -24,5 +24,9 @@ def register(app: typer.Typer) -> None:
 
         st = state(ctx)
         database = st.database()
+        if demo:
+            from nightbridge.cli.commands.demo import load_and_print
+
+            load_and_print(ctx, 42)
         typer.echo(f"Nightbridge on http://{host}:{port}")
         uvicorn.run(create_app(database), host=host, port=port, log_level="warning")

@@ -1,0 +1,101 @@
+"""Loading the demo through the services: once, on both engines, with the story intact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+import pytest
+
+from nightbridge.core.errors import NightbridgeError
+from nightbridge.services.access import Actor
+from nightbridge.services.auth import AuthPolicy, verify_password
+from nightbridge.services.checkins import list_checkins
+from nightbridge.services.demo import load_demo
+from nightbridge.services.diary import list_entries, record_entry
+from nightbridge.services.notes import list_notes
+from nightbridge.services.safety import alerts_between
+from nightbridge.services.sharing import list_patients
+from nightbridge.services.taper import get_taper
+from nightbridge.storage.database import Database
+from nightbridge.storage.repositories.accounts import AccountRepository
+
+FAST = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
+TODAY = dt.date(2026, 3, 31)  # a fixed past date: every demo time is then in the past
+
+
+def test_it_loads_the_demo_once_and_repeating_adds_nothing(database: Database) -> None:
+    calls: list[tuple[int, int]] = []
+    first = load_demo(
+        database, days=14, today=TODAY, policy=FAST, progress=lambda d, t: calls.append((d, t))
+    )
+    assert first.loaded
+    assert calls[-1] == (15, 15)
+    entries = list_entries(database, first.person_id)
+    assert len(entries) == 11  # 14 mornings: none for the first night, two missed
+
+    again = load_demo(database, days=14, today=TODAY, policy=FAST)
+    assert not again.loaded
+    assert again.clinician_totp_secret == first.clinician_totp_secret
+    assert again.person_id == first.person_id
+    assert len(list_entries(database, first.person_id)) == 11
+
+
+def test_the_demo_logins_work_and_the_clinician_sees_both_people(database: Database) -> None:
+    logins = load_demo(database, days=14, today=TODAY, policy=FAST)
+    with database.reader() as session:
+        accounts = AccountRepository(session)
+        person = accounts.by_username(logins.person_email)
+        clinician = accounts.by_username(logins.clinician_email)
+        assert person is not None and clinician is not None
+        assert verify_password(FAST, person.password_hash, logins.person_password)
+        assert verify_password(FAST, clinician.password_hash, logins.clinician_password)
+        assert clinician.totp_confirmed
+        clinician_id = clinician.id
+    assert len(pyotp.TOTP(logins.clinician_totp_secret).now()) == 6
+    patients = list_patients(database, Actor(clinician_id, "clinician"))
+    assert {p.person_id for p in patients} == {logins.person_id, logins.second_person_id}
+    assert len(list_notes(database, logins.person_id)) == 2
+
+
+def test_the_demo_raises_the_early_combination_alert_and_keeps_the_taper(
+    database: Database,
+) -> None:
+    logins = load_demo(database, days=14, today=TODAY, policy=FAST)
+    start = TODAY - dt.timedelta(days=13)
+    alerts = alerts_between(database, logins.person_id, start, TODAY)
+    codes = {(a.date, a.code) for a in alerts}
+    assert (start + dt.timedelta(days=3), "depressant_combination") in codes
+    assert any(a.level == "urgent" and a.date == start + dt.timedelta(days=5) for a in alerts)
+    taper = get_taper(database, logins.person_id)
+    assert taper is not None and taper.start == start and taper.substance == "kratom"
+    checkins = list_checkins(database, logins.person_id, start, TODAY)
+    assert len(checkins) == 14
+    assert checkins[0].phq9 is not None and checkins[0].gad7 is not None
+
+
+def test_it_refuses_a_store_whose_own_person_already_keeps_a_diary(database: Database) -> None:
+    from nightbridge.core.profile import Profile
+    from nightbridge.storage.repositories.persons import PersonRepository
+
+    with database.transaction() as session:
+        owner = PersonRepository(session).ensure_owner(Profile())
+    record_entry(
+        database,
+        owner,
+        {
+            "date": "2026-03-01",
+            "bedtime": "23:00",
+            "lights_off": "23:10",
+            "sol_min": "20",
+            "nwak": "1",
+            "waso_min": "10",
+            "final_wake": "06:30",
+            "out_of_bed": "06:45",
+            "quality": "3",
+        },
+        today=TODAY,
+    )
+    with pytest.raises(NightbridgeError, match="already keeps a diary"):
+        load_demo(database, days=14, today=TODAY, policy=FAST)
+    assert len(list_entries(database, owner)) == 1
