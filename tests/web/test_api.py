@@ -1,0 +1,106 @@
+"""The JSON API: its OpenAPI document, logging in with JSON (and TOTP), error shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+import time_machine
+
+from tests.web.conftest import PASSWORD, Personas, new_client
+
+
+def test_the_openapi_document_describes_the_api_and_only_the_api(personas: Personas) -> None:
+    doc = personas.anonymous.client.get("/api/openapi.json").json()
+    assert doc["info"]["title"] == "Nightbridge API"
+    paths = set(doc["paths"])
+    assert {
+        "/api/auth/login",
+        "/api/me",
+        "/api/persons/{person_id}",
+        "/api/invites",
+        "/api/invites/redeem",
+        "/api/shares/{share_id}",
+    } <= paths
+    assert all(p.startswith("/api/") for p in paths)
+    assert "X-CSRF-Token" in doc["info"]["description"]
+
+
+def test_a_person_logs_in_with_json_and_uses_the_csrf_token_it_gets(personas: Personas) -> None:
+    client = new_client(personas.app)
+    login = client.post("/api/auth/login", json={"username": "patient-b", "password": PASSWORD})
+    assert login.status_code == 200
+    body = login.json()
+    assert body["stage"] == "full"
+    invite = client.post("/api/invites", headers={"X-CSRF-Token": body["csrf_token"]})
+    assert invite.status_code == 201
+    assert len(invite.json()["code"]) == 14
+    out = client.post("/api/auth/logout", headers={"X-CSRF-Token": body["csrf_token"]})
+    assert out.status_code == 204
+    assert client.get("/api/me").status_code == 401
+
+
+def test_a_clinician_needs_the_totp_step_in_the_api_too(personas: Personas) -> None:
+    x = personas.clinician_x
+    client = new_client(personas.app)
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90), tick=False):
+        first = client.post("/api/auth/login", json={"username": x.username, "password": PASSWORD})
+        assert first.json()["stage"] == "totp"
+        assert client.get("/api/me").status_code == 401
+        code = pyotp.TOTP(x.totp_secret or "").now()
+        second = client.post(
+            "/api/auth/totp",
+            json={"code": code},
+            headers={"X-CSRF-Token": first.json()["csrf_token"]},
+        )
+        assert second.status_code == 200 and second.json()["stage"] == "full"
+        assert second.json()["csrf_token"] != first.json()["csrf_token"]
+        assert client.get("/api/me").json()["role"] == "clinician"
+
+
+def test_anonymous_api_calls_get_401_json(personas: Personas) -> None:
+    response = personas.anonymous.client.get("/api/me")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "log in first"}
+
+
+def test_bad_input_gets_422_naming_field_and_reason(personas: Personas) -> None:
+    response = personas.admin.send(
+        "POST", "/api/admin/accounts", json={"username": "x", "password": "short", "role": "wizard"}
+    )
+    assert response.status_code == 422
+    fields = {p["field"]: p["reason"] for p in response.json()["problems"]}
+    assert set(fields) == {"username", "password", "role"}
+    assert fields["password"] == "needs at least 12 characters"
+
+
+def test_an_admin_creates_a_person_account_which_makes_a_person(personas: Personas) -> None:
+    response = personas.admin.send(
+        "POST",
+        "/api/admin/accounts",
+        json={
+            "username": "carla",
+            "password": "a long first password",
+            "role": "person",
+            "display_name": "Carla",
+        },
+    )
+    assert response.status_code == 201
+    created = response.json()
+    assert created["role"] == "person" and created["person_id"] is not None
+    # the admin still cannot read that person's data
+    url = f"/api/persons/{created['person_id']}"
+    assert personas.admin.send("GET", url).status_code == 404
+
+
+def test_an_admin_unlocks_a_locked_account(personas: Personas) -> None:
+    client = new_client(personas.app)
+    for _ in range(5):
+        client.post("/api/auth/login", json={"username": "patient-b", "password": "wrong one!"})
+    b_id = personas.patient_b.account_id
+    listed = {a["id"]: a for a in personas.admin.send("GET", "/api/admin/accounts").json()}
+    assert listed[b_id]["locked_until"] is not None
+    response = personas.admin.send("PATCH", f"/api/admin/accounts/{b_id}", json={"unlock": True})
+    assert response.json()["locked_until"] is None and response.json()["failed_logins"] == 0
+    again = client.post("/api/auth/login", json={"username": "patient-b", "password": PASSWORD})
+    assert again.status_code == 200

@@ -1,0 +1,215 @@
+"""Logging in: passwords, lockout with backoff, TOTP enrolment and replay, redirects."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+import time_machine
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from nightbridge.services.accounts import create_account
+from nightbridge.services.auth import hash_token, resolve_session
+from nightbridge.storage.database import Database
+from nightbridge.storage.tables.accounts import AccountRow, AuditEventRow, WebSessionRow
+from nightbridge.web.sessions import COOKIE_NAME
+from tests.web.conftest import FAST_AUTH, PASSWORD, csrf_from, login, new_client
+
+START = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
+
+
+def add_account(database: Database, username: str, role: str = "person", **kw: str) -> int:
+    password = kw.get("password", PASSWORD)
+    return create_account(database, FAST_AUTH, username=username, password=password, role=role)
+
+
+def try_login(client, username: str, password: str):  # type: ignore[no-untyped-def]
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"csrf_token": csrf_from(page.text), "username": username, "password": password},
+    )
+
+
+def login_audit(database: Database) -> list[tuple[str, str]]:
+    with database.reader() as session:
+        rows = session.scalars(
+            select(AuditEventRow).where(AuditEventRow.action == "login").order_by(AuditEventRow.id)
+        )
+        return [(r.object, r.outcome) for r in rows]
+
+
+def test_a_person_logs_in_and_gets_a_new_session_id(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    add_account(sqlite_database, "ana")
+    client = new_client(app)
+    client.get("/login")
+    before = client.cookies.get(COOKIE_NAME)
+    response = try_login(client, "ana", PASSWORD)
+    after = client.cookies.get(COOKIE_NAME)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    assert before and after and before != after
+    assert resolve_session(sqlite_database, FAST_AUTH, before) is None
+    assert client.get("/api/me").json()["username"] == "ana"
+
+
+def test_the_username_is_not_case_sensitive(app: FastAPI, sqlite_database: Database) -> None:
+    add_account(sqlite_database, "ana")
+    assert try_login(new_client(app), "  ANA ", PASSWORD).status_code == 303
+
+
+def test_a_passphrase_of_100_characters_works(app: FastAPI, sqlite_database: Database) -> None:
+    long_password = "tide pool lantern " * 5 + "x" * 10
+    assert len(long_password) == 100
+    add_account(sqlite_database, "ana", password=long_password)
+    assert try_login(new_client(app), "ana", long_password).status_code == 303
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    add_account(sqlite_database, "ana")
+    wrong = try_login(new_client(app), "ana", "not the password at all")
+    unknown = try_login(new_client(app), "nobody", "not the password at all")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Wrong username, password or code" in wrong.text
+    assert wrong.text.count("Wrong username") == unknown.text.count("Wrong username") == 1
+    assert login_audit(sqlite_database) == [("account", "failed"), ("account", "failed")]
+
+
+def test_it_redirects_only_to_local_paths_after_login(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    add_account(sqlite_database, "ana")
+    for target, expected in (
+        ("/sharing", "/sharing"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+    ):
+        client = new_client(app)
+        page = client.get("/login", params={"next": target})
+        response = client.post(
+            "/login",
+            data={
+                "csrf_token": csrf_from(page.text),
+                "username": "ana",
+                "password": PASSWORD,
+                "next": target,
+            },
+        )
+        assert response.headers["location"] == expected, target
+
+
+def test_five_failures_lock_the_account_with_a_doubling_backoff(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    add_account(sqlite_database, "ana")
+    client = new_client(app)
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(5):
+            assert try_login(client, "ana", "wrong password here").status_code == 401
+        # locked for 1 minute: even the right password is refused
+        assert try_login(client, "ana", PASSWORD).status_code == 401
+        clock.shift(dt.timedelta(seconds=61))
+        # the lock has passed; one more failure locks for 2 minutes
+        assert try_login(client, "ana", "wrong password here").status_code == 401
+        clock.shift(dt.timedelta(seconds=90))
+        assert try_login(client, "ana", PASSWORD).status_code == 401
+        clock.shift(dt.timedelta(seconds=31))
+        assert try_login(client, "ana", PASSWORD).status_code == 303
+    with sqlite_database.reader() as session:
+        account = session.scalar(select(AccountRow).where(AccountRow.username == "ana"))
+        assert account is not None
+        assert account.failed_logins == 0 and account.locked_until is None
+    outcomes = [outcome for _, outcome in login_audit(sqlite_database)]
+    assert outcomes == ["failed"] * 5 + ["locked", "failed", "locked", "ok"]
+
+
+def test_a_clinician_must_set_up_totp_before_seeing_anything(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    add_account(sqlite_database, "dr-lee", role="clinician")
+    client = new_client(app)
+    response = try_login(client, "dr-lee", PASSWORD)
+    assert response.headers["location"] == "/login/totp/enrol?next=/"
+    # half-logged-in: every page sends them back to enrolment, the API says 401
+    assert client.get("/sharing").headers["location"] == "/login/totp/enrol"
+    assert client.get("/api/me").status_code == 401
+    page = client.get("/login/totp/enrol")
+    secret = page.text.split('id="totp-secret">')[1].split("<")[0]
+    assert "otpauth://totp/Nightbridge:dr-lee?secret=" + secret in page.text
+    with time_machine.travel(START, tick=False) as clock:
+        wrong = client.post(
+            "/login/totp/enrol", data={"csrf_token": csrf_from(page.text), "code": "123456"}
+        )
+        assert wrong.status_code == 401
+        page = client.get("/login/totp/enrol")
+        assert secret in page.text  # the same secret again until it is confirmed
+        clock.shift(dt.timedelta(seconds=1))
+        code = pyotp.TOTP(secret).now()
+        done = client.post(
+            "/login/totp/enrol", data={"csrf_token": csrf_from(page.text), "code": code}
+        )
+        assert done.status_code == 303
+        assert client.get("/api/me").json()["role"] == "clinician"
+
+
+def test_a_totp_code_works_once(app: FastAPI, sqlite_database: Database) -> None:
+    from tests.web.conftest import enrol_totp
+
+    account_id = add_account(sqlite_database, "dr-lee", role="clinician")
+    secret = enrol_totp(sqlite_database, account_id)
+    code = pyotp.TOTP(secret).now()
+    first = new_client(app)
+    login(first, "dr-lee", PASSWORD, secret)
+    second = new_client(app)
+    response = try_login(second, "dr-lee", PASSWORD)
+    assert response.headers["location"].startswith("/login/totp?")
+    page = second.get("/login/totp")
+    replay = second.post("/login/totp", data={"csrf_token": csrf_from(page.text), "code": code})
+    assert replay.status_code == 401
+    assert second.get("/api/me").status_code == 401
+    assert ("totp", "failed") in login_audit(sqlite_database)
+
+
+def test_wrong_totp_codes_lock_the_account(app: FastAPI, sqlite_database: Database) -> None:
+    from tests.web.conftest import enrol_totp
+
+    account_id = add_account(sqlite_database, "dr-lee", role="clinician")
+    secret = enrol_totp(sqlite_database, account_id)
+    client = new_client(app)
+    try_login(client, "dr-lee", PASSWORD)
+    page = client.get("/login/totp")
+    for _ in range(5):
+        client.post("/login/totp", data={"csrf_token": csrf_from(page.text), "code": "000000"})
+    good = pyotp.TOTP(secret).now()
+    refused = client.post("/login/totp", data={"csrf_token": csrf_from(page.text), "code": good})
+    assert refused.status_code == 401
+    assert login_audit(sqlite_database)[-1] == ("totp", "locked")
+
+
+def test_a_disabled_account_cannot_log_in(app: FastAPI, sqlite_database: Database) -> None:
+    account_id = add_account(sqlite_database, "ana")
+    with sqlite_database.transaction() as session:
+        row = session.get(AccountRow, account_id)
+        assert row is not None
+        row.disabled = True
+    assert try_login(new_client(app), "ana", PASSWORD).status_code == 401
+
+
+def test_logging_in_again_replaces_the_anonymous_session_row(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    add_account(sqlite_database, "ana")
+    client = new_client(app)
+    client.get("/login")
+    anonymous = client.cookies.get(COOKIE_NAME)
+    assert anonymous is not None
+    try_login(client, "ana", PASSWORD)
+    with sqlite_database.reader() as session:
+        ids = set(session.scalars(select(WebSessionRow.id)))
+    assert hash_token(anonymous) not in ids
+    assert ids == {hash_token(client.cookies.get(COOKIE_NAME) or "")}
