@@ -1,0 +1,57 @@
+"""The importer registry (importers/__init__.py) matches the CLI contract."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from nightbridge.cli.commands.imports import KINDS
+from nightbridge.core.errors import InvalidInput
+from nightbridge.importers import READERS, get_format
+
+
+def test_every_cli_kind_has_a_reader_and_nothing_more() -> None:
+    assert sorted(READERS) == sorted(KINDS)
+    assert sorted(KINDS) == sorted(["apple-health", "fitbit", "oura", "health-connect", "samsung"])
+
+
+@pytest.mark.parametrize("kind", sorted(READERS))
+def test_every_reader_loads_by_its_dotted_path(kind: str) -> None:
+    assert callable(READERS[kind].load())
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "accepted"),
+    [
+        ("apple-health", "apple_health_export/export.xml", True),
+        ("apple-health", "apple_health_export/Exportar.xml", True),
+        ("apple-health", "apple_health_export/export_cda.xml", False),
+        ("fitbit", "Takeout/Fitbit/Global Export Data/sleep-2026-03-06.json", True),
+        ("fitbit", "Takeout/Fitbit/Global Export Data/heart_rate-2026-03-06.json", False),
+        ("oura", "oura_data/sleepmodel.csv", True),
+        ("health-connect", "health_connect_export.db", True),
+        ("health-connect", "health_connect_export.db-journal", False),
+        ("samsung", "x/com.samsung.shealth.sleep.20260401120000.csv", True),
+        ("samsung", "x/com.samsung.health.sleep_stage.20260401120000.csv", True),
+        ("samsung", "x/com.samsung.shealth.tracker.heart_rate.20260401120000.csv", False),
+    ],
+)
+def test_each_format_recognises_its_members(kind: str, name: str, accepted: bool) -> None:
+    assert READERS[kind].accepts(name) is accepted
+
+
+def test_an_unknown_kind_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        get_format("garmin")
+    assert "apple-health, fitbit, health-connect, oura, samsung" in str(refused.value)
+
+
+def test_importing_the_registry_loads_no_reader() -> None:
+    code = (
+        "import sys, nightbridge.importers as r; "
+        "print(sorted(m for m in sys.modules if m.startswith('nightbridge.importers.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
