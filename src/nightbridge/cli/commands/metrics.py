@@ -32,4 +32,4 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json([n.to_dict() for n in nights])
         else:
-            print_nights(nights, title=f"{file.name} ({zone})")
+            print_nights(nights, title=f"Diary nights ({zone})")
