@@ -51,9 +51,10 @@ def test_completing_a_lesson_opens_the_next_at_once_and_unlocks_its_tool() -> No
     assert status.current is not None and status.current.lesson.week == 2
 
 
-def test_the_relapse_plan_and_help_now_are_never_locked() -> None:
+def test_the_relapse_plan_help_now_and_the_pacer_are_never_locked() -> None:
     status = compute_program(LESSONS, START, START)
-    assert status.is_unlocked("relapse_plan") and status.is_unlocked("help_now")
+    for tool in ("relapse_plan", "help_now", "craving_log", "box_breathing"):
+        assert status.is_unlocked(tool), tool
 
 
 def test_it_refuses_to_complete_a_lesson_that_is_not_open() -> None:

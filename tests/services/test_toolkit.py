@@ -41,12 +41,13 @@ def test_the_program_starts_on_first_look_and_remembers_its_start(database: Data
     assert [s.status for s in later.lessons][:3] == ["open", "open", "locked"]
 
 
-def test_completing_lesson_one_is_saved_and_unlocks_box_breathing(database: Database) -> None:
+def test_completing_lesson_one_is_saved_and_unlocks_symptom_plans(database: Database) -> None:
     person = _person(database)
+    assert not program_status(database, person, today=START).is_unlocked("symptom_plans")
     complete_lesson(database, person, 1, today=START)
     status = program_status(database, person, today=START, start=False)
     assert status.completed_weeks == {1}
-    assert status.is_unlocked("box_breathing")
+    assert status.is_unlocked("symptom_plans")
     assert not status.is_unlocked("muscle_relaxation")
     assert status.lessons[1].open
 

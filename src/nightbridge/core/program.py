@@ -9,8 +9,8 @@ stimulus control (Bootzin 1972), the sleep window (Spielman, Saskin & Thorpy, Sl
 Opening rule (Nightbridge's own): lesson 1 is open from the start; lesson N opens
 ``7 * (N - 1)`` days after the program started, or at once when lesson N - 1 is
 completed. A tool is unlocked when the lesson that introduces it is completed.
-Safety tools (the relapse-prevention plan, "need help now", crisis numbers) are never
-locked: :data:`ALWAYS_OPEN`.
+Safety tools (the relapse-prevention plan, "need help now", crisis numbers, the
+breathing pacer) are never locked: :data:`ALWAYS_OPEN`.
 
 Lesson files are Markdown with a small front matter block (``title``, ``week``,
 ``unlocks``, ``sources``); :func:`parse_lesson` reads the text a service passes in.
@@ -31,8 +31,11 @@ WEEKS = 6
 DAYS_PER_LESSON = 7
 
 #: Tools that are open whatever the program state: nobody should have to finish a
-#: lesson before they can reach their plan or a crisis line.
-ALWAYS_OPEN: frozenset[str] = frozenset({"relapse_plan", "help_now", "craving_log"})
+#: lesson before they can reach their plan, a crisis line or the breathing pacer that
+#: "need help now" links to. (Lesson 1 still introduces the pacer.)
+ALWAYS_OPEN: frozenset[str] = frozenset(
+    {"relapse_plan", "help_now", "craving_log", "box_breathing"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,15 +34,34 @@ from nightbridge.services.diary import local_today, person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
 
-#: Tools that are not a relaxation exercise, with the page that holds each.
+#: The page that holds each tool a lesson unlocks.
 TOOL_PAGES: Mapping[str, str] = {
-    "symptom_plans": "/program/symptoms",
-    "stimulus_control": "/program/stimulus-control",
-    "sleep_window": "/program/sleep-window",
+    "box_breathing": "/relax/box_breathing",
+    "muscle_relaxation": "/relax/muscle_relaxation",
+    "body_scan": "/relax/body_scan",
+    "mindful_walking": "/relax/mindful_walking",
+    "symptom_plans": "/program#symptoms",
+    "stimulus_control": "/plan",
+    "sleep_window": "/plan",
     "thought_record": "/program/thoughts",
     "relapse_checkin": "/relapse/checkin",
     "relapse_plan": "/relapse",
     "help_now": "/help-now",
+}
+
+#: Plain names of the tools, for pages.
+TOOL_NAMES: Mapping[str, str] = {
+    "box_breathing": "Box breathing",
+    "muscle_relaxation": "Progressive muscle relaxation",
+    "body_scan": "Body scan",
+    "mindful_walking": "Mindful walking",
+    "symptom_plans": "Symptom plans",
+    "stimulus_control": "Stimulus control card",
+    "sleep_window": "Your sleep window",
+    "thought_record": "Thought record",
+    "relapse_checkin": "Weekly check-in",
+    "relapse_plan": "Relapse-prevention plan",
+    "help_now": "Need help now",
 }
 
 

@@ -1,0 +1,234 @@
+"""The six-week CBT-I program: overview with hygiene nudges and symptom plans, the
+weekly lessons, the thought record, supplements and reminders (docs/toolkit.md).
+
+Every page about a person's data takes ``ReadScope``/``WriteScope`` (web/deps.py);
+supplements are content only and need a signed-in actor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nightbridge.core.errors import InvalidInput, NotFound
+from nightbridge.web.deps import CurrentActor, DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.forms import errors_by_field
+
+router = APIRouter(include_in_schema=False)
+
+
+def _today(db: DatabaseDep, person_id: int) -> dt.date:
+    from nightbridge.services.diary import local_today, person_zone
+
+    return local_today(person_zone(db, person_id))
+
+
+def _window(db: DatabaseDep, person_id: int, today: dt.date) -> object | None:
+    """The sleep window advice from the core (definitions.md section 2), if available."""
+    try:
+        from nightbridge.services.dashboard import tonight_plan
+    except ModuleNotFoundError:  # pragma: no cover - the dashboard service is not built
+        return None
+    return tonight_plan(db, person_id, today)
+
+
+@router.get("/program")
+def program_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
+    from nightbridge.services.nudges import nudges_for
+    from nightbridge.services.toolkit import TOOL_PAGES, program_status, symptom_plans
+
+    today = _today(db, scope.person_id)
+    status = program_status(db, scope.person_id, today=today, start=scope.is_self)
+    checked_on, plans = symptom_plans(db, scope.person_id)
+    window = _window(db, scope.person_id, today) if status.is_unlocked("sleep_window") else None
+    return render(
+        request,
+        "toolkit/program.html",
+        {
+            "title": "Your program",
+            "status": status,
+            "nudges": nudges_for(db, scope.person_id, today=today),
+            "plans": plans,
+            "checked_on": checked_on,
+            "window": window,
+            "tool_pages": TOOL_PAGES,
+            "can_write": scope.is_self,
+        },
+    )
+
+
+@router.get("/program/lessons/{week}")
+def lesson_page(request: Request, week: int, db: DatabaseDep, scope: ReadScope) -> Response:
+    from nightbridge.services.toolkit import TOOL_PAGES, program_status, render_markdown
+
+    today = _today(db, scope.person_id)
+    status = program_status(db, scope.person_id, today=today, start=scope.is_self)
+    try:
+        state = status.state_of(week)
+    except InvalidInput:
+        raise NotFound(f"there is no lesson for week {week}") from None
+    window = None
+    if week == 3 and state.open:
+        window = _window(db, scope.person_id, today)
+    return render(
+        request,
+        "toolkit/lesson.html",
+        {
+            "title": state.lesson.title,
+            "state": state,
+            "body": render_markdown(state.lesson.body) if state.open else "",
+            "window": window,
+            "tool_pages": TOOL_PAGES,
+            "can_write": scope.is_self,
+        },
+    )
+
+
+@router.post("/program/lessons/{week}/complete")
+def complete_lesson_submit(
+    request: Request, week: int, db: DatabaseDep, scope: WriteScope
+) -> Response:
+    from nightbridge.services.toolkit import complete_lesson
+
+    try:
+        complete_lesson(db, scope.person_id, week)
+    except InvalidInput as exc:
+        return render(
+            request,
+            "toolkit/refused.html",
+            {"title": "Not yet", "errors": errors_by_field(exc), "back": "/program"},
+            status_code=422,
+        )
+    return RedirectResponse(f"/program/lessons/{week}?done=1", status_code=303)
+
+
+@router.post("/program/nudges/{code}/dismiss")
+def dismiss_nudge_submit(
+    request: Request, code: str, db: DatabaseDep, scope: WriteScope
+) -> Response:
+    from nightbridge.services.nudges import dismiss_nudge
+
+    try:
+        dismiss_nudge(db, scope.person_id, code)
+    except InvalidInput:
+        raise NotFound(f"no nudge {code!r}") from None
+    return RedirectResponse("/program#nudges", status_code=303)
+
+
+def _thoughts_page(
+    request: Request,
+    db: DatabaseDep,
+    person_id: int,
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    *,
+    status_code: int = 200,
+) -> Response:
+    from nightbridge.services.toolkit import program_status, thought_records
+
+    status = program_status(db, person_id, today=_today(db, person_id))
+    return render(
+        request,
+        "toolkit/thoughts.html",
+        {
+            "title": "Thought record",
+            "unlocked": status.is_unlocked("thought_record"),
+            "opened_by": status.unlocked_by("thought_record"),
+            "records": thought_records(db, person_id),
+            "values": values,
+            "errors": errors,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/program/thoughts")
+def thoughts_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
+    return _thoughts_page(request, db, scope.person_id, {}, {})
+
+
+@router.post("/program/thoughts")
+async def thoughts_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+    from nightbridge.services.toolkit import add_thought_record, program_status
+
+    status = program_status(db, scope.person_id, today=_today(db, scope.person_id))
+    if not status.is_unlocked("thought_record"):
+        return _thoughts_page(request, db, scope.person_id, {}, {}, status_code=409)
+    form = await request.form()
+    names = (
+        "situation",
+        "thought",
+        "belief_before",
+        "evidence_for",
+        "evidence_against",
+        "balanced",
+        "belief_after",
+    )
+    values = {name: str(form.get(name, "")) for name in names}
+    try:
+        add_thought_record(db, scope.person_id, values)
+    except InvalidInput as exc:
+        return _thoughts_page(
+            request, db, scope.person_id, values, errors_by_field(exc), status_code=422
+        )
+    return RedirectResponse("/program/thoughts", status_code=303)
+
+
+@router.get("/program/supplements")
+def supplements_page(request: Request, actor: CurrentActor) -> Response:
+    from nightbridge.services.toolkit import supplements
+
+    return render(
+        request,
+        "toolkit/supplements.html",
+        {"title": "Supplements and evidence", "doc": supplements()},
+    )
+
+
+@router.get("/program/reminders")
+def reminders_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
+    from nightbridge.services.reminders import reminder_times
+
+    return render(
+        request,
+        "toolkit/reminders.html",
+        {
+            "title": "Reminders",
+            "times": reminder_times(db, scope.person_id),
+            "errors": {},
+        },
+    )
+
+
+@router.post("/program/reminders")
+async def reminders_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+    from nightbridge.services.reminders import save_reminder_times
+
+    form = await request.form()
+    times = {k: str(form.get(k, "")) for k in ("morning_at", "evening_at")}
+    try:
+        save_reminder_times(db, scope.person_id, times["morning_at"], times["evening_at"])
+    except InvalidInput as exc:
+        return render(
+            request,
+            "toolkit/reminders.html",
+            {"title": "Reminders", "times": times, "errors": errors_by_field(exc)},
+            status_code=422,
+        )
+    return RedirectResponse("/program/reminders?saved=1", status_code=303)
+
+
+@router.get("/program/reminders.ics")
+def reminders_calendar(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
+    from nightbridge.services.reminders import calendar_for
+
+    text = calendar_for(
+        db, scope.person_id, base_url=str(request.base_url), today=_today(db, scope.person_id)
+    )
+    return Response(
+        text,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="nightbridge-reminders.ics"'},
+    )

@@ -1,0 +1,168 @@
+// Nightbridge toolkit: box-breathing pacer, paced relaxation scripts, browser reminders,
+// and the service worker that keeps the relaxation and help pages working offline.
+// Our own code; loaded from /static (CSP script-src 'self'); every page works without it.
+(function () {
+  "use strict";
+
+  // --- offline: register /sw.js (scope /) -------------------------------------------
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+  }
+
+  function phrase(label, count) { return label + " … " + count; }
+
+  // --- box breathing ----------------------------------------------------------------
+  function setupPacer(root) {
+    var phases = Array.prototype.map.call(root.querySelectorAll(".pacer-phases li"), function (li) {
+      return { label: li.dataset.label, seconds: parseInt(li.dataset.seconds, 10) };
+    });
+    var text = root.querySelector("#pacer-text");
+    var left = root.querySelector("#pacer-left");
+    var start = root.querySelector("#pacer-start");
+    var stop = root.querySelector("#pacer-stop");
+    var still = root.querySelector("#pacer-still");
+    var minutes = parseInt(root.dataset.minutes, 10) || 4;
+    var timer = null;
+    var phase = 0, count = 0, remaining = 0;
+
+    var saved = window.localStorage && window.localStorage.getItem("nb-pacer-still");
+    if (saved === "1" || (saved === null && window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches)) {
+      still.checked = true;
+    }
+    function applyStill() {
+      root.classList.toggle("still", still.checked);
+      if (window.localStorage) { window.localStorage.setItem("nb-pacer-still", still.checked ? "1" : "0"); }
+    }
+    still.addEventListener("change", applyStill);
+    applyStill();
+
+    function showLeft() {
+      var m = Math.floor(remaining / 60), s = remaining % 60;
+      left.textContent = m + ":" + (s < 10 ? "0" : "") + s + " left";
+    }
+    function tick() {
+      count += 1;
+      remaining -= 1;
+      if (count > phases[phase].seconds) {
+        phase = (phase + 1) % phases.length;
+        count = 1;
+      }
+      text.textContent = phrase(phases[phase].label, count);
+      showLeft();
+      if (remaining <= 0) { finish("Well done. Breathe normally for a moment."); }
+    }
+    function finish(message) {
+      window.clearInterval(timer);
+      timer = null;
+      root.classList.remove("running");
+      text.textContent = message;
+      start.hidden = false; stop.hidden = true;
+      start.focus();
+    }
+    start.addEventListener("click", function () {
+      phase = 0; count = 1; remaining = minutes * 60;
+      root.classList.remove("running");
+      void root.offsetWidth; // restart the CSS animation in step with the count
+      root.classList.add("running");
+      text.textContent = phrase(phases[0].label, 1);
+      showLeft();
+      start.hidden = true; stop.hidden = false;
+      stop.focus();
+      timer = window.setInterval(tick, 1000);
+    });
+    stop.addEventListener("click", function () { finish("Stopped. Press start to begin again."); });
+  }
+
+  // --- paced scripts (muscle relaxation, body scan, walking) ------------------------
+  function setupScript(root) {
+    var steps = root.querySelectorAll(".script-steps li");
+    var now = root.querySelector("#script-now");
+    var start = root.querySelector("#script-start");
+    var pause = root.querySelector("#script-pause");
+    var next = root.querySelector("#script-next");
+    var index = -1, left = 0, timer = null;
+    start.hidden = false;
+
+    function show(i) {
+      steps.forEach(function (li) { li.classList.remove("current"); li.removeAttribute("aria-current"); });
+      if (i >= steps.length) { stopAll("Finished. Take a moment before you get up."); return; }
+      index = i;
+      steps[i].classList.add("current");
+      steps[i].setAttribute("aria-current", "step");
+      left = parseInt(steps[i].dataset.seconds, 10) || 20;
+      now.textContent = "Step " + (i + 1) + " of " + steps.length + ": " + steps[i].textContent;
+    }
+    function tick() { left -= 1; if (left <= 0) { show(index + 1); } }
+    function stopAll(message) {
+      window.clearInterval(timer); timer = null;
+      now.textContent = message;
+      start.hidden = false; pause.hidden = true; next.hidden = true;
+      start.textContent = "Start again";
+    }
+    start.addEventListener("click", function () {
+      show(0);
+      start.hidden = true; pause.hidden = false; next.hidden = false;
+      pause.textContent = "Pause";
+      timer = window.setInterval(tick, 1000);
+    });
+    pause.addEventListener("click", function () {
+      if (timer) { window.clearInterval(timer); timer = null; pause.textContent = "Resume"; now.textContent = "Paused. " + now.textContent; }
+      else { timer = window.setInterval(tick, 1000); pause.textContent = "Pause"; show(index); }
+    });
+    next.addEventListener("click", function () { show(index + 1); });
+  }
+
+  // --- browser reminders (only after the person asks) -------------------------------
+  var REMINDERS = [
+    { key: "morning", title: "Nightbridge: morning diary", body: "Fill in last night's sleep diary.", url: "/diary" },
+    { key: "evening", title: "Nightbridge: evening log", body: "Log your evening, then start winding down.", url: "/evening" }
+  ];
+  function remindersWanted() { return window.localStorage && window.localStorage.getItem("nb-reminders") === "on"; }
+  function checkReminders() {
+    if (!("Notification" in window) || Notification.permission !== "granted" || !remindersWanted()) { return; }
+    var times = JSON.parse(window.localStorage.getItem("nb-reminder-times") || "{}");
+    var d = new Date();
+    var hhmm = ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+    var today = d.toISOString().slice(0, 10);
+    REMINDERS.forEach(function (r) {
+      var shownKey = "nb-reminded-" + r.key;
+      if (times[r.key] === hhmm && window.localStorage.getItem(shownKey) !== today) {
+        window.localStorage.setItem(shownKey, today);
+        var n = new Notification(r.title, { body: r.body, tag: "nightbridge-" + r.key });
+        n.onclick = function () { window.focus(); window.location.href = r.url; };
+      }
+    });
+  }
+  function setupNotifySettings(root) {
+    var on = root.querySelector("#notify-on"), off = root.querySelector("#notify-off");
+    var status = root.querySelector("#notify-status");
+    if (!("Notification" in window)) { status.textContent = "This browser cannot show notifications: use the calendar file."; return; }
+    window.localStorage.setItem("nb-reminder-times", JSON.stringify({ morning: root.dataset.morning, evening: root.dataset.evening }));
+    function refresh() {
+      var active = remindersWanted() && Notification.permission === "granted";
+      on.hidden = active; off.hidden = !active;
+      status.textContent = Notification.permission === "denied"
+        ? "Notifications are blocked for this site in your browser settings: use the calendar file."
+        : (active ? "Browser reminders are on (" + root.dataset.morning + " and " + root.dataset.evening + ")." : "Browser reminders are off.");
+    }
+    on.addEventListener("click", function () {
+      Notification.requestPermission().then(function (result) {
+        if (result === "granted") { window.localStorage.setItem("nb-reminders", "on"); }
+        refresh();
+      });
+    });
+    off.addEventListener("click", function () { window.localStorage.setItem("nb-reminders", "off"); refresh(); });
+    refresh();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var pacer = document.getElementById("pacer");
+    if (pacer) { setupPacer(pacer); }
+    var script = document.getElementById("script");
+    if (script) { setupScript(script); }
+    var notify = document.getElementById("notify");
+    if (notify) { setupNotifySettings(notify); }
+    checkReminders();
+    window.setInterval(checkReminders, 30000);
+  });
+})();

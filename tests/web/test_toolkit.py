@@ -1,0 +1,196 @@
+"""The toolkit's pages through the real app: program and lessons, nudges from the
+person's own log, relaxation pages, the relapse plan on "need help now", reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+
+from nightbridge.services.diary import record_entry
+from nightbridge.services.relapse import get_plan
+from nightbridge.services.toolkit import program_status
+from tests.web.conftest import Personas
+
+TEMPLATES = resources.files("nightbridge.web").joinpath("templates/toolkit")
+
+
+def _diary(day: dt.date, last_caffeine: str | None) -> dict[str, str]:
+    fields = {
+        "date": day.isoformat(),
+        "bedtime": "23:00",
+        "lights_off": "23:10",
+        "sol_min": "20",
+        "nwak": "1",
+        "waso_min": "15",
+        "final_wake": "06:30",
+        "out_of_bed": "06:45",
+        "quality": "3",
+    }
+    if last_caffeine:
+        fields |= {"caffeine": "2", "last_caffeine": last_caffeine}
+    return fields
+
+
+def test_a_person_reads_lesson_one_and_marks_it_done(personas: Personas) -> None:
+    a = personas.patient_a
+    page = a.client.get("/program/lessons/1")
+    assert page.status_code == 200
+    assert "<h1>Sleep while you cut down or stop</h1>" in page.text
+    assert "Singh D" in page.text  # the lesson names its sources
+    done = a.post_form("/program/lessons/1/complete")
+    assert done.status_code == 303 and done.headers["location"] == "/program/lessons/1?done=1"
+    assert "You finished this lesson." in a.client.get("/program/lessons/1").text
+    status = program_status(personas.database, a.person_id, start=False)
+    assert status.completed_weeks == {1}
+    # lesson 2 opened at once; patient B's program is untouched
+    assert program_status(personas.database, personas.patient_b.person_id).completed_weeks == set()
+    assert 'href="/program/lessons/2"' in a.client.get("/program").text
+
+
+def test_a_locked_lesson_shows_when_it_opens_and_cannot_be_completed(personas: Personas) -> None:
+    a = personas.patient_a
+    page = a.client.get("/program/lessons/4")
+    assert page.status_code == 200 and "This lesson opens on" in page.text
+    refused = a.post_form("/program/lessons/4/complete")
+    assert refused.status_code == 422 and "opens on" in refused.text
+
+
+def test_an_unknown_lesson_is_not_found(personas: Personas) -> None:
+    assert personas.patient_a.client.get("/program/lessons/9").status_code == 404
+
+
+def test_the_program_page_shows_the_caffeine_nudge_from_the_persons_own_diary(
+    personas: Personas,
+) -> None:
+    a, b = personas.patient_a, personas.patient_b
+    today = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    for back in range(3):
+        day = today - dt.timedelta(days=back)
+        record_entry(personas.database, a.person_id, _diary(day, "16:30"), today=today)
+        record_entry(personas.database, b.person_id, _diary(day, None), today=today)
+    page_a = a.client.get("/program").text
+    assert 'data-code="late_caffeine"' in page_a and "Caffeine after noon" in page_a
+    assert "Drake C" in page_a
+    assert 'data-code="late_caffeine"' not in b.client.get("/program").text
+    dismissed = a.post_form("/program/nudges/late_caffeine/dismiss")
+    assert dismissed.status_code == 303
+    assert 'data-code="late_caffeine"' not in a.client.get("/program").text
+    api = a.client.get(f"/api/persons/{a.person_id}/toolkit/nudges")
+    assert api.status_code == 200 and api.json() == []
+
+
+def test_dismissing_an_unknown_nudge_is_not_found(personas: Personas) -> None:
+    assert personas.patient_a.post_form("/program/nudges/nope/dismiss").status_code == 404
+
+
+def test_the_box_breathing_page_has_a_live_count_and_a_reduced_motion_toggle(
+    personas: Personas,
+) -> None:
+    page = personas.patient_a.client.get("/relax/box_breathing")
+    assert page.status_code == 200
+    assert re.search(r'id="pacer-text" aria-live="polite"', page.text)
+    assert 'id="pacer-still"' in page.text
+    assert page.text.count('data-seconds="4"') == 4
+
+
+def test_a_relaxation_exercise_stays_locked_until_its_lesson_is_done(personas: Personas) -> None:
+    a = personas.patient_a
+    assert "This tool opens when you finish" in a.client.get("/relax/body_scan").text
+    for week in (1, 2, 3, 4):
+        a.post_form(f"/program/lessons/{week}/complete")
+    page = a.client.get("/relax/body_scan").text
+    assert "This tool opens" not in page and 'id="script"' in page
+
+
+def test_an_unknown_exercise_is_not_found(personas: Personas) -> None:
+    assert personas.patient_a.client.get("/relax/juggling").status_code == 404
+
+
+def test_a_plan_written_on_the_relapse_page_shows_on_help_now_with_tap_to_call(
+    personas: Personas,
+) -> None:
+    a = personas.patient_a
+    saved = a.post_form(
+        "/relapse",
+        {
+            "triggers": "payday\nevenings alone",
+            "coping_steps": "call Sam\nwalk",
+            "reasons": "my kids",
+            "warning_signs": "",
+            "person_name": "Sam",
+            "person_phone": "+1 (555) 010-2030",
+        },
+    )
+    assert saved.status_code == 303
+    page = a.client.get("/help-now").text
+    assert 'href="tel:+15550102030"' in page and "Call Sam" in page
+    assert "call Sam" in page and "my kids" in page
+    assert 'href="tel:988"' in page  # the region's crisis line (US) comes first
+    assert page.index("tel:988") < page.index("tel:+15550102030")
+
+
+def test_a_bad_phone_number_is_refused_and_the_old_plan_kept(personas: Personas) -> None:
+    a = personas.patient_a
+    a.post_form("/relapse", {"reasons": "my kids"})
+    refused = a.post_form(
+        "/relapse", {"reasons": "new", "person_name": "Sam", "person_phone": "call me"}
+    )
+    assert refused.status_code == 422
+    assert "use digits" in refused.text
+    assert get_plan(personas.database, a.person_id).reasons == ("my kids",)
+
+
+def test_help_now_works_signed_out_with_the_crisis_lines_only(personas: Personas) -> None:
+    page = personas.anonymous.client.get("/help-now")
+    assert page.status_code == 200
+    assert 'href="tel:911"' in page.text and "Log in</a> to see your own plan" in page.text
+
+
+def test_a_clinician_sees_the_plan_only_once_it_is_shared(personas: Personas) -> None:
+    a, clinician = personas.patient_a, personas.clinician_a
+    a.post_form("/relapse", {"reasons": "my kids"})
+    url = f"/persons/{a.person_id}/relapse"
+    assert "has not shared" in clinician.client.get(url).text
+    a.post_form("/relapse", {"reasons": "my kids", "shared": "yes"})
+    assert "my kids" in clinician.client.get(url).text
+
+
+def test_the_craving_log_refuses_eleven(personas: Personas) -> None:
+    a = personas.patient_a
+    refused = a.post_form("/relapse/cravings", {"intensity": "11"})
+    assert refused.status_code == 422 and "a whole number 0..10" in refused.text
+    assert (
+        a.post_form("/relapse/cravings", {"intensity": "7", "trigger": "payday"}).status_code == 303
+    )
+    assert "payday" in a.client.get("/relapse").text
+
+
+def test_the_reminders_calendar_downloads_with_crlf_lines(personas: Personas) -> None:
+    a = personas.patient_a
+    a.post_form("/program/reminders", {"morning_at": "06:45", "evening_at": "21:30"})
+    ics = a.client.get("/program/reminders.ics")
+    assert ics.status_code == 200
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert "attachment" in ics.headers["content-disposition"]
+    assert "\r\nRRULE:FREQ=DAILY\r\n" in ics.text and "T064500\r\n" in ics.text
+
+
+def test_the_service_worker_is_served_from_the_root_as_javascript(personas: Personas) -> None:
+    sw = personas.anonymous.client.get("/sw.js")
+    assert sw.status_code == 200
+    assert sw.headers["content-type"].startswith("text/javascript")
+    assert "OFFLINE_PAGES" in sw.text and "relax" in sw.text and "help-now" in sw.text
+
+
+def test_the_supplements_page_shows_grades_and_sources(personas: Personas) -> None:
+    page = personas.clinician_a.client.get("/program/supplements").text
+    assert "Melatonin" in page and "grade-against" in page
+    assert "Sateia MJ" in page and "Cohen PA" in page
+
+
+def test_toolkit_templates_have_no_inline_script_or_style() -> None:
+    for entry in TEMPLATES.iterdir():
+        text = entry.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), entry.name
+        assert " style=" not in text and "<style" not in text, entry.name
