@@ -121,4 +121,35 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/api/admin/accounts"): api(ADMIN, json=NEW_ACCOUNT),
     ("PATCH", "/api/admin/accounts/{account_id}"): api(ADMIN, json={"unlock": True}),
     # --- the person's and clinician's pages (add yours below) ---
+    # --- toolkit (web/routes/program.py, relax.py, relapse.py, help_now.py, toolkit_api.py) ---
+    ("GET", "/program"): entry(PATIENTS),
+    ("GET", "/program/lessons/{week}"): entry(PATIENTS, params={"week": "1"}),
+    ("POST", "/program/lessons/{week}/complete"): entry(PATIENTS, params={"week": "1"}),
+    ("POST", "/program/nudges/{code}/dismiss"): entry(
+        PATIENTS, params={"code": "late_caffeine"}
+    ),
+    ("GET", "/program/thoughts"): entry(PATIENTS),
+    ("POST", "/program/thoughts"): entry(
+        PATIENTS, form={"thought": "I will never sleep", "belief_before": "80"}
+    ),
+    ("GET", "/program/supplements"): entry(SIGNED_IN),
+    ("GET", "/program/reminders"): entry(PATIENTS),
+    ("POST", "/program/reminders"): entry(
+        PATIENTS, form={"morning_at": "07:15", "evening_at": "21:30"}
+    ),
+    ("GET", "/program/reminders.ics"): entry(PATIENTS),
+    ("GET", "/relax"): entry(PATIENTS),
+    ("GET", "/relax/{exercise_id}"): entry(PATIENTS, params={"exercise_id": "box_breathing"}),
+    ("GET", "/sw.js"): entry(EVERYONE),
+    ("GET", "/relapse"): entry(PATIENTS),
+    ("POST", "/relapse"): entry(PATIENTS, form={"reasons": "my kids"}),
+    ("POST", "/relapse/cravings"): entry(PATIENTS, form={"intensity": "6"}),
+    ("GET", "/relapse/checkin"): entry(PATIENTS),
+    ("POST", "/relapse/checkin"): entry(
+        PATIENTS, form={"confidence": "3", "support": "3", "cravings": "1", "stress": "2"}
+    ),
+    ("GET", "/persons/{person_id}/relapse"): entry(A_AND_INVITED),
+    ("GET", "/api/persons/{person_id}/toolkit/program"): api(A_AND_INVITED),
+    ("GET", "/api/persons/{person_id}/toolkit/nudges"): api(A_AND_INVITED),
+    ("GET", "/api/persons/{person_id}/toolkit/checkins"): api(A),
 }

@@ -42,7 +42,10 @@ ROUTER_MODULES: tuple[str, ...] = (
     "devices",
     "api_health",
     # toolkit
-    "toolkit",
+    "program",
+    "relax",
+    "relapse",
+    "toolkit_api",
     "help_now",
 )
 
