@@ -23,6 +23,8 @@ SIGNED_IN = frozenset({"person", "clinician", "admin"})
 NAV: list[NavItem] = [
     NavItem("Today", "/", PERSON),
     NavItem("My people", "/clinician", CLINICIAN),
+    NavItem("Program", "/program", PERSON),
+    NavItem("Relax", "/relax", PERSON),
     NavItem("Sharing", "/sharing", PERSON | CLINICIAN),
     NavItem("Accounts", "/admin/accounts", ADMIN),
     NavItem("Account", "/account", SIGNED_IN),
