@@ -81,6 +81,14 @@ def same_for_all(outcome: str, **kw: Any) -> Entry:
 
 LOGIN_FORM = {"username": "patient-a", "password": "correct horse battery staple"}
 PASSWORD_FORM = {"current_password": "wrong-wrong-wrong", "new_password": "a new long passphrase"}
+DIARY_FORM = {
+    "date": "2026-03-01", "bedtime": "23:00", "lights_off": "23:10", "sol_min": "20",
+    "nwak": "1", "waso_min": "15", "final_wake": "06:40", "out_of_bed": "06:50", "quality": "3",
+}
+TAPER_FORM = {
+    "substance": "kratom", "start_amount": "12", "unit": "g", "start": "2026-03-01",
+    "step_pct": "10", "every_days": "7",
+}
 NEW_ACCOUNT = {"username": "new-person", "password": "a long first password", "role": "person"}
 
 ROUTES: dict[tuple[str, str], Entry] = {
@@ -152,4 +160,37 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/api/persons/{person_id}/toolkit/program"): api(A_AND_INVITED),
     ("GET", "/api/persons/{person_id}/toolkit/nudges"): api(A_AND_INVITED),
     ("GET", "/api/persons/{person_id}/toolkit/checkins"): api(A),
+    # --- the person's day and the clinician's view (web/routes/today.py, diary.py,
+    # checkin.py, evening.py, plan.py, trends.py, clinician.py, api_person.py,
+    # api_clinician.py); /clinician/* is for invited clinicians only ---
+    ("GET", "/today"): entry(PATIENTS),
+    ("GET", "/diary"): entry(PATIENTS),
+    ("POST", "/diary"): entry(PATIENTS, form=DIARY_FORM),
+    ("GET", "/checkin"): entry(PATIENTS),
+    ("POST", "/checkin"): entry(PATIENTS, form={"date": "2026-03-01", "symptom_aches": "2"}),
+    ("GET", "/evening"): entry(PATIENTS),
+    ("POST", "/evening"): entry(PATIENTS, form={"exercise_min": "20"}),
+    ("GET", "/plan"): entry(PATIENTS),
+    ("GET", "/trends"): entry(PATIENTS),
+    ("GET", "/clinician"): entry(CLINICIANS),
+    ("GET", "/clinician/people/{person_id}"): entry("clinician_a"),
+    ("POST", "/clinician/people/{person_id}/settings"): entry(
+        "clinician_a", form={"floor_min": "300"}
+    ),
+    ("POST", "/clinician/people/{person_id}/taper"): entry("clinician_a", form=TAPER_FORM),
+    ("POST", "/clinician/people/{person_id}/notes"): entry("clinician_a", form={"body": "ok"}),
+    ("GET", "/api/me/today"): api(PATIENTS),
+    ("GET", "/api/me/trends"): api(PATIENTS),
+    ("POST", "/api/me/diary"): api(PATIENTS, json=DIARY_FORM),
+    ("POST", "/api/me/checkins"): api(PATIENTS, json={"date": "2026-03-01"}),
+    ("POST", "/api/me/evening"): api(PATIENTS, json={"exercise_min": 20}),
+    ("GET", "/api/me/plan"): api(PATIENTS),
+    ("GET", "/api/triage"): api(CLINICIANS),
+    ("GET", "/api/people/{person_id}/summary"): api(A_AND_INVITED),
+    ("GET", "/api/people/{person_id}/notes"): api("clinician_a"),
+    ("POST", "/api/people/{person_id}/notes"): api("clinician_a", json={"body": "ok"}),
+    ("PUT", "/api/people/{person_id}/settings"): api("clinician_a", json={"floor_min": 300}),
+    ("PUT", "/api/people/{person_id}/taper"): api(
+        "clinician_a", json={**TAPER_FORM, "every_days": 7}
+    ),
 }

@@ -17,6 +17,7 @@ The story (every number invented; shapes follow the sources in docs/definitions.
 - PHQ-9 and GAD-7 every 14 days, easing from moderate to mild; item 9 always 0.
 - Evenings: caffeine (cups and time of the last), alcohol, screens in the last hour,
   exercise minutes.
+- Today's check-in is left to do, so the home page has something due.
 - Dr. Lee (clinician, with TOTP) was invited by Sam. Jordan (second person) also shares
   with Dr. Lee: tapered off earlier, sleeping steadily, but has not logged for 5 days.
 
@@ -373,9 +374,13 @@ def _owner_person(db: Database, tz: str) -> int:
     from nightbridge.core.profile import Profile
     from nightbridge.services.diary import list_entries
     from nightbridge.storage.repositories.persons import PersonRepository
+    from nightbridge.storage.tables.persons import PersonRow
 
     with db.transaction() as session:
         owner = PersonRepository(session).ensure_owner(Profile(tz=tz))
+        row = session.get(PersonRow, owner)
+        if row is not None and row.display_name in ("", "me"):
+            row.display_name = "Sam"
     if list_entries(db, owner):
         raise NightbridgeError(
             "this store's own person already keeps a diary; load the demo into an empty "
@@ -542,6 +547,8 @@ def _load_day(
             },
             now=evening_at,
         )
+    if day.date == today:
+        return  # today's check-in is left for the person to do (the home page shows it)
     record_checkin(
         db,
         person_id,

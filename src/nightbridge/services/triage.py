@@ -14,6 +14,10 @@ rose by ``SYMPTOM_DELTA`` points or more, or the mean total sleep time fell by
 ``TST_DELTA_MIN`` minutes or more; improving when it moved that far the other way and
 nothing worsened. Each half needs ``MIN_POINTS`` values, else the trend is ``unknown``.
 These thresholds are Nightbridge's own choice for ordering a list, not clinical cut-offs.
+
+Alerts counted for the order are those in force today plus those recorded on the two
+days before (``ALERT_LOOKBACK_DAYS``): a clinician who looks in the morning still sees
+yesterday evening's urgent alert at the top.
 """
 
 from __future__ import annotations
@@ -21,9 +25,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from nightbridge.core.alerts import LEVELS, Alert, level_rank, sort_alerts
 
+if TYPE_CHECKING:
+    from nightbridge.services.access import Actor
+    from nightbridge.storage.database import Database
+
+ALERT_LOOKBACK_DAYS = 2
 SYMPTOM_DELTA = 3.0
 TST_DELTA_MIN = 30.0
 MIN_POINTS = 2
@@ -136,3 +146,66 @@ def assess_trend(
     if better:
         return Trend("improving", tuple(better))
     return Trend("steady" if known else "unknown")
+
+
+def build_triage(db: Database, actor: Actor, *, now: dt.datetime | None = None) -> list[TriageRow]:
+    """The clinician's list: every person who shares with ``actor`` now, in triage order.
+
+    Each person's data is read through the one permission check (which also writes the
+    audit row); a share revoked a moment ago is simply not listed.
+    """
+    from zoneinfo import ZoneInfo
+
+    from nightbridge.core.errors import NotFound
+    from nightbridge.services.access import check_access
+    from nightbridge.services.checkins import list_checkins
+    from nightbridge.services.diary import list_entries, list_nights
+    from nightbridge.services.safety import alerts_between, alerts_for
+    from nightbridge.services.sharing import list_patients
+    from nightbridge.storage.repositories.persons import PersonRepository
+
+    rows: list[TriageRow] = []
+    for share in list_patients(db, actor):
+        person_id = share.person_id
+        try:
+            check_access(db, actor, person_id, "read", "GET /clinician (triage)")
+        except NotFound:
+            continue
+        with db.reader() as session:
+            persons = PersonRepository(session)
+            name = persons.display_name(person_id) or f"Person {person_id}"
+            zone = persons.get_profile(person_id).tz
+        today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).date()
+        alerts = list(alerts_for(db, person_id, today))
+        earlier = alerts_between(
+            db,
+            person_id,
+            today - dt.timedelta(days=ALERT_LOOKBACK_DAYS),
+            today - dt.timedelta(days=1),
+        )
+        alerts.extend(earlier)
+        span_start = today - dt.timedelta(days=13)
+        checkins = list_checkins(db, person_id, today - dt.timedelta(days=365), today)
+        nights = list_nights(db, person_id, span_start, today)
+        entries = list_entries(db, person_id, today - dt.timedelta(days=365), today)
+        last_dates = [c.date for c in checkins[-1:]] + [e.date for e in entries[-1:]]
+        trend = assess_trend(
+            [
+                (c.date, float(c.withdrawal_score))
+                for c in checkins
+                if c.date >= span_start and c.withdrawal_score is not None
+            ],
+            [(n.date, float(n.tst_min)) for n in nights],
+            today,
+        )
+        rows.append(
+            TriageRow(
+                person_id=person_id,
+                name=name,
+                alerts=tuple(sort_alerts(alerts)),
+                trend=trend,
+                last_entry=max(last_dates) if last_dates else None,
+                today=today,
+            )
+        )
+    return order_triage(rows)

@@ -1,0 +1,125 @@
+"""The clinician's JSON API: ``/api/triage`` and ``/api/people/{person_id}/...``.
+
+Every route takes the one permission check (``ReadScope``/``ManageScope``: someone
+else's person is a 404, audited); triage, notes, settings and taper are for clinicians
+(``ClinicianActor``). The summary can also be read by the person themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from nightbridge.web.deps import ClinicianActor, DatabaseDep, ManageScope, ReadScope
+
+router = APIRouter(prefix="/api", tags=["clinician"])
+
+
+class NoteIn(BaseModel):
+    body: str = Field(description="plain text, 1 to 4000 characters")
+
+
+class SettingsIn(BaseModel):
+    """Sleep-window settings (definitions.md section 2); omitted ones are kept."""
+
+    floor_min: int | None = Field(default=None, description="shortest window, minutes")
+    raise_at_pct: float | None = Field(default=None, description="lengthen at SE >= this")
+    lower_at_pct: float | None = Field(default=None, description="shorten at SE < this")
+    step_min: int | None = Field(default=None, description="step, minutes")
+
+
+class TaperIn(BaseModel):
+    """A taper schedule someone set (definitions.md section 5); never a suggestion."""
+
+    substance: str
+    start_amount: str = Field(examples=["12"])
+    unit: str = Field(examples=["g"])
+    start: dt.date
+    step_pct: str = "10"
+    every_days: int = 7
+    min_step: str | None = None
+    clinician_override: bool = False
+
+
+@router.get("/triage", summary="The people who share with me, most urgent first")
+def api_triage(db: DatabaseDep, actor: ClinicianActor) -> list[dict[str, Any]]:
+    from nightbridge.services.triage import build_triage
+
+    return [row.to_dict() for row in build_triage(db, actor)]
+
+
+@router.get("/people/{person_id}/summary", summary="Alerts, nights, check-ins, taper")
+def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
+    from nightbridge.services.dashboard import build_trends, person_today_date
+    from nightbridge.services.safety import alerts_between, alerts_for
+    from nightbridge.services.taper import get_taper, taper_adherence
+
+    today = person_today_date(db, scope.person_id)
+    taper = get_taper(db, scope.person_id)
+    return {
+        "person_id": scope.person_id,
+        "today": today.isoformat(),
+        "alerts_now": [a.to_dict() for a in alerts_for(db, scope.person_id, today)],
+        "alerts_recent": [
+            a.to_dict()
+            for a in alerts_between(db, scope.person_id, today - dt.timedelta(days=41), today)
+        ],
+        "trends": build_trends(db, scope.person_id, end=today).to_dict(),
+        "taper": taper.to_dict() if taper else None,
+        "taper_adherence": [s.to_dict() for s in taper_adherence(db, scope.person_id, today=today)],
+    }
+
+
+@router.get("/people/{person_id}/notes", summary="The clinicians' notes, newest first")
+def api_notes(
+    person_id: int, db: DatabaseDep, actor: ClinicianActor, scope: ReadScope
+) -> list[dict[str, Any]]:
+    from nightbridge.services.notes import list_notes
+
+    return [n.to_dict() for n in list_notes(db, scope.person_id)]
+
+
+@router.post("/people/{person_id}/notes", status_code=201, summary="Add a note")
+def api_add_note(
+    person_id: int, body: NoteIn, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> dict[str, Any]:
+    from nightbridge.services.notes import add_note
+
+    return add_note(db, scope.person_id, actor.account_id, body.body).to_dict()
+
+
+@router.put("/people/{person_id}/settings", summary="Set the sleep-window settings")
+def api_settings(
+    person_id: int, body: SettingsIn, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> dict[str, Any]:
+    import dataclasses
+
+    from nightbridge.services.profile import update_profile
+
+    changes = {k: v for k, v in body.model_dump().items() if v is not None}
+    profile = update_profile(db, scope.person_id, **changes)
+    return dataclasses.asdict(profile.window)
+
+
+@router.put("/people/{person_id}/taper", summary="Set the taper schedule")
+def api_taper(
+    person_id: int, body: TaperIn, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> dict[str, Any]:
+    from nightbridge.services.taper import set_taper
+
+    plan = set_taper(
+        db,
+        scope.person_id,
+        substance=body.substance,
+        start_amount=body.start_amount,
+        unit=body.unit,
+        start=body.start,
+        step_pct=body.step_pct,
+        every_days=body.every_days,
+        min_step=body.min_step,
+        clinician_override=body.clinician_override,
+    )
+    return plan.to_dict()

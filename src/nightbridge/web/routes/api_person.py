@@ -1,0 +1,137 @@
+"""The person's JSON API (``/api/me/...``): the same data as the person's pages.
+
+Log in with ``POST /api/auth/login``; every POST carries the session's CSRF token in
+``X-CSRF-Token``. Bad input answers 422 with ``{"detail", "problems": [{"field",
+"reason", "row"}]}`` and stores nothing. Metric keys follow docs/definitions.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope
+
+router = APIRouter(prefix="/api/me", tags=["person"])
+
+
+class DiaryIn(BaseModel):
+    """One morning's Consensus Sleep Diary entry (definitions.md section 1)."""
+
+    date: str = Field(examples=["2026-03-02"])
+    bedtime: str = Field(examples=["23:10"])
+    lights_off: str = Field(examples=["23:25"])
+    sol_min: int | str
+    nwak: int | str
+    waso_min: int | str
+    final_wake: str = Field(examples=["06:40"])
+    out_of_bed: str = Field(examples=["06:55"])
+    quality: int | str = Field(description="1 very poor .. 5 very good")
+    caffeine: int | str | None = None
+    last_caffeine: str | None = None
+    alcohol: int | str | None = None
+    last_alcohol: str | None = None
+    note: str | None = None
+
+
+class CheckinIn(BaseModel):
+    """The daily check-in (definitions.md sections 3 and 4; names from docs/cli.md)."""
+
+    date: dt.date
+    symptoms: dict[str, int] = Field(default_factory=dict, description="name -> 0..4")
+    flags: list[str] = Field(default_factory=list, description="red-flag names")
+    function: int | None = Field(default=None, description="1..5")
+    self_harm_thoughts: bool | None = None
+    phq9: list[int] | None = Field(default=None, description="9 answers 0..3")
+    gad7: list[int] | None = Field(default=None, description="7 answers 0..3")
+
+
+class EveningIn(BaseModel):
+    """Tonight's evening log; every part is optional. Times are local ``HH:MM``."""
+
+    substance: str = ""
+    amount: str = ""
+    unit: str = ""
+    time: str = ""
+    caffeine_cups: int | None = None
+    last_caffeine: str = ""
+    alcohol_drinks: int | None = None
+    last_alcohol: str = ""
+    screens_last_hour: bool | None = None
+    exercise_min: int | None = None
+
+
+@router.get("/today", summary="Last night, tonight's plan and what is due today")
+def api_today(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
+    from nightbridge.services.dashboard import build_today
+
+    return build_today(db, scope.person_id).to_dict()
+
+
+@router.get("/trends", summary="Nights, check-ins and the sleep window over the last days")
+def api_trends(db: DatabaseDep, scope: ReadScope, days: int = 42) -> dict[str, Any]:
+    from nightbridge.services.dashboard import build_trends
+
+    return build_trends(db, scope.person_id, days=max(7, min(days, 366))).to_dict()
+
+
+@router.post("/diary", status_code=201, summary="Add or replace one morning's diary entry")
+def api_diary(body: DiaryIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
+    from nightbridge.services.diary import record_entry
+
+    fields = {k: (str(v) if v is not None else None) for k, v in body.model_dump().items()}
+    fields = {k: v for k, v in fields.items() if v not in (None, "")}
+    return record_entry(db, scope.person_id, fields).to_dict()
+
+
+@router.post("/checkins", status_code=201, summary="Record the day's check-in")
+def api_checkin(body: CheckinIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
+    from nightbridge.services.checkins import record_checkin
+
+    result = record_checkin(
+        db,
+        scope.person_id,
+        body.date,
+        symptoms=body.symptoms,
+        flags=body.flags,
+        function=body.function,
+        self_harm_thoughts=body.self_harm_thoughts,
+        phq9=body.phq9,
+        gad7=body.gad7,
+    )
+    return {"checkin": result.checkin.to_dict(), "alerts": [a.to_dict() for a in result.alerts]}
+
+
+@router.post("/evening", status_code=201, summary="Record tonight's evening log")
+def api_evening(body: EveningIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
+    from nightbridge.services.dashboard import save_evening_log
+
+    fields = {
+        k: ("" if v is None else ("yes" if v is True else "no" if v is False else str(v)))
+        for k, v in body.model_dump().items()
+    }
+    result = save_evening_log(db, scope.person_id, fields)
+    return {
+        "morning": result.morning.isoformat(),
+        "intake": [
+            {"substance": e.substance, "amount": e.amount, "unit": e.unit, "at": e.at.isoformat()}
+            for e in result.intake
+        ],
+        "alerts": [a.to_dict() for a in result.alerts],
+    }
+
+
+@router.get("/plan", summary="Tonight's sleep window with its reasons, and stimulus control")
+def api_plan(db: DatabaseDep, scope: ReadScope, rise: str | None = None) -> dict[str, Any]:
+    from nightbridge.services.dashboard import person_today_date, tonight_plan
+    from nightbridge.services.window import parse_rise, stimulus_control
+
+    today = person_today_date(db, scope.person_id)
+    chosen = parse_rise(rise) if rise else None
+    return {
+        "window": tonight_plan(db, scope.person_id, today, rise=chosen).to_dict(),
+        "stimulus_control": stimulus_control(),
+    }

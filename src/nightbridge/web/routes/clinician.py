@@ -1,0 +1,196 @@
+"""The clinician's view: the triage list, and one person's page with the same charts,
+alerts and their evidence, questionnaires over time, intake against the taper, and the
+forms a clinician may use (sleep-window settings, taper schedule, notes).
+
+Every page about a person goes through ``ReadScope``/``ManageScope`` (the one permission
+check, audited); the ``/clinician`` pages are for clinicians only (``ClinicianActor``),
+so a person manages their own settings and taper on their own pages, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nightbridge.core.errors import InvalidInput, Problem
+from nightbridge.web.deps import ClinicianActor, DatabaseDep, ManageScope, ReadScope, render
+from nightbridge.web.forms import errors_by_field
+
+router = APIRouter()
+
+WINDOW_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("floor_min", "Shortest window (minutes)", "300 = 5 h"),
+    ("raise_at_pct", "Lengthen when sleep efficiency is at least (%)", "default 90"),
+    ("lower_at_pct", "Shorten when sleep efficiency is below (%)", "default 85"),
+    ("step_min", "Step (minutes)", "default 15"),
+)
+TAPER_FIELDS: tuple[str, ...] = (
+    "substance",
+    "start_amount",
+    "unit",
+    "start",
+    "step_pct",
+    "every_days",
+    "min_step",
+)
+
+
+@router.get("/clinician", include_in_schema=False)
+def triage_page(request: Request, db: DatabaseDep, actor: ClinicianActor) -> Response:
+    from nightbridge.services.triage import build_triage
+
+    rows = build_triage(db, actor)
+    return render(request, "clinician/triage.html", {"title": "My people", "rows": rows})
+
+
+def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
+    """Everything the clinician's person page shows (also used after a refused form)."""
+    from nightbridge.services.dashboard import build_trends, person_today_date, person_zone
+    from nightbridge.services.intake import list_intake
+    from nightbridge.services.notes import list_notes
+    from nightbridge.services.profile import get_profile
+    from nightbridge.services.safety import alerts_between, alerts_for
+    from nightbridge.services.taper import get_taper, taper_adherence
+    from nightbridge.storage.repositories.persons import PersonRepository
+    from nightbridge.web.routes.trends import trend_charts
+
+    today = person_today_date(db, person_id)
+    view = build_trends(db, person_id, end=today, days=42)
+    with db.reader() as session:
+        name = PersonRepository(session).display_name(person_id)
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(person_zone(db, person_id))
+    intake = [
+        (e.at.astimezone(zone), e)
+        for e in list_intake(db, person_id, today - dt.timedelta(days=13), today)
+    ]
+    return {
+        "title": name or "Person",
+        "person_id": person_id,
+        "name": name,
+        "today": today,
+        "view": view,
+        "charts": trend_charts(view, prefix="p-"),
+        "alerts_now": alerts_for(db, person_id, today),
+        "alerts_recent": alerts_between(db, person_id, today - dt.timedelta(days=41), today),
+        "questionnaires": [c for c in view.checkins if c.phq9 is not None or c.gad7 is not None],
+        "intake": list(reversed(intake)),
+        "taper": get_taper(db, person_id),
+        "adherence": taper_adherence(db, person_id, today=today),
+        "notes": list_notes(db, person_id),
+        "profile": get_profile(db, person_id),
+        "window_fields": WINDOW_FIELDS,
+        "errors": {},
+        "form": "",
+        "values": {},
+    }
+
+
+@router.get("/clinician/people/{person_id}", include_in_schema=False)
+def person_page(
+    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ReadScope, saved: str = ""
+) -> Response:
+    context = person_page_context(db, scope.person_id)
+    context["saved"] = saved
+    return render(request, "clinician/person.html", context)
+
+
+def _refused(
+    request: Request,
+    db: DatabaseDep,
+    person_id: int,
+    form: str,
+    values: dict[str, str],
+    exc: InvalidInput,
+) -> Response:
+    context = person_page_context(db, person_id)
+    context.update({"errors": errors_by_field(exc), "form": form, "values": values})
+    return render(request, "clinician/person.html", context, status_code=422)
+
+
+def _number(values: dict[str, str], name: str, problems: list[Problem], kind: type = float) -> Any:
+    text = values.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        problems.append(Problem(name, f"{text!r} is not a number"))
+        return None
+
+
+@router.post("/clinician/people/{person_id}/settings", include_in_schema=False)
+async def save_settings(
+    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> Response:
+    from nightbridge.services.profile import update_profile
+
+    form = await request.form()
+    values = {name: str(form.get(name, "")).strip() for name, _, _ in WINDOW_FIELDS}
+    problems: list[Problem] = []
+    changes = {
+        name: _number(values, name, problems, int if name.endswith("_min") else float)
+        for name, _, _ in WINDOW_FIELDS
+    }
+    try:
+        if problems:
+            raise InvalidInput(problems)
+        update_profile(db, scope.person_id, **changes)
+    except InvalidInput as exc:
+        return _refused(request, db, scope.person_id, "settings", values, exc)
+    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=settings", status_code=303)
+
+
+@router.post("/clinician/people/{person_id}/taper", include_in_schema=False)
+async def save_taper(
+    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> Response:
+    from nightbridge.services.taper import set_taper
+
+    form = await request.form()
+    values = {name: str(form.get(name, "")).strip() for name in TAPER_FIELDS}
+    values["clinician_override"] = "yes" if form.get("clinician_override") else ""
+    problems: list[Problem] = []
+    start: dt.date | None = None
+    try:
+        start = dt.date.fromisoformat(values["start"])
+    except ValueError:
+        problems.append(Problem("start", f"{values['start']!r} is not a date (YYYY-MM-DD)"))
+    every = _number(values, "every_days", problems, int)
+    try:
+        if problems or start is None:
+            raise InvalidInput(problems)
+        set_taper(
+            db,
+            scope.person_id,
+            substance=values["substance"],
+            start_amount=values["start_amount"],
+            unit=values["unit"],
+            start=start,
+            step_pct=values["step_pct"] or "10",
+            every_days=every or 7,
+            min_step=values["min_step"] or None,
+            clinician_override=bool(values["clinician_override"]),
+        )
+    except InvalidInput as exc:
+        return _refused(request, db, scope.person_id, "taper", values, exc)
+    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=taper", status_code=303)
+
+
+@router.post("/clinician/people/{person_id}/notes", include_in_schema=False)
+async def save_note(
+    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> Response:
+    from nightbridge.services.notes import add_note
+
+    form = await request.form()
+    body = str(form.get("body", ""))
+    try:
+        add_note(db, scope.person_id, actor.account_id, body)
+    except InvalidInput as exc:
+        return _refused(request, db, scope.person_id, "note", {"body": body}, exc)
+    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=note", status_code=303)
