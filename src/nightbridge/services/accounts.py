@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from nightbridge.core.errors import InvalidInput, NotFound
+from nightbridge.core.errors import InvalidInput, NotFound, Problem
 from nightbridge.core.profile import Profile
 from nightbridge.services.access import ROLES, Actor
 from nightbridge.services.audit import record_event
@@ -93,7 +93,7 @@ def create_account(
 ) -> int:
     """Create an account; for role ``person`` also the persons row (unless ``person_id``
     links an existing one, e.g. the store's owner). Returns the account id."""
-    problems = []
+    problems: list[Problem] = []
     try:
         name = normalize_username(username)
     except InvalidInput as exc:

@@ -74,7 +74,7 @@ class AuthPolicy:
         """How long ``failures`` consecutive failures lock the account (None: not locked)."""
         if failures < self.lockout_after:
             return None
-        doubled = self.lockout_base * (2 ** min(failures - self.lockout_after, 20))
+        doubled = self.lockout_base * int(2 ** min(failures - self.lockout_after, 20))
         return min(doubled, self.lockout_max)
 
 

@@ -92,10 +92,14 @@ def _add_fallback_pages(app: FastAPI) -> None:
             from nightbridge.web.deps import get_current_actor
 
             actor = get_current_actor(request)
-            if actor.role == "admin":
-                return RedirectResponse("/admin/accounts", status_code=303)
-            if actor.role == "clinician":
-                return RedirectResponse("/sharing", status_code=303)
+            paths = request.app.state.page_paths
+            start = {
+                "admin": "/admin/accounts",
+                "clinician": "/clinician" if "/clinician" in paths else "/sharing",
+                "person": "/today" if "/today" in paths else None,
+            }.get(actor.role)
+            if start:
+                return RedirectResponse(start, status_code=303)
             return render(request, "account_home.html", {})
 
     if ("/help-now", "GET") not in taken:

@@ -167,7 +167,8 @@ def render(
         for hook in request.app.state.context_hooks:
             page.update(hook(request, actor))
     page.update(context or {})
-    response = request.app.state.templates.TemplateResponse(
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, template, page, status_code=status_code
     )
-    return apply_cookie(request, response)  # type: ignore[no-any-return]
+    apply_cookie(request, response)
+    return response

@@ -25,8 +25,8 @@ def settings_of(request: Request) -> Any:
 def current_session(request: Request) -> SessionInfo | None:
     """The live session of this request (or None), looked up once and cached."""
     cached = getattr(request.state, "nb_session", _UNSET)
-    if cached is not _UNSET:
-        return cached  # type: ignore[no-any-return]
+    if cached is None or isinstance(cached, SessionInfo):
+        return cached
     info = resolve_session(
         request.app.state.database,
         settings_of(request).auth,

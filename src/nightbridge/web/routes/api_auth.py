@@ -195,13 +195,16 @@ def api_person_audit(
     """Who looked at this person's data (the person only)."""
     if not scope.is_self:
         raise NotFound(f"no person {person_id}")
-    return [AuditEventOut(**e.to_dict()) for e in list_person_events(database, scope.person_id)]
+    return [
+        AuditEventOut.model_validate(e.to_dict())
+        for e in list_person_events(database, scope.person_id)
+    ]
 
 
 @router.get("/shares", response_model=list[ShareOut], tags=["sharing"])
 def api_shares(actor: CurrentActor, database: DatabaseDep) -> list[ShareOut]:
     """The person's shares (active and revoked)."""
-    return [ShareOut(**s.to_dict()) for s in list_shares(database, actor)]
+    return [ShareOut.model_validate(s.to_dict()) for s in list_shares(database, actor)]
 
 
 @router.post("/invites", response_model=InviteOut, status_code=201, tags=["sharing"])
@@ -214,7 +217,7 @@ def api_invite(actor: CurrentActor, database: DatabaseDep, settings: SettingsDep
 @router.post("/invites/redeem", response_model=ShareOut, status_code=201, tags=["sharing"])
 def api_redeem(body: RedeemIn, actor: CurrentActor, database: DatabaseDep) -> ShareOut:
     """A clinician redeems a person's invite code."""
-    return ShareOut(**redeem_invite(database, actor, body.code).to_dict())
+    return ShareOut.model_validate(redeem_invite(database, actor, body.code).to_dict())
 
 
 @router.delete("/shares/{share_id}", status_code=204, tags=["sharing"])
@@ -227,12 +230,12 @@ def api_revoke(share_id: int, actor: CurrentActor, database: DatabaseDep) -> Res
 @router.get("/patients", response_model=list[ShareOut], tags=["sharing"])
 def api_patients(actor: ClinicianActor, database: DatabaseDep) -> list[ShareOut]:
     """The people who share with this clinician (404 for anyone else)."""
-    return [ShareOut(**s.to_dict()) for s in list_patients(database, actor)]
+    return [ShareOut.model_validate(s.to_dict()) for s in list_patients(database, actor)]
 
 
 @router.get("/admin/accounts", response_model=list[AccountOut], tags=["admin"])
 def api_accounts(actor: AdminActor, database: DatabaseDep) -> list[AccountOut]:
-    return [AccountOut(**a.to_dict()) for a in list_accounts(database)]  # type: ignore[arg-type]
+    return [AccountOut.model_validate(a.to_dict()) for a in list_accounts(database)]
 
 
 @router.post("/admin/accounts", response_model=AccountOut, status_code=201, tags=["admin"])
@@ -249,7 +252,7 @@ def api_account_create(
         by=actor,
     )
     view = next(a for a in list_accounts(database) if a.id == account_id)
-    return AccountOut(**view.to_dict())  # type: ignore[arg-type]
+    return AccountOut.model_validate(view.to_dict())
 
 
 @router.patch("/admin/accounts/{account_id}", response_model=AccountOut, tags=["admin"])
@@ -257,4 +260,4 @@ def api_account_update(
     account_id: int, body: AccountUpdate, actor: AdminActor, database: DatabaseDep
 ) -> AccountOut:
     view = update_account(database, actor, account_id, unlock=body.unlock, disabled=body.disabled)
-    return AccountOut(**view.to_dict())  # type: ignore[arg-type]
+    return AccountOut.model_validate(view.to_dict())

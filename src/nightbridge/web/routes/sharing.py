@@ -22,7 +22,11 @@ router = APIRouter(include_in_schema=False)
 
 
 def _page(
-    request: Request, actor: CurrentActor, database: DatabaseDep, settings: SettingsDep, **extra
+    request: Request,
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    **extra: object,
 ) -> Response:
     context: dict[str, object] = {
         "ttl_hours": int(settings.invite_ttl.total_seconds() // 3600),
