@@ -39,7 +39,7 @@ def _defaults(db: DatabaseDep, person_id: int, today: dt.date) -> dict[str, str]
     """Times and counts of the last entry, dated today (empty on the first morning)."""
     from nightbridge.services.diary import list_entries
 
-    entries = list_entries(db, person_id, today - dt.timedelta(days=30), today)
+    entries = list_entries(db, person_id, today - dt.timedelta(days=365), today)
     values = dict.fromkeys(DIARY_FIELDS + EXTRA_FIELDS, "")
     if entries:
         last = entries[-1].to_fields()
