@@ -104,13 +104,14 @@ def _apply(row: DiaryEntryRow, entry: DiaryEntry) -> None:
     row.note = entry.note
 
 
+def _clock(text: str | None) -> dt.time | None:
+    if not text:
+        return None
+    value = parse_time_value(text)
+    return value.time() if isinstance(value, dt.datetime) else value
+
+
 def _entry(row: DiaryEntryRow) -> DiaryEntry:
-    optional = {name: getattr(row, name) for name in _OPTIONAL_NUMBERS}
-    clocks = {}
-    for name in _OPTIONAL_CLOCKS:
-        text = getattr(row, name)
-        value = parse_time_value(text) if text else None
-        clocks[name] = value.time() if isinstance(value, dt.datetime) else value
     return DiaryEntry(
         date=row.date,
         bedtime=parse_time_value(row.bedtime),
@@ -121,7 +122,12 @@ def _entry(row: DiaryEntryRow) -> DiaryEntry:
         final_wake=parse_time_value(row.final_wake),
         out_of_bed=parse_time_value(row.out_of_bed),
         quality=row.quality,
+        rested=row.rested,
+        naps=row.naps,
+        naps_min=row.naps_min,
+        caffeine=row.caffeine,
+        last_caffeine=_clock(row.last_caffeine),
+        alcohol=row.alcohol,
+        last_alcohol=_clock(row.last_alcohol),
         note=row.note,
-        **optional,
-        **clocks,
     )
