@@ -129,6 +129,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/api/admin/accounts"): api(ADMIN, json=NEW_ACCOUNT),
     ("PATCH", "/api/admin/accounts/{account_id}"): api(ADMIN, json={"unlock": True}),
     # --- the person's and clinician's pages (add yours below) ---
+    ("GET", "/report"): entry(PATIENTS),
+    ("GET", "/clinician/people/{person_id}/report"): entry("clinician_a"),
     # --- toolkit (web/routes/program.py, relax.py, relapse.py, help_now.py, toolkit_api.py) ---
     ("GET", "/program"): entry(PATIENTS),
     ("GET", "/program/lessons/{week}"): entry(PATIENTS, params={"week": "1"}),

@@ -54,7 +54,9 @@ def report_span(
     last = end or today
     first = start or last - dt.timedelta(days=DEFAULT_DAYS - 1)
     if last < first:
-        raise InvalidInput.one("to", f"{last.isoformat()} is before --from {first.isoformat()}")
+        raise InvalidInput.one(
+            "to", f"{last.isoformat()} is before the first day {first.isoformat()}"
+        )
     if (last - first).days + 1 > MAX_DAYS:
         raise InvalidInput.one("from", f"a report covers at most {MAX_DAYS} days")
     return first, last

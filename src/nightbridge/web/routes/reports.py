@@ -1,0 +1,132 @@
+"""Report downloads: the person's own (``/report``) and a clinician's for a person who
+shares with them (``/clinician/people/{person_id}/report``).
+
+Without ``download`` the route shows a small form (span and format); with it, the report
+is made on the server (services.reports) and sent as an attachment. Access goes
+through the one permission layer (``ReadScope``), which also writes the audit row
+(who, whose, what, when, outcome) for every download.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from nightbridge.web.deps import ClinicianActor, DatabaseDep, ReadScope, render
+
+router = APIRouter()
+
+MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+def _day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _report(
+    request: Request,
+    db: DatabaseDep,
+    scope: ReadScope,
+    *,
+    audience: str,
+    action: str,
+    start: str | None,
+    end: str | None,
+    fmt: str,
+    download: str | None,
+) -> Response:
+    from nightbridge.core.errors import InvalidInput
+    from nightbridge.services.diary import local_today, person_zone
+    from nightbridge.services.reports import make_report, report_span
+
+    today = local_today(person_zone(db, scope.person_id))
+    first, last = _day(start), _day(end)
+    error = ""
+    if download:
+        try:
+            if fmt not in MEDIA:
+                raise InvalidInput.one("format", "choose PDF or web page")
+            if (start and first is None) or (end and last is None):
+                raise InvalidInput.one("from", "dates are YYYY-MM-DD")
+            body = make_report(db, scope.person_id, fmt, start=first, end=last, audience=audience)
+            a, b = report_span(first, last, today)
+            name = f"nightbridge-report-{a.isoformat()}-to-{b.isoformat()}.{fmt}"
+            return Response(
+                body,
+                media_type=MEDIA[fmt],
+                headers={
+                    "Content-Disposition": f'attachment; filename="{name}"',
+                    "Cache-Control": "no-store",
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
+        except InvalidInput as exc:
+            error = "; ".join(str(p) for p in exc.problems)
+    a, b = (first, last) if first and last else report_span(None, last, today)
+    heading = "Your report" if audience == "person" else "Report for this person"
+    return render(
+        request,
+        "reports/download.html",
+        {
+            "title": "Report",
+            "heading": heading,
+            "action": action,
+            "start": a.isoformat(),
+            "end": b.isoformat(),
+            "error": error,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+@router.get("/report", include_in_schema=False)
+def person_report(
+    request: Request,
+    db: DatabaseDep,
+    scope: ReadScope,
+    start: str | None = None,
+    end: str | None = None,
+    format: str = "pdf",
+    download: str | None = None,
+) -> Response:
+    return _report(
+        request,
+        db,
+        scope,
+        audience="person",
+        action="/report",
+        start=request.query_params.get("from", start),
+        end=request.query_params.get("to", end),
+        fmt=format,
+        download=download,
+    )
+
+
+@router.get("/clinician/people/{person_id}/report", include_in_schema=False)
+def clinician_report(
+    request: Request,
+    person_id: int,
+    db: DatabaseDep,
+    actor: ClinicianActor,
+    scope: ReadScope,
+    format: str = "pdf",
+    download: str | None = None,
+) -> Response:
+    return _report(
+        request,
+        db,
+        scope,
+        audience="clinician",
+        action=f"/clinician/people/{scope.person_id}/report",
+        start=request.query_params.get("from"),
+        end=request.query_params.get("to"),
+        fmt=format,
+        download=download,
+    )
