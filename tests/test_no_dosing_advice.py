@@ -1,0 +1,109 @@
+"""Nothing Nightbridge ships reads as dosing advice (docs/definitions.md section 5:
+Nightbridge never recommends a dose of kratom or any drug).
+
+Scans every shipped content file (``src/nightbridge/content/**``) and every web
+template (``src/nightbridge/web/templates/**``) for dosing phrasing, and proves with a
+self-test that the scanner catches planted phrases and lets safe wording through.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1] / "src" / "nightbridge"
+SCANNED = (ROOT / "content", ROOT / "web" / "templates")
+TEXT_SUFFIXES = {".json", ".md", ".html", ".txt", ".j2", ".jinja", ".yaml", ".yml"}
+
+_AMOUNT = r"\d+(?:[.,]\d+)?\s*(?:-\s*\d+(?:[.,]\d+)?\s*)?"
+_UNIT = (
+    r"(?:mg|mcg|µg|g|grams?|milligrams?|ml|millilit(?:er|re)s?|capsules?|pills?|tablets?"
+    r"|drops?|tsp|teaspoons?|tbsp|spoons?)\b"
+)
+
+#: Dosing phrasing, each with a name for the failure message.
+PATTERNS: dict[str, re.Pattern[str]] = {
+    "take N <unit>": re.compile(
+        rf"\btake\s+(?:about\s+|around\s+|up\s+to\s+|only\s+)?{_AMOUNT}{_UNIT}", re.I
+    ),
+    "you should take": re.compile(r"\byou\s+should\s+take\b", re.I),
+    "recommended dose": re.compile(
+        r"\brecommended\s+(?:starting\s+|daily\s+)?dos(?:e|age|ing)\b", re.I
+    ),
+    "increase your dose": re.compile(
+        r"\bincrease\s+(?:your|the)\s+(?:daily\s+)?dos(?:e|age)\b", re.I
+    ),
+    "start with N <unit>": re.compile(rf"\bstart\s+(?:with|at|on)\s+{_AMOUNT}{_UNIT}", re.I),
+    "try N <unit>": re.compile(rf"\btry\s+(?:taking\s+)?{_AMOUNT}{_UNIT}", re.I),
+    "double your dose": re.compile(r"\bdouble\s+(?:your|the)\s+dose\b", re.I),
+    "the right dose is": re.compile(
+        r"\b(?:right|ideal|best|safe|effective)\s+dose\s+(?:is|for\s+you)\b", re.I
+    ),
+    "dose yourself": re.compile(r"\bdose\s+yourself\b", re.I),
+}
+
+
+def find_dosing_phrases(text: str) -> list[tuple[str, str]]:
+    """Every (pattern name, matched text) in ``text``."""
+    return [(name, m.group(0)) for name, rx in PATTERNS.items() for m in rx.finditer(text)]
+
+
+def shipped_files() -> list[Path]:
+    return sorted(
+        p
+        for folder in SCANNED
+        if folder.exists()
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+    )
+
+
+def test_there_is_shipped_content_to_scan() -> None:
+    names = {p.name for p in shipped_files()}
+    assert {"interactions.json", "overdose.json", "crisis_resources.json"} <= names
+
+
+@pytest.mark.parametrize("path", shipped_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_shipped_file_reads_as_dosing_advice(path: Path) -> None:
+    hits = find_dosing_phrases(path.read_text(encoding="utf-8"))
+    assert hits == [], f"{path.relative_to(ROOT)} reads as dosing advice: {hits}"
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "For sleep, take 3 mg of melatonin an hour before bed.",
+        "Take 2-4 g of kratom in the morning.",
+        "take about 1.5 grams",
+        "You should take it with food.",
+        "The recommended dose is 5 g.",
+        "Recommended starting dosage: low.",
+        "If withdrawal is bad, increase your dose a little.",
+        "Start with 2 g and see how you feel.",
+        "start at 10 mg",
+        "Try 300 mg magnesium.",
+        "Double your dose if it does not work.",
+        "The right dose for you depends on weight.",
+    ],
+)
+def test_the_scanner_catches_a_planted_phrase(planted: str, tmp_path: Path) -> None:
+    page = tmp_path / "planted.md"
+    page.write_text(f"# A lesson\n\nSome text. {planted} More text.\n", encoding="utf-8")
+    assert find_dosing_phrases(page.read_text(encoding="utf-8")), planted
+
+
+@pytest.mark.parametrize(
+    "safe",
+    [
+        "Nightbridge never recommends a dose of kratom or any drug.",
+        "Do not take more today, and do not stay alone.",
+        "You logged kratom 4 g at 21:00.",
+        "A trial used 3 mg; that is a fact about the study, not advice.",
+        "Take part in the session.",
+        "Give naloxone if there is some.",
+    ],
+)
+def test_the_scanner_lets_safe_wording_through(safe: str) -> None:
+    assert find_dosing_phrases(safe) == []
