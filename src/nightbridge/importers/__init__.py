@@ -116,6 +116,10 @@ def base_name(name: str) -> str:
 # found by its content (its name is localised: export.xml, Exportar.xml, ...).
 
 _APPLE_MARKERS = (b"<!DOCTYPE HealthData", b"<HealthData")
+#: Chunk size given to the Apple reader. Measured on the 1 GB synthetic export
+#: (bench/generate_apple_export.py): 4 MiB chunks peak at 56 MiB RSS and read in 9.1 s,
+#: 16 MiB chunks (its default) at 147 MiB and 10.2 s, on the same loaded machine.
+APPLE_CHUNK_BYTES = 4 * 1024 * 1024
 
 
 def accepts_apple_health(name: str) -> bool:
@@ -131,6 +135,6 @@ def read_apple_health_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceR
     for name in files.names():
         if accepts_apple_health(name) and any(m in files.head(name) for m in _APPLE_MARKERS):
             with files.open(name) as stream:
-                yield from read_apple_health(stream)
+                yield from read_apple_health(stream, chunk_bytes=APPLE_CHUNK_BYTES)
             return
     raise InvalidInput.one("file", "has no Apple Health export (no <!DOCTYPE HealthData> XML)")

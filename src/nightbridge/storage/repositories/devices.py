@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from nightbridge.core.device_nights import DeviceNight
 from nightbridge.core.samples import DailyActivity, SleepSample
 from nightbridge.storage.tables.devices import (
+    SOURCE_LENGTH,
     DeviceActivityRow,
     DeviceImportRow,
     DeviceNightRow,
@@ -55,12 +56,41 @@ class DeviceRepository:
             for (key,) in stored:
                 fresh.pop(key, None)
         if fresh:
-            rows = [_sample_row(person_id, key, s) for key, s in fresh.items()]
-            self.session.execute(
-                self._insert(SAMPLES).on_conflict_do_nothing(index_elements=["person_id", "key"]),
-                rows,
-            )
+            self._insert_samples(person_id, fresh)
         return list(fresh.values())
+
+    def _insert_samples(self, person_id: int, fresh: dict[str, SleepSample]) -> None:
+        """One driver-level ``executemany`` (the hot path of a large import).
+
+        SQLAlchemy's per-row parameter and type processing costs more than the insert
+        itself here, so the values are prepared once: naive UTC as ``UTCDateTime``
+        stores them (SQLite: its ``YYYY-MM-DD HH:MM:SS.ffffff`` text form).
+        """
+        connection = self.session.connection()
+        sqlite_text = connection.dialect.name == "sqlite"
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        rows = []
+        for key, s in fresh.items():
+            start, end = s.start.astimezone(dt.UTC), s.end.astimezone(dt.UTC)
+            rows.append(
+                (
+                    person_id,
+                    s.source[:SOURCE_LENGTH],
+                    _naive_utc(start, sqlite_text),
+                    _offset_s(s.start),
+                    _naive_utc(end, sqlite_text),
+                    _offset_s(s.end),
+                    s.state,
+                    s.stage,
+                    key,
+                )
+            )
+        connection.exec_driver_sql(
+            f"INSERT INTO {SAMPLES.name} ({', '.join(_SAMPLE_COLUMNS)}) "  # noqa: S608 (constants)
+            f"VALUES ({', '.join([mark] * len(_SAMPLE_COLUMNS))}) "
+            "ON CONFLICT (person_id, key) DO NOTHING",
+            rows,
+        )
 
     def samples_between(
         self, person_id: int, start: dt.datetime, end: dt.datetime
@@ -242,6 +272,24 @@ class DeviceRepository:
         return sqlite.insert(table)
 
 
+_SAMPLE_COLUMNS = (
+    "person_id",
+    "source",
+    "start_at",
+    "start_offset_s",
+    "end_at",
+    "end_offset_s",
+    "state",
+    "stage",
+    "key",
+)
+
+
+def _naive_utc(moment_utc: dt.datetime, as_sqlite_text: bool) -> Any:
+    naive = moment_utc.replace(tzinfo=None)
+    return naive.isoformat(" ", "microseconds") if as_sqlite_text else naive
+
+
 @cache
 def _zone(offset_s: int) -> dt.timezone:
     return dt.timezone(dt.timedelta(seconds=offset_s))
@@ -254,20 +302,6 @@ def _local(utc: dt.datetime, offset_s: int) -> dt.datetime:
 def _offset_s(moment: dt.datetime) -> int:
     offset = moment.utcoffset()
     return int(offset.total_seconds()) if offset is not None else 0
-
-
-def _sample_row(person_id: int, key: str, s: SleepSample) -> dict[str, Any]:
-    return {
-        "person_id": person_id,
-        "source": s.source[:200],
-        "start_at": s.start,
-        "start_offset_s": _offset_s(s.start),
-        "end_at": s.end,
-        "end_offset_s": _offset_s(s.end),
-        "state": s.state,
-        "stage": s.stage,
-        "key": key,
-    }
 
 
 def _night_row(person_id: int, n: DeviceNight) -> dict[str, Any]:
