@@ -124,6 +124,7 @@ def test_a_person_completes_lesson_one_breathes_and_reaches_their_plan_in_one_ta
     live = page.locator("#pacer-text")
     expect(live).to_have_attribute("aria-live", "polite")
     page.click("#pacer-start")
+    expect(page.locator("#pacer-start")).to_be_hidden()
     expect(live).to_have_text("Breathe in … 1")
     expect(live).to_have_text("Breathe in … 3", timeout=4000)
     expect(live).to_have_text("Hold … 1", timeout=4000)
@@ -173,3 +174,65 @@ def test_a_person_completes_lesson_one_breathes_and_reaches_their_plan_in_one_ta
     expect(page.locator("#plan")).to_contain_text("my kids")
     _shot(page, "help-now")
     assert [u for u in missing if not u.endswith("/favicon.ico")] == []
+
+
+@pytest.fixture
+def quiet_context(live_app: str):  # type: ignore[no-untyped-def]
+    """A browser that asks for reduced motion and may show notifications."""
+    with playwright_sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            base_url=live_app,
+            color_scheme="dark",
+            reduced_motion="reduce",
+            viewport={"width": 420, "height": 900},
+        )
+        context.grant_permissions(["notifications"], origin=live_app)
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_reduced_motion_paced_scripts_and_reminders_work_in_the_browser(
+    quiet_context,  # type: ignore[no-untyped-def]
+) -> None:
+    expect = playwright_sync.expect
+    page = quiet_context.new_page()
+    _log_in(page)
+
+    # prefers-reduced-motion: the pacer starts text-only, the count still runs.
+    page.goto("/relax/box_breathing")
+    expect(page.locator("#pacer-still")).to_be_checked()
+    expect(page.locator(".pacer-box")).to_be_hidden()
+    page.click("#pacer-start")
+    expect(page.locator("#pacer-text")).to_have_text("Breathe in … 2", timeout=3000)
+    page.click("#pacer-stop")
+
+    # Muscle relaxation opens with lesson 4; its steps are paced and announced.
+    for week in (1, 2, 3, 4):
+        page.goto(f"/program/lessons/{week}")
+        page.click("#complete-lesson")
+    page.goto("/relax/muscle_relaxation")
+    page.click("#script-start")
+    now = page.locator("#script-now")
+    expect(now).to_have_attribute("aria-live", "polite")
+    expect(now).to_contain_text("Step 1 of 14")
+    page.click("#script-next")
+    expect(now).to_contain_text("Step 2 of 14: Hands")
+    expect(page.locator(".script-steps li.current")).to_have_count(1)
+    expect(page.locator("#script-start")).to_be_hidden()
+    _shot(page, "muscle-relaxation")
+
+    # Reminders: notifications only after the person asks; the calendar downloads.
+    page.goto("/program/reminders")
+    expect(page.locator("#notify-status")).to_have_text("Browser reminders are off.")
+    page.click("#notify-on")
+    expect(page.locator("#notify-status")).to_contain_text("Browser reminders are on")
+    with page.expect_download() as download:
+        page.click("text=Download reminders (.ics)")
+    path = download.value.path()
+    assert path is not None
+    text = Path(path).read_bytes().decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and "RRULE:FREQ=DAILY\r\n" in text

@@ -194,3 +194,42 @@ def test_toolkit_templates_have_no_inline_script_or_style() -> None:
         text = entry.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), entry.name
         assert " style=" not in text and "<style" not in text, entry.name
+
+
+def test_the_weekly_check_in_opens_with_lesson_six_and_shows_its_trend(
+    personas: Personas,
+) -> None:
+    a = personas.patient_a
+    answers = {"confidence": "1", "support": "1", "cravings": "3", "stress": "4"}
+    locked = a.post_form("/relapse/checkin", answers)
+    assert locked.status_code == 409 and "This tool opens when you finish" in locked.text
+    for week in range(1, 7):
+        assert a.post_form(f"/program/lessons/{week}/complete").status_code == 303
+    assert a.post_form("/relapse/checkin", answers).status_code == 303
+    page = a.client.get("/relapse/checkin").text
+    assert "not a validated scale" in page
+    assert "tk-bar-13" in page  # risk index (4-1)+(4-1)+3+4
+    refused = a.post_form("/relapse/checkin", {**answers, "stress": "5"})
+    assert refused.status_code == 422 and "a whole number 0..4" in refused.text
+
+
+def test_lesson_three_shows_the_sleep_window_advice_from_the_core(personas: Personas) -> None:
+    a = personas.patient_a
+    for week in (1, 2):
+        a.post_form(f"/program/lessons/{week}/complete")
+    page = a.client.get("/program/lessons/3").text
+    # no diary yet: the core's answer is to keep the diary for 7 more nights
+    assert 'data-action="collect"' in page and "Keep the diary 7 more nights" in page
+    a.post_form("/program/lessons/3/complete")
+    assert 'id="window-h"' in a.client.get("/program").text
+
+
+def test_a_thought_record_opens_with_lesson_five(personas: Personas) -> None:
+    a = personas.patient_a
+    form = {"thought": "Tomorrow is ruined", "belief_before": "90"}
+    assert a.post_form("/program/thoughts", form).status_code == 409
+    for week in range(1, 6):
+        a.post_form(f"/program/lessons/{week}/complete")
+    assert a.post_form("/program/thoughts", {"belief_before": "90"}).status_code == 422
+    assert a.post_form("/program/thoughts", form).status_code == 303
+    assert "Tomorrow is ruined" in a.client.get("/program/thoughts").text
