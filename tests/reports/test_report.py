@@ -101,3 +101,13 @@ def test_other_suffixes_are_refused_naming_the_out_option() -> None:
 def test_a_span_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValueError, match="ends before"):
         dataclasses.replace(sample_report(), end=dt.date(2026, 1, 1))
+
+
+def test_alert_evidence_reads_as_words_not_as_a_data_dump() -> None:
+    from nightbridge.reports.report import evidence_text
+
+    rules = [{"rule": "opioid_alcohol", "severity": "urgent", "why": "Alcohol adds to it."}]
+    assert evidence_text(rules) == "Alcohol adds to it."
+    assert evidence_text(["vomiting_24h", "no_fluids"]) == "vomiting_24h, no_fluids"
+    assert evidence_text({"phq9_total": 14}) == "phq9_total: 14"
+    assert len(evidence_text("x" * 500)) == 240

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,12 @@ LEVEL_LABEL = {
     "crisis": "CRISIS",
     "urgent": "URGENT",
     "advise": "Advice",
+}
+
+#: The sleep window's actions without a window, in words (definitions.md section 2).
+WINDOW_WORDS = {
+    "defer": "waiting until early withdrawal has passed",
+    "collect": "keep the diary: more nights needed first",
 }
 
 #: Questionnaires drawn as lines (totals share the 0..27 axis); others are listed.
@@ -89,17 +95,33 @@ def headline(data: ReportData) -> list[tuple[str, str]]:
                 ("Sleep window", f"{hm(w.window_min)}, {w.bedtime} to {w.rise} ({w.action})")
             )
         else:
-            rows.append(("Sleep window", w.action))
+            rows.append(("Sleep window", WINDOW_WORDS.get(w.action, w.action)))
     if data.regularity is not None and data.regularity.sri.sri is not None:
         rows.append(("Sleep Regularity Index", num(data.regularity.sri.sri, 0)))
     return rows
+
+
+def evidence_text(value: object, limit: int = 240) -> str:
+    """Evidence in plain words: scalars as they are, lists joined, a rule by its reason."""
+    if isinstance(value, Mapping):
+        for key in ("why", "rule", "name", "code"):
+            if key in value:
+                return evidence_text(value[key], limit)
+        text = ", ".join(
+            f"{k}: {evidence_text(v, limit)}" for k, v in value.items() if v not in (None, "")
+        )
+    elif isinstance(value, list | tuple | set | frozenset):
+        text = ", ".join(evidence_text(v, limit) for v in value)
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def alert_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
     """(level, date, message, evidence and source) for every alert, most urgent first."""
     rows = []
     for a in data.alerts:
-        evidence = ", ".join(f"{k}: {v}" for k, v in a.evidence.items())
+        evidence = ", ".join(f"{k}: {evidence_text(v)}" for k, v in a.evidence.items())
         why = "; ".join(x for x in (evidence, a.source) if x)
         rows.append((LEVEL_LABEL.get(a.level, a.level), a.date.isoformat(), a.message, why))
     return rows
