@@ -193,17 +193,16 @@ class _Span:
     new_lo: dt.datetime | None = None
     new_hi: dt.datetime | None = None
 
-    def see(self, samples: Iterable[SleepSample], *, new: bool) -> None:
-        for s in samples:
-            if self.seen_lo is None or s.start < self.seen_lo:
-                self.seen_lo = s.start
-            if self.seen_hi is None or s.end > self.seen_hi:
-                self.seen_hi = s.end
-            if new:
-                if self.new_lo is None or s.start < self.new_lo:
-                    self.new_lo = s.start
-                if self.new_hi is None or s.end > self.new_hi:
-                    self.new_hi = s.end
+    def see(self, samples: list[SleepSample], *, new: bool) -> None:
+        if not samples:
+            return
+        lo = min(s.start for s in samples)
+        hi = max(s.end for s in samples)
+        self.seen_lo = lo if self.seen_lo is None else min(self.seen_lo, lo)
+        self.seen_hi = hi if self.seen_hi is None else max(self.seen_hi, hi)
+        if new:
+            self.new_lo = lo if self.new_lo is None else min(self.new_lo, lo)
+            self.new_hi = hi if self.new_hi is None else max(self.new_hi, hi)
 
 
 def _store_batch(

@@ -95,33 +95,32 @@ class DeviceRepository:
     def samples_between(
         self, person_id: int, start: dt.datetime, end: dt.datetime
     ) -> list[SleepSample]:
-        """Every sample of the person that overlaps ``[start, end]``."""
-        rows = self.session.execute(
-            select(
-                SAMPLES.c.source,
-                SAMPLES.c.start_at,
-                SAMPLES.c.start_offset_s,
-                SAMPLES.c.end_at,
-                SAMPLES.c.end_offset_s,
-                SAMPLES.c.state,
-                SAMPLES.c.stage,
-            )
-            .where(
-                SAMPLES.c.person_id == person_id,
-                SAMPLES.c.start_at <= end,
-                SAMPLES.c.end_at >= start,
-            )
-            .order_by(SAMPLES.c.start_at)
+        """Every sample of the person that overlaps ``[start, end]``, by start.
+
+        Read at the driver level (the nights of years of data are rebuilt from these);
+        the values are turned back into aware instants in their recorded offsets.
+        """
+        connection = self.session.connection()
+        sqlite_text = connection.dialect.name == "sqlite"
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        rows = connection.exec_driver_sql(
+            _SELECT_SAMPLES.replace(":m", mark),
+            (
+                person_id,
+                _naive_utc(end.astimezone(dt.UTC), sqlite_text),
+                _naive_utc(start.astimezone(dt.UTC), sqlite_text),
+            ),
         )
+        parse = dt.datetime.fromisoformat
         return [
             SleepSample(
                 source,
-                _local(start_at, start_off),
-                _local(end_at, end_off),
+                _local(parse(a) if sqlite_text else a, a_off),
+                _local(parse(b) if sqlite_text else b, b_off),
                 state,
                 stage,
             )
-            for source, start_at, start_off, end_at, end_off, state, stage in rows
+            for source, a, a_off, b, b_off, state, stage in rows
         ]
 
     # -- nights ----------------------------------------------------------------------
@@ -272,6 +271,12 @@ class DeviceRepository:
         return sqlite.insert(table)
 
 
+#: Samples overlapping a span (":m" is replaced by the driver's parameter mark).
+_SELECT_SAMPLES = (
+    "SELECT source, start_at, start_offset_s, end_at, end_offset_s, state, stage "
+    "FROM device_samples WHERE person_id = :m AND start_at <= :m AND end_at >= :m "
+    "ORDER BY start_at"
+)
 _SAMPLE_COLUMNS = (
     "person_id",
     "source",
@@ -296,7 +301,8 @@ def _zone(offset_s: int) -> dt.timezone:
 
 
 def _local(utc: dt.datetime, offset_s: int) -> dt.datetime:
-    return utc.astimezone(_zone(offset_s))
+    """A stored UTC instant (aware, or naive as the driver returns it) in its offset."""
+    return utc.replace(tzinfo=dt.UTC).astimezone(_zone(offset_s))
 
 
 def _offset_s(moment: dt.datetime) -> int:
