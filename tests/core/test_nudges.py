@@ -196,3 +196,17 @@ def test_sweats_and_flashes_share_one_plan_at_the_higher_rating() -> None:
 
 def test_no_symptom_plans_when_every_rating_is_mild() -> None:
     assert select_symptom_plans({"anxiety": 1, "aches": 0}, PLANS) == []
+
+
+@given(
+    day=st.dates(min_value=dt.date(2000, 1, 2), max_value=dt.date(2099, 12, 30)),
+    clock=st.times(),
+)
+def test_an_evening_time_placed_for_a_night_belongs_to_that_night(
+    day: dt.date, clock: dt.time
+) -> None:
+    from nightbridge.core.nudges import night_of
+
+    # (a wall time skipped by the 02:00 spring-forward change lands at 03:xx: still the
+    # same night)
+    assert night_of(place_evening_time(day, clock, TZ), TZ) == day

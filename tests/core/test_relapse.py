@@ -126,3 +126,19 @@ def test_the_risk_index_is_always_between_0_and_16(items: tuple[int, int, int, i
 def test_week_start_is_a_monday_at_most_six_days_earlier(day: dt.date) -> None:
     start = week_start(day)
     assert start.weekday() == 0 and 0 <= (day - start).days <= 6
+
+
+@pytest.mark.parametrize(
+    ("number", "tel"),
+    [
+        ("+1 (555) 010-2030", "+15550102030"),
+        ("07700 900123", "07700900123"),
+        ("988", "988"),
+        ("116 123", "116123"),
+        ("ask at the desk", ""),
+    ],
+)
+def test_a_number_becomes_the_body_of_a_tel_link(number: str, tel: str) -> None:
+    from nightbridge.core.relapse import tel_digits
+
+    assert tel_digits(number) == tel

@@ -121,6 +121,16 @@ def place_evening_time(morning: dt.date, clock: dt.time, tz: str) -> dt.datetime
     return dt.datetime.combine(day, clock, tzinfo=ZoneInfo(tz)).replace(fold=0)
 
 
+def night_of(moment: dt.datetime, tz: str) -> dt.date:
+    """The morning whose night an evening instant (a drink, a nap) belongs to: the next
+    day, or the same day when it is before 05:00 local time (the inverse of
+    :func:`place_evening_time`)."""
+    local = moment.astimezone(ZoneInfo(tz))
+    if local.time() < AFTER_MIDNIGHT_BEFORE:
+        return local.date()
+    return local.date() + dt.timedelta(days=1)
+
+
 def _local(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return moment.astimezone(zone)
 

@@ -53,7 +53,16 @@ class Contact:
     @property
     def tel(self) -> str:
         """The number as a ``tel:`` URI body (digits and a leading +)."""
-        return ("+" if self.phone.startswith("+") else "") + re.sub(r"\D", "", self.phone)
+        return tel_digits(self.phone)
+
+
+def tel_digits(number: str) -> str:
+    """A dialable number as a ``tel:`` URI body: its digits, with a leading + kept
+    (RFC 3966 global numbers); '' when it has no digits."""
+    digits = re.sub(r"\D", "", number)
+    if not digits:
+        return ""
+    return ("+" if number.strip().startswith("+") else "") + digits
 
 
 @dataclass(frozen=True, slots=True)

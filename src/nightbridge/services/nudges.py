@@ -21,6 +21,7 @@ from nightbridge.core.nudges import (
     EveningLog,
     Nudge,
     compute_nudges,
+    night_of,
     place_evening_time,
 )
 from nightbridge.services.diary import list_entries, local_today, person_zone
@@ -29,16 +30,6 @@ from nightbridge.storage.repositories.toolkit import ToolkitRepository
 
 #: Intake classes that count as caffeine or alcohol (definitions.md section 5).
 _DRINK_CLASSES = ("caffeine", "alcohol")
-
-
-def _night_of(moment: dt.datetime, tz: str) -> dt.date:
-    """The morning a drink belongs to: the next day, or the same day before 05:00."""
-    from zoneinfo import ZoneInfo
-
-    local = moment.astimezone(ZoneInfo(tz))
-    if local.hour < 5:
-        return local.date()
-    return local.date() + dt.timedelta(days=1)
 
 
 def _intake_drinks(
@@ -54,7 +45,7 @@ def _intake_drinks(
         events = IntakeRepository(session).between(person_id, start - dt.timedelta(days=1), end)
     for event in events:
         if event.substance_class in _DRINK_CLASSES:
-            found[event.substance_class][_night_of(event.at, tz)].append(event.at)
+            found[event.substance_class][night_of(event.at, tz)].append(event.at)
     return found
 
 

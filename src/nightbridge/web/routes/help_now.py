@@ -15,11 +15,11 @@ router = APIRouter(include_in_schema=False)
 
 
 def tel_href(contact: str) -> str:
-    """A ``tel:`` link for a dialable contact (digits and a leading +), else ''."""
-    digits = "".join(ch for ch in contact if ch.isdigit())
-    if not digits:
-        return ""
-    return "tel:" + ("+" if contact.strip().startswith("+") else "") + digits
+    """A ``tel:`` link for a dialable contact, else '' (core.relapse.tel_digits)."""
+    from nightbridge.core.relapse import tel_digits
+
+    digits = tel_digits(contact)
+    return f"tel:{digits}" if digits else ""
 
 
 @router.get("/help-now")
