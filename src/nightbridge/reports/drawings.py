@@ -401,14 +401,14 @@ def draw_intake(
         d.add(_label(left - 4, y_of(v) - 2, f"{v:g}", anchor="end"))
         v += tick
     for i in range(days):
-        day = start + dt.timedelta(days=i)
-        if day in amounts:
+        on = start + dt.timedelta(days=i)
+        if on in amounts:
             d.add(
                 Rect(
                     left + i * cell + cell * 0.15,
                     bottom,
                     cell * 0.7,
-                    y_of(amounts[day]) - bottom,
+                    y_of(amounts[on]) - bottom,
                     fillColor=SERIES[0],
                     strokeColor=None,
                 )

@@ -217,7 +217,7 @@ def findings_waiting(data: ReportData) -> list[str]:
 
 
 def finding_table(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for f in [f for f in data.findings if f.status != "not_enough_data"][:limit]:
         unit = OUTCOMES.get(f.outcome, ("", "", True))[1]
         rows.append(
@@ -242,7 +242,7 @@ def device_rows(data: ReportData) -> list[tuple[str, ...]]:
     for d in sorted(data.device_nights, key=lambda x: (x.date, not x.chosen, x.source)):
         mark = "*" if d.chosen else ""
         devices[d.date].append(f"{d.source}{mark}: {hm(d.tst_min)}, {d.se_pct:.1f} %")
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for date in sorted(set(diary) | set(devices)):
         m = diary.get(date)
         left = f"{hm(m.tst_min)}, {m.se_pct:.1f} %" if m else "-"
