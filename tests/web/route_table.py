@@ -95,6 +95,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     # --- platform pages (web/routes/auth.py, account.py, sharing.py, admin.py) ---
     ("GET", "/"): entry(SIGNED_IN),
     ("GET", "/help-now"): entry(EVERYONE),
+    ("GET", "/setup"): same_for_all(NOT_FOUND),  # only while no account exists
+    ("POST", "/setup"): entry("", other={"anonymous": LOGIN}, form=LOGIN_FORM),
     ("GET", "/login"): entry(EVERYONE),
     ("POST", "/login"): entry(SIGNED_IN, other={"anonymous": FORBIDDEN}, form=LOGIN_FORM),
     ("GET", "/login/totp"): entry(SIGNED_IN),

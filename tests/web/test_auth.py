@@ -213,3 +213,46 @@ def test_logging_in_again_replaces_the_anonymous_session_row(
         ids = set(session.scalars(select(WebSessionRow.id)))
     assert hash_token(anonymous) not in ids
     assert ids == {hash_token(client.cookies.get(COOKIE_NAME) or "")}
+
+
+def test_the_first_run_creates_the_owners_account_once(sqlite_database: Database) -> None:
+    from nightbridge.storage.repositories.persons import PersonRepository
+    from nightbridge.web.app import Settings, create_app
+
+    app = create_app(sqlite_database, settings=Settings(auth=FAST_AUTH, allow_remote_setup=True))
+    client = new_client(app)
+    assert 'href="/setup"' in client.get("/login").text
+    page = client.get("/setup")
+    assert page.status_code == 200
+    short = client.post(
+        "/setup",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "username": "ana",
+            "password": "short",
+            "role": "person",
+        },
+    )
+    assert short.status_code == 422 and "needs at least 12 characters" in short.text
+    done = client.post(
+        "/setup",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "username": "ana",
+            "password": PASSWORD,
+            "role": "person",
+        },
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/login"
+    login(client, "ana", PASSWORD)
+    person_id = client.get("/api/me").json()["person_id"]
+    with sqlite_database.reader() as session:
+        assert PersonRepository(session).owner_id() == person_id
+    # setup is gone for everyone once an account exists
+    assert new_client(app).get("/setup").status_code == 404
+    assert 'href="/setup"' not in new_client(app).get("/login").text
+
+
+def test_the_first_run_page_is_only_for_this_machine_by_default(app: FastAPI) -> None:
+    client = new_client(app)  # the test client's address is not loopback
+    assert client.get("/setup").status_code == 404

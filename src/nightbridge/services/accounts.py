@@ -90,9 +90,15 @@ def create_account(
     profile: Profile | None = None,
     person_id: int | None = None,
     by: Actor | None = None,
+    first_only: bool = False,
 ) -> int:
     """Create an account; for role ``person`` also the persons row (unless ``person_id``
-    links an existing one, e.g. the store's owner). Returns the account id."""
+    links an existing one). Returns the account id.
+
+    ``first_only``: the first-run setup -- refused (``NotFound``) once any account
+    exists; a person account then becomes the store's owner (the person the CLI acts
+    for), so the CLI and the web app share one person's data.
+    """
     problems: list[Problem] = []
     try:
         name = normalize_username(username)
@@ -112,9 +118,13 @@ def create_account(
     password_hash = policy.hasher().hash(password)
     with database.transaction() as session:
         accounts = AccountRepository(session)
+        if first_only and accounts.any():
+            raise NotFound("setup is done: accounts exist")
         if accounts.username_taken(name):
             raise InvalidInput.one("username", "is already taken")
-        if role == "person" and person_id is None:
+        if role == "person" and person_id is None and first_only:
+            person_id = PersonRepository(session).ensure_owner(profile or Profile())
+        elif role == "person" and person_id is None:
             person_id = PersonRepository(session).create(
                 profile or Profile(), display_name=display_name or name
             )
@@ -131,6 +141,12 @@ def create_account(
             detail=f"role {role}",
         )
         return row.id
+
+
+def has_accounts(database: Database) -> bool:
+    """Whether any account exists (before the first, ``/setup`` is open)."""
+    with database.reader() as session:
+        return bool(AccountRepository(session).any())
 
 
 def get_account(database: Database, account_id: int) -> AccountView:

@@ -46,6 +46,8 @@ class Settings:
     hsts: bool = False
     #: How long a sharing invite code stays valid.
     invite_ttl: dt.timedelta = dt.timedelta(hours=72)
+    #: Allow the first-run ``/setup`` page from other machines (default: loopback only).
+    allow_remote_setup: bool = False
     #: The routers to include (default: every module listed in web.registry).
     router_modules: tuple[str, ...] = registry.ROUTER_MODULES
     context_hooks: tuple[str, ...] = registry.CONTEXT_HOOKS

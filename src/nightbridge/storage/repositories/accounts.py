@@ -43,6 +43,9 @@ class AccountRepository:
     def username_taken(self, username: str) -> bool:
         return self.by_username(username) is not None
 
+    def any(self) -> bool:
+        return self.session.scalar(select(AccountRow.id).limit(1)) is not None
+
     def all(self) -> list[AccountRow]:
         return list(self.session.scalars(select(AccountRow).order_by(AccountRow.id)))
 

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from nightbridge.core.errors import InvalidInput, NotFound
+from nightbridge.services.accounts import create_account, has_accounts
 from nightbridge.services.auth import (
     LoginRefused,
     authenticate,
@@ -15,7 +17,7 @@ from nightbridge.services.auth import (
     verify_totp,
 )
 from nightbridge.web.deps import DatabaseDep, SettingsDep, render
-from nightbridge.web.forms import safe_next
+from nightbridge.web.forms import errors_by_field, safe_next
 from nightbridge.web.sessions import (
     apply_cookie,
     current_session,
@@ -51,7 +53,9 @@ def login_form(request: Request, next: str = "/") -> Response:
     if info is not None and info.stage == "full":
         return _redirect(request, safe_next(next))
     ensure_session(request)
-    return render(request, "login.html", {"next": safe_next(next), "username": ""})
+    first_run = not has_accounts(request.app.state.database)
+    context = {"next": safe_next(next), "username": "", "first_run": first_run}
+    return render(request, "login.html", context)
 
 
 @router.post("/login")
@@ -151,4 +155,50 @@ def logout(request: Request, database: DatabaseDep) -> Response:
     if info is not None:
         end_session(database, info.token)
     mark_ended(request)
+    return _redirect(request, "/login")
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def _setup_open(request: Request, database: DatabaseDep, settings: SettingsDep) -> None:
+    """``/setup`` exists only while the store has no account, and (unless the settings
+    allow it) only for a browser on this machine."""
+    host = request.client.host if request.client else ""
+    if has_accounts(database) or (host not in LOOPBACK and not settings.allow_remote_setup):
+        raise NotFound("no such page")
+
+
+@router.get("/setup")
+def setup_form(request: Request, database: DatabaseDep, settings: SettingsDep) -> Response:
+    _setup_open(request, database, settings)
+    ensure_session(request)
+    return render(request, "account_setup.html", {"errors": {}, "form": {"role": "person"}})
+
+
+@router.post("/setup")
+def setup(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=2048)],
+    role: Annotated[str, Form(max_length=20)] = "person",
+) -> Response:
+    """The first account: ``person`` (this machine's owner) or ``admin`` (a clinic)."""
+    _setup_open(request, database, settings)
+    if role not in ("person", "admin"):
+        role = "person"
+    try:
+        create_account(
+            database,
+            settings.auth,
+            username=username,
+            password=password,
+            role=role,
+            first_only=True,
+        )
+    except InvalidInput as exc:
+        context = {"errors": errors_by_field(exc), "form": {"username": username, "role": role}}
+        return render(request, "account_setup.html", context, status_code=422)
     return _redirect(request, "/login")
