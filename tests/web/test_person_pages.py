@@ -180,3 +180,15 @@ def test_the_plan_explains_the_window_and_refuses_a_bad_rise_time(personas: Pers
     assert "Stimulus control" in html
     assert refused.status_code == 422
     assert 'id="e-rise"' in refused.text
+
+
+def test_every_form_carries_the_sessions_csrf_token(personas: Personas) -> None:
+    a, clinician = personas.patient_a, personas.clinician_a
+    pages = [(a, "/diary"), (a, "/checkin"), (a, "/evening")]
+    pages.append((clinician, f"/clinician/people/{a.person_id}"))
+    for persona, url in pages:
+        html = main_of(persona.client.get(url).text)
+        forms = html.count('<form method="post"')
+        tokens = re.findall(r'name="csrf_token" value="([^"]*)"', html)
+        assert forms >= 1 and len(tokens) == forms, url
+        assert set(tokens) == {persona.csrf_token}, url
