@@ -72,3 +72,35 @@ def test_make_report_renders_both_formats_without_writing(sqlite_database: Datab
     with sqlite_database.reader() as session:
         after = session.connection().exec_driver_sql("select count(*) from alerts").scalar()
     assert before == after
+
+
+def test_device_nights_get_their_own_regularity_next_to_the_diarys(
+    sqlite_database: Database,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from nightbridge.core.device_nights import build_nights
+    from nightbridge.core.samples import SleepSample
+    from nightbridge.reports.report import regularity_rows
+    from nightbridge.storage.repositories.devices import DeviceRepository
+
+    person = fill_store(sqlite_database, days=14)
+    zone = ZoneInfo("America/Chicago")
+    samples = []
+    for i in range(10):  # asleep 23:00-07:00 every night, mornings Mar 13..22
+        morning = dt.date(2026, 3, 13) + dt.timedelta(days=i)
+        start = dt.datetime.combine(morning - dt.timedelta(days=1), dt.time(23), tzinfo=zone)
+        end = dt.datetime.combine(morning, dt.time(7), tzinfo=zone)
+        samples.append(SleepSample("Watch", start, end, "asleep", "light"))
+    nights = build_nights(samples)
+    with sqlite_database.transaction() as session:
+        repo = DeviceRepository(session)
+        repo.add_samples(person, samples)
+        repo.replace_nights(person, dt.date(2026, 3, 13), TODAY, nights)
+    data = gather_report(sqlite_database, person, start=dt.date(2026, 3, 13), end=TODAY, now=NOW)
+    assert data.device_regularity is not None
+    assert data.device_regularity.sri.sri == pytest.approx(100.0)
+    assert data.device_regularity.sri.pairs == 9
+    rows = dict(regularity_rows(data))
+    assert rows["Sleep Regularity Index (-100..100), devices"].startswith("100 (9 pairs")
+    assert "Sleep Regularity Index (-100..100)" in rows  # the diary's, kept apart

@@ -130,6 +130,8 @@ class ReportData:
     findings: tuple[Finding, ...] = ()
     findings_nights: int = 0
     regularity: Regularity | None = None
+    #: Regularity of the device nights that speak for each date (asleep samples), if any.
+    device_regularity: Regularity | None = None
     device_nights: tuple[DeviceNightRow, ...] = ()
 
     def __post_init__(self) -> None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.nof1 import OUTCOMES
+from nightbridge.core.regularity import Regularity
 from nightbridge.reports.data import ReportData
 
 LEVEL_LABEL = {
@@ -163,10 +164,7 @@ def taper_rows(data: ReportData) -> list[tuple[str, ...]]:
     ]
 
 
-def regularity_rows(data: ReportData) -> list[tuple[str, str]]:
-    r = data.regularity
-    if r is None:
-        return []
+def _regularity(r: Regularity, suffix: str) -> list[tuple[str, str]]:
     jl = r.jet_lag
     sri = (
         f"{r.sri.sri:.0f} ({r.sri.pairs} pairs of consecutive days)"
@@ -174,15 +172,25 @@ def regularity_rows(data: ReportData) -> list[tuple[str, str]]:
         else f"not enough data yet ({r.sri.pairs} pairs of consecutive days; 5 needed)"
     )
     return [
-        ("Sleep Regularity Index (-100..100)", sri),
-        ("Spread of rise time (SD)", hm(r.rise_sd_min)),
-        ("Spread of mid-sleep (SD)", hm(r.mid_sleep_sd_min)),
+        (f"Sleep Regularity Index (-100..100){suffix}", sri),
+        (f"Spread of rise time (SD){suffix}", hm(r.rise_sd_min)),
+        (f"Spread of mid-sleep (SD){suffix}", hm(r.mid_sleep_sd_min)),
         (
-            "Social jet lag",
+            f"Social jet lag{suffix}",
             f"{hm(jl.minutes)} (mid-sleep free days {clock_of_minutes(jl.msf_min)}, "
             f"work days {clock_of_minutes(jl.msw_min)})",
         ),
     ]
+
+
+def regularity_rows(data: ReportData) -> list[tuple[str, str]]:
+    """Regularity from the diary, then (kept apart, never merged) from devices."""
+    rows: list[tuple[str, str]] = []
+    if data.regularity is not None:
+        rows += _regularity(data.regularity, "")
+    if data.device_regularity is not None:
+        rows += _regularity(data.device_regularity, ", devices")
+    return rows
 
 
 def finding_lines(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[str]:

@@ -17,12 +17,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from nightbridge.core.device_nights import DeviceNight
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.exposures import Dose, NightContext, build_observations
 from nightbridge.core.instruments.withdrawal import SYMPTOMS
 from nightbridge.core.metrics import compute_night
 from nightbridge.core.nof1 import find_what_helps
-from nightbridge.core.regularity import SleepDay, assess_regularity, sleep_day_from_diary
+from nightbridge.core.regularity import (
+    Regularity,
+    SleepDay,
+    assess_regularity,
+    sleep_day_from_diary,
+    sleep_day_from_intervals,
+)
 from nightbridge.reports.data import (
     CheckinDay,
     DeviceNightRow,
@@ -74,6 +81,35 @@ def _rise_time(nights: list[DiaryNight], tz: str) -> dt.time | None:
         return None
     m = int(round(statistics.median(minutes) / 15.0) * 15) % 1440
     return dt.time(m // 60, m % 60)
+
+
+def _device_regularity(
+    db: Database, person_id: int, nights: list[DeviceNight], tz: str
+) -> Regularity | None:
+    """Regularity of the device nights that speak for their dates, from their asleep
+    samples (docs/regularity.md); None without device nights."""
+    from nightbridge.storage.repositories.devices import DeviceRepository
+
+    if not nights:
+        return None
+    with db.reader() as session:
+        samples = DeviceRepository(session).samples_between(
+            person_id, min(n.start for n in nights), max(n.end for n in nights)
+        )
+    days: list[SleepDay] = []
+    for night in nights:
+        asleep = [
+            (s.start, s.end)
+            for s in samples
+            if s.source == night.source
+            and s.state == "asleep"
+            and s.start >= night.start
+            and s.end <= night.end
+        ]
+        day = sleep_day_from_intervals(night.date, asleep)
+        if day is not None:
+            days.append(day)
+    return assess_regularity(days, tz) if days else None
 
 
 def gather_report(
@@ -193,6 +229,8 @@ def gather_report(
         )
 
     step("devices")
+    stored_nights = device_service.device_nights(db, person_id, start=first, end=last)
+    device_nights_chosen = [n for n in stored_nights if n.chosen and not n.is_nap]
     device_rows = tuple(
         DeviceNightRow(
             n.date,
@@ -205,7 +243,7 @@ def gather_report(
             n.se_pct,
             dict(n.stages),
         )
-        for n in device_service.device_nights(db, person_id, start=first, end=last)
+        for n in stored_nights
     )
     activity: dict[dt.date, float] = defaultdict(float)
     for a in device_service.device_activity(db, person_id, start=look_from, end=last):
@@ -235,6 +273,7 @@ def gather_report(
         if n.lights_off and n.final_wake and n.out_of_bed
     ]
     regularity = assess_regularity(sleep_days, zone) if sleep_days else None
+    device_regularity = _device_regularity(db, person_id, device_nights_chosen, zone)
 
     window = None
     rise = _rise_time(list(nights) or all_nights, zone)
@@ -279,6 +318,7 @@ def gather_report(
         findings=findings,
         findings_nights=len(observations),
         regularity=regularity,
+        device_regularity=device_regularity,
         device_nights=device_rows,
     )
 
