@@ -151,6 +151,9 @@ def test_each_content_file_agrees_with_its_instrument(name: str) -> None:
         (b.name, b.low, b.high) for b in instrument.bands
     ]
     assert doc["licence"] and doc["sources"]
+    for item in doc["items"]:
+        if item["anchors"]:  # every allowed score has our own short anchor, and only those
+            assert sorted(int(k) for k in item["anchors"]) == item["allowed"]
 
 
 def test_the_isi_file_ships_no_item_text() -> None:
