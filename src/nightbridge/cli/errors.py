@@ -15,17 +15,33 @@ import typer
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError
 
+# Typer 0.29+ vendors its own click (typer._click); older Typer uses click itself. Usage
+# errors from either are "input refused" (exit 2).
+_EXIT: tuple[type[BaseException], ...] = (click.exceptions.Exit, typer.Exit)
+_ABORT: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort)
+_USAGE: tuple[type[BaseException], ...] = (click.ClickException,)
+try:
+    from typer.exceptions import TyperException
+
+    _USAGE = (*_USAGE, TyperException)
+except ImportError:  # pragma: no cover - older Typer
+    pass
+
 
 def run_app(app: typer.Typer, args: list[str]) -> None:
     try:
         app(args=args, prog_name="nightbridge", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except _EXIT as exc:
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    except _ABORT:
         print("Aborted.", file=sys.stderr)
         sys.exit(1)
-    except click.ClickException as exc:  # usage errors: bad option, missing argument
-        exc.show()
+    except _USAGE as exc:  # usage errors: bad option, missing argument, unreadable file
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     except InvalidInput as exc:
         for problem in exc.problems:
