@@ -241,8 +241,9 @@ def _is_xml_char(code: int) -> bool:
 def parse_attributes(tag: bytes, offset: int) -> dict[str, str]:
     """The attributes of one start tag, decoded, normalised and unescaped as XML 1.0 does.
 
-    ``tag`` is the text between the element name and ``>``. Entity and character
-    references are checked in every attribute (as an XML parser would) and resolved.
+    ``tag`` is the text between the element name and ``>``; ``offset`` is where it starts
+    in the file (for messages). Entity and character references are checked in every
+    attribute (as an XML parser would) and resolved.
     """
     if b"\x0b" in tag:
         tag = tag.replace(b"\x0b", b"")
@@ -351,7 +352,7 @@ def _tag_at(buf: bytes, lt: int, base: int) -> tuple[bytes, dict[str, str], int]
             f"has an element longer than {MAX_TAG_BYTES} bytes at byte offset {base + lt}; "
             "Apple Health exports have none"
         )
-    return match.group(1), parse_attributes(match.group(2), base + lt), match.end()
+    return match.group(1), parse_attributes(match.group(2), base + match.start(2)), match.end()
 
 
 def _scan_region(
