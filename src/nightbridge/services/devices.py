@@ -105,7 +105,7 @@ def import_device(
     read = fmt.load()
     file_name = source.name if isinstance(source, Path) else str(getattr(source, "name", ""))
     summary = ImportSummary(kind=kind, file_name=Path(file_name).name)
-    done = 0
+    done = total = 0
 
     def on_bytes(count: int) -> None:
         nonlocal done

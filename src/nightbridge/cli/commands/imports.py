@@ -8,6 +8,8 @@ nothing. A bad or hostile file is refused with exit 2 and nothing is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -42,8 +44,7 @@ def register(app: typer.Typer) -> None:
         st = state(ctx)
         tz = st.profile().tz
         person_id = st.owner_id()
-        err = console(stderr=True)
-        with _progress(err, f"Reading {fmt.label} export") as report:
+        with progress_bar(f"Reading {fmt.label} export") as report:
             summary = import_device(st.database(), person_id, kind, path, tz=tz, progress=report)
         if as_json:
             print_json(summary.to_dict())
@@ -62,40 +63,31 @@ def register(app: typer.Typer) -> None:
             out.print(f"  exercise minutes for {summary.activity_days} days")
 
 
-class _progress:
-    """A bytes progress bar on stderr (only on a terminal); yields ``report(done, total)``."""
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A bytes progress bar on stderr (drawn only on a terminal); yields ``report(done, total)``."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
-    def __init__(self, err: object, label: str) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
+    from nightbridge.cli.output import console
 
-        assert isinstance(err, Console)  # console(stderr=True) always gives one
-        self._bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        )
-        self._task = self._bar.add_task(label, total=None)
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        self._bar.start()
-
-        def report(done: int, total: int) -> None:
-            self._bar.update(self._task, completed=done, total=total or None)
-
-        return report
-
-    def __exit__(self, *exc: object) -> None:
-        self._bar.stop()
+    err = console(stderr=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    task = bar.add_task(label, total=None)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total or None)
