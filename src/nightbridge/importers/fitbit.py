@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
+from nightbridge.core.device_nights import fix_offset
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import DailyActivity, SleepSample
 from nightbridge.importers import DeviceRecord, ExportFiles, base_name
@@ -192,18 +193,12 @@ def to_instant(
     """
     if local.tzinfo is not None:
         return local.astimezone(local.tzinfo)
-    first = _fixed(local.replace(tzinfo=zone, fold=0))
+    first = fix_offset(local.replace(tzinfo=zone, fold=0))
     if after is not None and first < after:
-        second = _fixed(local.replace(tzinfo=zone, fold=1))
+        second = fix_offset(local.replace(tzinfo=zone, fold=1))
         if second >= after:
             return second
     return first
-
-
-def _fixed(moment: dt.datetime) -> dt.datetime:
-    offset = moment.utcoffset()
-    assert offset is not None  # an aware datetime in a ZoneInfo always has one
-    return moment.replace(tzinfo=dt.timezone(offset))
 
 
 def subtract(start: dt.datetime, end: dt.datetime, holes: list[Interval]) -> list[Interval]:
