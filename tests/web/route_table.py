@@ -140,6 +140,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/program/nudges/{code}/dismiss"): entry(
         PATIENTS, params={"code": "late_caffeine"}
     ),
+    ("POST", "/program/evening"): entry(PATIENTS, form={"bedroom_temp_c": "21.5"}),
     ("GET", "/program/thoughts"): entry(PATIENTS),
     ("POST", "/program/thoughts"): entry(
         PATIENTS, form={"thought": "I will never sleep", "belief_before": "80"}

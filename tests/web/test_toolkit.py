@@ -233,3 +233,18 @@ def test_a_thought_record_opens_with_lesson_five(personas: Personas) -> None:
     assert a.post_form("/program/thoughts", {"belief_before": "90"}).status_code == 422
     assert a.post_form("/program/thoughts", form).status_code == 303
     assert "Tomorrow is ruined" in a.client.get("/program/thoughts").text
+
+
+def test_a_warm_bedroom_logged_on_two_mornings_raises_the_nudge(personas: Personas) -> None:
+    import time_machine
+
+    a = personas.patient_a
+    for day in (10, 11):
+        with time_machine.travel(dt.datetime(2026, 3, day, 8, tzinfo=dt.UTC), tick=False):
+            saved = a.post_form("/program/evening", {"bedroom_temp_c": "26", "nap_start": ""})
+            assert saved.status_code == 303
+    with time_machine.travel(dt.datetime(2026, 3, 11, 9, tzinfo=dt.UTC), tick=False):
+        page = a.client.get("/program").text
+    assert 'data-code="warm_bedroom"' in page
+    refused = a.post_form("/program/evening", {"bedroom_temp_c": "99"})
+    assert refused.status_code == 422 and "0..45" in refused.text

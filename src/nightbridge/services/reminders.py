@@ -33,7 +33,7 @@ REMINDERS: tuple[tuple[str, str, str, str], ...] = (
         "evening_at",
         "Nightbridge: evening log",
         "Log caffeine, alcohol, naps and screens, then start winding down.",
-        "/program/evening",
+        "/evening",
     ),
 )
 

@@ -55,6 +55,7 @@ def program_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respons
             "window": window,
             "tool_pages": TOOL_PAGES,
             "can_write": scope.is_self,
+            "saved_last_night": request.query_params.get("saved") == "last-night",
         },
     )
 
@@ -115,6 +116,31 @@ def dismiss_nudge_submit(
     except InvalidInput:
         raise NotFound(f"no nudge {code!r}") from None
     return RedirectResponse("/program#nudges", status_code=303)
+
+
+@router.post("/program/evening")
+async def last_night_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+    """Last night's bedroom temperature and yesterday's nap start (evening items the
+    diary and the evening log do not ask), dated by this morning."""
+    from nightbridge.services.toolkit import save_evening
+
+    form = await request.form()
+    today = _today(db, scope.person_id)
+    fields = {
+        "date": today.isoformat(),
+        "bedroom_temp_c": str(form.get("bedroom_temp_c", "")).strip(),
+        "nap_start": str(form.get("nap_start", "")).strip(),
+    }
+    try:
+        save_evening(db, scope.person_id, fields, today=today)
+    except InvalidInput as exc:
+        return render(
+            request,
+            "toolkit/refused.html",
+            {"title": "Not saved", "errors": errors_by_field(exc), "back": "/program#last-night"},
+            status_code=422,
+        )
+    return RedirectResponse("/program?saved=last-night#last-night", status_code=303)
 
 
 def _thoughts_page(
