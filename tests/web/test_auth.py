@@ -256,3 +256,48 @@ def test_the_first_run_creates_the_owners_account_once(sqlite_database: Database
 def test_the_first_run_page_is_only_for_this_machine_by_default(app: FastAPI) -> None:
     client = new_client(app)  # the test client's address is not loopback
     assert client.get("/setup").status_code == 404
+
+
+def test_a_person_can_turn_on_two_step_login_with_their_password(personas) -> None:  # type: ignore[no-untyped-def]
+    ben = personas.patient_b
+    page = ben.client.get("/account/totp")
+    secret = page.text.split('id="totp-secret">')[1].split("<")[0]
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)
+    with time_machine.travel(later, tick=False) as clock:
+        code = pyotp.TOTP(secret).now()
+        wrong_password = ben.post_form(
+            "/account/totp", {"code": code, "current_password": "not it at all"}
+        )
+        assert wrong_password.status_code == 422
+        assert "That is not your password." in wrong_password.text
+        on = ben.post_form("/account/totp", {"code": code, "current_password": PASSWORD})
+        assert on.status_code == 200 and "Two-step login is on" in on.text
+        assert ben.client.get("/account/totp").status_code == 404
+        clock.shift(dt.timedelta(seconds=60))
+        fresh = new_client(personas.app)
+        response = try_login(fresh, ben.username, PASSWORD)
+        assert response.headers["location"].startswith("/login/totp?")
+        login_page = fresh.get("/login/totp")
+        done = fresh.post(
+            "/login/totp",
+            data={"csrf_token": csrf_from(login_page.text), "code": pyotp.TOTP(secret).now()},
+        )
+        assert done.status_code == 303
+        assert fresh.get("/api/me").json()["username"] == ben.username
+
+
+def test_an_admin_resets_a_lost_factor_and_ends_sessions(personas) -> None:  # type: ignore[no-untyped-def]
+    x = personas.clinician_x
+    response = personas.admin.send(
+        "PATCH", f"/api/admin/accounts/{x.account_id}", json={"reset_totp": True}
+    )
+    assert response.status_code == 200 and response.json()["totp_confirmed"] is False
+    assert x.client.get("/api/me").status_code == 401  # logged out everywhere
+    fresh = new_client(personas.app)
+    assert (
+        try_login(fresh, x.username, PASSWORD).headers["location"].startswith("/login/totp/enrol")
+    )
+    personas.admin.post_form(
+        f"/admin/accounts/{personas.patient_a.account_id}", {"op": "end_sessions"}
+    )
+    assert personas.patient_a.client.get("/api/me").status_code == 401

@@ -22,6 +22,7 @@ from nightbridge.services.auth import (
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.storage.repositories.persons import PersonRepository
+from nightbridge.storage.repositories.sessions import WebSessionRepository
 from nightbridge.storage.tables.accounts import AccountRow
 from nightbridge.storage.tables.base import utcnow
 
@@ -207,8 +208,11 @@ def update_account(
     *,
     unlock: bool = False,
     disabled: bool | None = None,
+    reset_totp: bool = False,
+    end_sessions: bool = False,
 ) -> AccountView:
-    """Admin: clear a lockout and/or disable or re-enable an account."""
+    """Admin: clear a lockout; disable or re-enable; reset a lost TOTP factor (the next
+    login sets up a new one); end every session of the account (ASVS 7.4.5)."""
     if admin.role != "admin":
         raise NotFound(f"no account {account_id}")
     with database.transaction() as session:
@@ -225,6 +229,14 @@ def update_account(
                 raise InvalidInput.one("disabled", "you cannot disable your own account")
             row.disabled = disabled
             changes.append("disabled" if disabled else "enabled")
+        if reset_totp:
+            row.totp_secret = None
+            row.totp_confirmed = False
+            row.totp_last_step = None
+            changes.append("totp reset")
+        if reset_totp or end_sessions or disabled:
+            WebSessionRepository(session).delete_for_account(row.id)
+            changes.append("sessions ended")
         record_event(
             session,
             admin,

@@ -9,7 +9,8 @@ Controls (docs/security.md maps each to OWASP ASVS 5.0 and HIPAA 164.312(d)):
   ``lockout_base`` doubled for every further failure, at most ``lockout_max``
   (NIST SP 800-63B 5.2.2 rate limiting; ASVS 6.3.1). Every attempt is audited.
 - TOTP (RFC 6238, 30 s steps, 6 digits, +-1 step of drift) is required for clinicians
-  and admins; a code is accepted once (ASVS 6.5.1: no replay).
+  and admins and can be turned on by a person; a code is accepted once (ASVS 6.5.1: no
+  replay).
 - Sessions live in the database (so several processes can share PostgreSQL); the cookie
   holds 256 random bits and the table only their SHA-256. A new session id is issued at
   each privilege step (login, TOTP); idle timeout 30 min and absolute timeout 12 h
@@ -197,8 +198,10 @@ def authenticate(
             )
             refused = True
         else:
-            if account.role in policy.totp_roles:
-                stage = "totp" if account.totp_confirmed else "enrol"
+            if account.totp_confirmed:
+                stage = "totp"
+            elif account.role in policy.totp_roles:
+                stage = "enrol"
             else:
                 account.failed_logins = 0
                 account.locked_until = None

@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from nightbridge.core.errors import InvalidInput
+from nightbridge.core.errors import InvalidInput, NotFound
 from nightbridge.services.accounts import change_password, get_account
 from nightbridge.services.audit import list_person_events
+from nightbridge.services.auth import LoginRefused, start_enrolment, verify_password, verify_totp
+from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.web.deps import CurrentActor, DatabaseDep, PersonScope, SettingsDep, render
 from nightbridge.web.forms import errors_by_field
 from nightbridge.web.sessions import current_session
@@ -58,3 +60,46 @@ def password_change(
 def activity(request: Request, scope: PersonScope, database: DatabaseDep) -> Response:
     events = list_person_events(database, scope.person_id)
     return render(request, "account_activity.html", {"events": events})
+
+
+def _enrol_page(
+    request: Request, database: DatabaseDep, account_id: int, **extra: object
+) -> Response:
+    account = get_account(database, account_id)
+    if account.totp_confirmed:
+        raise NotFound("two-step login is already on")
+    secret, uri = start_enrolment(database, account_id)
+    context = {"secret": secret, "uri": uri, "action": "/account/totp", "reauth": True, **extra}
+    return render(
+        request, "totp_enrol.html", context, status_code=422 if extra.get("error") else 200
+    )
+
+
+@router.get("/account/totp")
+def totp_setup(request: Request, actor: CurrentActor, database: DatabaseDep) -> Response:
+    """A person turns on two-step login (clinicians and admins have it already)."""
+    return _enrol_page(request, database, actor.account_id or 0)
+
+
+@router.post("/account/totp")
+def totp_confirm(
+    request: Request,
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    code: Annotated[str, Form(max_length=20)],
+    current_password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    """Confirm with the password (re-authentication, ASVS 7.5.1) and a first code."""
+    account_id = actor.account_id or 0
+    with database.reader() as session:
+        row = AccountRepository(session).get(account_id)
+        password_hash = row.password_hash if row else ""
+    if not verify_password(settings.auth, password_hash, current_password):
+        return _enrol_page(request, database, account_id, error="That is not your password.")
+    try:
+        verify_totp(database, settings.auth, account_id, code, confirm=True)
+    except LoginRefused as exc:
+        return _enrol_page(request, database, account_id, error=str(exc))
+    account = get_account(database, account_id)
+    return render(request, "account.html", {"account": account, "errors": {}, "totp_on": True})

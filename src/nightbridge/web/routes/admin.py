@@ -76,6 +76,10 @@ def account_update(
         update_account(database, actor, account_id, unlock=True)
     elif op in ("disable", "enable"):
         update_account(database, actor, account_id, disabled=op == "disable")
+    elif op == "reset_totp":
+        update_account(database, actor, account_id, reset_totp=True)
+    elif op == "end_sessions":
+        update_account(database, actor, account_id, end_sessions=True)
     else:
-        raise InvalidInput.one("op", "must be unlock, disable or enable")
+        raise InvalidInput.one("op", "must be unlock, disable, enable, reset_totp or end_sessions")
     return RedirectResponse("/admin/accounts", status_code=303)

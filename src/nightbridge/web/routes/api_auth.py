@@ -106,6 +106,8 @@ class AccountIn(BaseModel):
 class AccountUpdate(BaseModel):
     unlock: bool = False
     disabled: bool | None = None
+    reset_totp: bool = False
+    end_sessions: bool = False
 
 
 class AccountOut(BaseModel):
@@ -259,5 +261,13 @@ def api_account_create(
 def api_account_update(
     account_id: int, body: AccountUpdate, actor: AdminActor, database: DatabaseDep
 ) -> AccountOut:
-    view = update_account(database, actor, account_id, unlock=body.unlock, disabled=body.disabled)
+    view = update_account(
+        database,
+        actor,
+        account_id,
+        unlock=body.unlock,
+        disabled=body.disabled,
+        reset_totp=body.reset_totp,
+        end_sessions=body.end_sessions,
+    )
     return AccountOut.model_validate(view.to_dict())
