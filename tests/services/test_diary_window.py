@@ -144,3 +144,40 @@ def test_stimulus_control_ships_its_instructions_with_sources() -> None:
     assert any("Bootzin" in s for s in doc["sources"])
     ids = [i["id"] for i in doc["instructions"]]
     assert ids == ["sleepy_only", "bed_for_sleep", "get_up", "repeat", "fixed_rise", "no_naps"]
+
+
+def test_compression_reads_its_baseline_from_the_start_of_a_long_diary(
+    database: Database,
+) -> None:
+    with database.transaction() as session:
+        pid = PersonRepository(session).create(
+            Profile(tz="UTC", conditions=frozenset({"fall_risk"}))
+        )
+
+    def night(day: dt.date, bedtime: str, waso: int) -> None:
+        record_entry(
+            database,
+            pid,
+            {
+                "date": day.isoformat(),
+                "bedtime": bedtime,
+                "lights_off": bedtime,
+                "sol_min": 0,
+                "nwak": 1 if waso else 0,
+                "waso_min": waso,
+                "final_wake": "06:30",
+                "out_of_bed": "06:30",
+                "quality": 3,
+            },
+            today=REF,
+        )
+
+    for i in range(14):  # baseline, 60 days back: 480 in bed, 360 asleep: gap 120
+        night(REF - dt.timedelta(days=60 + i), "22:30", 120)
+    for i in range(20, 40):  # weeks in between that must not count as the baseline
+        night(REF - dt.timedelta(days=i), "23:00", 20)
+    for i in range(7):  # this week: 455 in bed, 375 asleep, SE 82.4
+        night(REF - dt.timedelta(days=i), "22:55", 80)
+    advice = sleep_window(database, pid, rise=dt.time(6, 30), current=455, on=REF)
+    # one fifth of the baseline gap: 24 -> 25 min; 455 - 25 = 430
+    assert (advice.action, advice.window_min, advice.nights_used) == ("compress", 430, 7)

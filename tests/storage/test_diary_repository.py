@@ -158,3 +158,13 @@ def test_deleting_a_person_deletes_their_diary(database: Database) -> None:
         session.execute(delete(PersonRow).where(PersonRow.id == pid))
     with database.reader() as session:
         assert DiaryRepository(session).list(pid) == []
+
+
+def test_first_date_is_the_oldest_morning(database: Database) -> None:
+    pid = person(database)
+    with database.reader() as session:
+        assert DiaryRepository(session).first_date(pid) is None
+    with database.transaction() as session:
+        DiaryRepository(session).add_many(pid, [entry(9), entry(4), entry(6)])
+    with database.reader() as session:
+        assert DiaryRepository(session).first_date(pid) == dt.date(2026, 3, 4)

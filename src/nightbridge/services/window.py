@@ -8,9 +8,15 @@ from typing import Any
 
 from nightbridge.content import load_json
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.window import WindowAdvice, WithdrawalContext, recommend_window
+from nightbridge.core.window import (
+    START_SPAN_DAYS,
+    WindowAdvice,
+    WithdrawalContext,
+    recommend_window,
+)
 from nightbridge.services.diary import list_nights, local_today
 from nightbridge.storage.database import Database
+from nightbridge.storage.repositories.diary import DiaryRepository
 from nightbridge.storage.repositories.persons import PersonRepository
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -46,7 +52,15 @@ def sleep_window(
         profile = PersonRepository(session).get_profile(person_id)
     zone = tz or profile.tz
     day = on or local_today(zone)
-    nights = list_nights(db, person_id, end=day, tz=zone)
+    # The rules read at most the last 14 mornings, and compression also the diary's first
+    # 14 (its baseline): load only those, not years of diary.
+    nights = list_nights(db, person_id, day - dt.timedelta(days=START_SPAN_DAYS - 1), day, tz=zone)
+    if profile.restriction_contraindicated and current is not None:
+        with db.reader() as session:
+            first = DiaryRepository(session).first_date(person_id)
+        if first is not None and first < day - dt.timedelta(days=START_SPAN_DAYS - 1):
+            baseline_end = first + dt.timedelta(days=START_SPAN_DAYS - 1)
+            nights = list_nights(db, person_id, first, min(baseline_end, day), tz=zone) + nights
     return recommend_window(
         nights,
         reference_date=day,

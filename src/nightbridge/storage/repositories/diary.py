@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nightbridge.core.diary import DiaryEntry
@@ -78,6 +78,12 @@ class DiaryRepository:
             .limit(1)
         ).first()
         return _entry(row) if row is not None else None
+
+    def first_date(self, person_id: int) -> dt.date | None:
+        """The date of the person's oldest entry, if any."""
+        return self.session.scalar(
+            select(func.min(DiaryEntryRow.date)).where(DiaryEntryRow.person_id == person_id)
+        )
 
     def delete(self, person_id: int, date: dt.date) -> bool:
         """Remove the entry for ``date``; True if there was one."""
