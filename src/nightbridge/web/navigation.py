@@ -21,7 +21,8 @@ ADMIN = frozenset({"admin"})
 SIGNED_IN = frozenset({"person", "clinician", "admin"})
 
 NAV: list[NavItem] = [
-    NavItem("Today", "/", PERSON),
+    NavItem("Today", "/today", PERSON),
+    NavItem("Trends", "/trends", PERSON),
     NavItem("My people", "/clinician", CLINICIAN),
     NavItem("Program", "/program", PERSON),
     NavItem("Relax", "/relax", PERSON),

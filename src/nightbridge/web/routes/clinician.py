@@ -38,6 +38,30 @@ TAPER_FIELDS: tuple[str, ...] = (
 )
 
 
+def evidence_lines(evidence: dict[str, Any]) -> list[str]:
+    """An alert's evidence as short readable lines (a list of interactions becomes the
+    rule names and their one-line why, not a Python repr)."""
+    lines: list[str] = []
+    for key, value in evidence.items():
+        label = key.replace("_", " ")
+        if isinstance(value, list | tuple):
+            parts = []
+            for item in value:
+                if isinstance(item, dict):
+                    name = str(item.get("rule") or item.get("name") or item.get("code") or "")
+                    why = str(item.get("why") or "")
+                    parts.append(f"{name.replace('_', ' ')}: {why}" if why else name)
+                else:
+                    parts.append(str(item).replace("_", " "))
+            lines.append(f"{label}: {'; '.join(parts)}")
+        elif isinstance(value, dict):
+            inner = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
+            lines.append(f"{label}: {inner}")
+        else:
+            lines.append(f"{label}: {value}")
+    return lines
+
+
 @router.get("/clinician", include_in_schema=False)
 def triage_page(request: Request, db: DatabaseDep, actor: ClinicianActor) -> Response:
     from nightbridge.services.triage import build_triage
@@ -84,6 +108,7 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
         "notes": list_notes(db, person_id),
         "profile": get_profile(db, person_id),
         "window_fields": WINDOW_FIELDS,
+        "evidence_lines": evidence_lines,
         "errors": {},
         "form": "",
         "values": {},

@@ -1,0 +1,121 @@
+"""Screenshots of the person's and the clinician's main pages, at phone (390x844) and
+desktop (1280x900) width, into docs/screenshots/ (README links them).
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark]
+
+Loads the demo (services.demo) into a temporary store, serves it with uvicorn on a free
+loopback port and drives Debian's Chromium through Playwright (never ``playwright
+install``). Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+PERSON_PAGES = ("today", "diary", "checkin", "evening", "plan", "trends")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _log_in(page, username: str, password: str, secret: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    import pyotp
+
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if secret:
+        page.fill("input[name=code]", pyotp.TOTP(secret).now())
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--dark", action="store_true", help="also take dark-theme shots")
+    options = parser.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("Debian's chromium is not installed (apt-get install chromium)", file=sys.stderr)
+        return 1
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from nightbridge.services.demo import load_demo
+    from nightbridge.storage.database import Database
+    from nightbridge.web.app import create_app
+
+    options.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Database(f"sqlite:///{Path(tmp) / 'nightbridge.sqlite3'}")
+        database.migrate()
+        print("Loading the demo ...", file=sys.stderr)
+        logins = load_demo(database)
+        port = _free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        schemes = ["light", "dark"] if options.dark else ["light"]
+        taken: list[Path] = []
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+                for number, scheme in enumerate(schemes):
+                    suffix = "" if scheme == "light" else "-dark"
+                    if number:
+                        time.sleep(31)  # a TOTP code is accepted once: wait for the next
+                    person = browser.new_context(base_url=base, color_scheme=scheme).new_page()
+                    _log_in(person, logins.person_email, logins.person_password)
+                    clinician = browser.new_context(base_url=base, color_scheme=scheme).new_page()
+                    _log_in(
+                        clinician,
+                        logins.clinician_email,
+                        logins.clinician_password,
+                        logins.clinician_totp_secret,
+                    )
+                    shots = [(person, f"/{name}", name) for name in PERSON_PAGES]
+                    shots.append((clinician, "/clinician", "triage"))
+                    shots.append(
+                        (clinician, f"/clinician/people/{logins.person_id}", "clinician-person")
+                    )
+                    for size, viewport in SIZES.items():
+                        for page, url, name in shots:
+                            page.set_viewport_size(viewport)
+                            page.goto(url)
+                            path = options.out / f"{name}-{size}{suffix}.png"
+                            page.screenshot(path=str(path), full_page=True)
+                            taken.append(path)
+                browser.close()
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            database.dispose()
+    for path in taken:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
