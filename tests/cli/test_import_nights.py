@@ -346,3 +346,15 @@ def test_the_table_shows_each_source_and_marks_the_chosen_one(
     result = run_cli("nights")
     assert result.exit_code == 0
     assert "2026-03-29" in result.stdout and "Oura" in result.stdout and "89.3" in result.stdout
+
+
+def test_source_names_are_shown_as_written_never_as_markup(run_cli, tmp_path: Path) -> None:
+    xml = (DATA / "apple_health" / "export_three_sources.xml").read_text(encoding="utf-8")
+    export = tmp_path / "export.xml"
+    export.write_text(xml.replace('sourceName="AutoSleep"', 'sourceName="[red]Auto[/red]Sleep"'))
+    result = run_cli("import", "apple-health", str(export), "--tz", "America/New_York")
+    assert result.exit_code == 0, result.stderr
+    assert "[red]Auto[/red]Sleep: 2 nights" in result.stdout
+    table = run_cli("nights", "--source", "[red]Auto[/red]Sleep")
+    assert table.exit_code == 0
+    assert table.stdout.count("[red]Auto[/red]Sleep") == 2

@@ -49,6 +49,8 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(summary.to_dict())
             return
+        from rich.markup import escape
+
         out = console()
         out.print(f"{fmt.label}: {summary.added} new samples, {summary.duplicates} already stored.")
         if not summary.sources:
@@ -56,7 +58,7 @@ def register(app: typer.Typer) -> None:
         for name in sorted(summary.sources):
             count = summary.sources[name]
             out.print(
-                f"  {name}: {count.nights} nights "
+                f"  {escape(name)}: {count.nights} nights "
                 f"({count.added} new samples, {count.duplicates} already stored)"
             )
         if summary.activity_days:

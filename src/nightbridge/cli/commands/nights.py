@@ -45,6 +45,7 @@ def register(app: typer.Typer) -> None:
         if not nights:
             out.print("No device nights. Import an export with `nightbridge import`.")
             return
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(title="Device nights")
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
         for n in nights:
             table.add_row(
                 n.date.isoformat(),
-                n.source,
+                escape(n.source),
                 "yes" if n.chosen else "",
                 str(n.tib_min),
                 str(n.tst_min),
