@@ -107,6 +107,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/account"): entry(SIGNED_IN),
     ("POST", "/account/password"): entry(SIGNED_IN, form=PASSWORD_FORM),
     ("GET", "/account/activity"): entry(PATIENTS),
+    ("POST", "/account/sessions/end-others"): entry(SIGNED_IN),
     ("GET", "/account/totp"): entry(PATIENTS),  # clinicians and admins have it on already
     ("POST", "/account/totp"): entry(PATIENTS, form={"code": "000000", "current_password": "x"}),
     ("GET", "/sharing"): entry(PATIENTS + " " + CLINICIANS),

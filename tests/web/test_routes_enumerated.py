@@ -26,6 +26,26 @@ from tests.web.route_table import (
 )
 
 
+def _route_list() -> list[tuple[str, str]]:
+    database = Database("sqlite://")
+    try:
+        app = create_app(database, settings=Settings(auth=FAST_AUTH))
+        return [
+            (method, path)
+            for path, methods, _ in iter_routes(app)
+            for method in methods
+            if method != "HEAD"
+        ]
+    finally:
+        database.dispose()
+
+
+def test_no_two_routes_share_a_method_and_path() -> None:
+    routes = _route_list()
+    twice = sorted({r for r in routes if routes.count(r) > 1})
+    assert not twice, f"routes defined twice (the first one wins silently): {twice}"
+
+
 def _app_routes() -> set[tuple[str, str]]:
     database = Database("sqlite://")
     try:

@@ -113,3 +113,14 @@ def test_a_short_new_password_is_refused_next_to_its_field(personas: Personas) -
     assert response.status_code == 422
     assert 'id="e-new_password"' in response.text
     assert "needs at least 12 characters" in response.text
+
+
+def test_logging_out_other_devices_keeps_this_one(personas: Personas) -> None:
+    ana = personas.patient_a
+    phone = new_client(personas.app)
+    login(phone, ana.username, PASSWORD)
+    response = ana.post_form("/account/sessions/end-others")
+    assert response.status_code == 200 and "Every other device was logged out." in response.text
+    assert phone.get("/api/me").status_code == 401
+    assert ana.client.get("/api/me").status_code == 200
+    assert sessions_of(personas.database, ana.account_id or 0) == 1

@@ -10,7 +10,13 @@ from fastapi.responses import Response
 from nightbridge.core.errors import InvalidInput, NotFound
 from nightbridge.services.accounts import change_password, get_account
 from nightbridge.services.audit import list_person_events
-from nightbridge.services.auth import LoginRefused, start_enrolment, verify_password, verify_totp
+from nightbridge.services.auth import (
+    LoginRefused,
+    end_other_sessions,
+    start_enrolment,
+    verify_password,
+    verify_totp,
+)
 from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.web.deps import CurrentActor, DatabaseDep, PersonScope, SettingsDep, render
 from nightbridge.web.forms import errors_by_field
@@ -103,3 +109,12 @@ def totp_confirm(
         return _enrol_page(request, database, account_id, error=str(exc))
     account = get_account(database, account_id)
     return render(request, "account.html", {"account": account, "errors": {}, "totp_on": True})
+
+
+@router.post("/account/sessions/end-others")
+def end_others(request: Request, actor: CurrentActor, database: DatabaseDep) -> Response:
+    """Log out every other device of this account (ASVS 7.5.2)."""
+    info = current_session(request)
+    end_other_sessions(database, actor.account_id or 0, info.token if info else None)
+    account = get_account(database, actor.account_id or 0)
+    return render(request, "account.html", {"account": account, "errors": {}, "ended": True})
