@@ -33,19 +33,27 @@ def _person(db: Database) -> int:
         return PersonRepository(session).create(Profile(tz="Europe/London"), display_name="Ana")
 
 
-def test_the_program_starts_on_first_look_and_remembers_its_start(database: Database) -> None:
+def test_the_program_starts_when_lesson_one_is_done_and_remembers_its_start(
+    database: Database,
+) -> None:
     person = _person(database)
-    first = program_status(database, person, today=START)
-    later = program_status(database, person, today=START + dt.timedelta(days=8))
-    assert first.started_on == later.started_on == START
-    assert [s.status for s in later.lessons][:3] == ["open", "open", "locked"]
+    assert program_status(database, person, today=START).started_on == START
+    # looking does not start it: a week later, with nothing done, it starts "today"
+    later = START + dt.timedelta(days=8)
+    assert program_status(database, person, today=later).started_on == later
+    complete_lesson(database, person, 1, today=START)
+    status = program_status(database, person, today=later)
+    assert status.started_on == START
+    assert [s.status for s in status.lessons][:3] == ["completed", "open", "locked"]
+    # by time alone: lesson 3 opens 14 days after the start
+    assert program_status(database, person, today=START + dt.timedelta(days=14)).lessons[2].open
 
 
 def test_completing_lesson_one_is_saved_and_unlocks_symptom_plans(database: Database) -> None:
     person = _person(database)
     assert not program_status(database, person, today=START).is_unlocked("symptom_plans")
     complete_lesson(database, person, 1, today=START)
-    status = program_status(database, person, today=START, start=False)
+    status = program_status(database, person, today=START)
     assert status.completed_weeks == {1}
     assert status.is_unlocked("symptom_plans")
     assert not status.is_unlocked("muscle_relaxation")

@@ -41,7 +41,7 @@ def test_a_person_reads_lesson_one_and_marks_it_done(personas: Personas) -> None
     done = a.post_form("/program/lessons/1/complete")
     assert done.status_code == 303 and done.headers["location"] == "/program/lessons/1?done=1"
     assert "You finished this lesson." in a.client.get("/program/lessons/1").text
-    status = program_status(personas.database, a.person_id, start=False)
+    status = program_status(personas.database, a.person_id)
     assert status.completed_weeks == {1}
     # lesson 2 opened at once; patient B's program is untouched
     assert program_status(personas.database, personas.patient_b.person_id).completed_weeks == set()

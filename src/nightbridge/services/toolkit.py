@@ -88,29 +88,23 @@ def render_markdown(text: str) -> str:
     return str(MarkdownIt("commonmark", {"html": False, "linkify": False}).render(text))
 
 
-def program_status(
-    db: Database, person_id: int, *, today: dt.date | None = None, start: bool = True
-) -> ProgramStatus:
-    """The person's program on ``today`` (default: their local today). The program
-    starts the first time it is looked at (``start=False`` to only read)."""
+def program_status(db: Database, person_id: int, *, today: dt.date | None = None) -> ProgramStatus:
+    """The person's program on ``today`` (default: their local today). Reading never
+    writes: the program's start is stored when the first lesson is completed; until
+    then it is today (so only lesson 1 is open by time)."""
     day = today or local_today(person_zone(db, person_id))
-    if start:
-        with db.transaction() as session:
-            repo = ToolkitRepository(session)
-            started = repo.ensure_program(person_id, day)
-            done = repo.completed_weeks(person_id)
-    else:
-        with db.reader() as session:
-            repo = ToolkitRepository(session)
-            started = repo.program_start(person_id) or day
-            done = repo.completed_weeks(person_id)
+    with db.reader() as session:
+        repo = ToolkitRepository(session)
+        started = repo.program_start(person_id) or day
+        done = repo.completed_weeks(person_id)
     return compute_program(lessons(), started, day, done)
 
 
 def complete_lesson(
     db: Database, person_id: int, week: int, *, today: dt.date | None = None
 ) -> ProgramStatus:
-    """Mark lesson ``week`` done (refused, naming ``week``, when it is not open yet)."""
+    """Mark lesson ``week`` done (refused, naming ``week``, when it is not open yet).
+    The first completion also stores the program's start date (``today``)."""
     if not isinstance(week, int) or not 1 <= week <= len(lessons()):
         raise InvalidInput.one("week", f"must be 1..{len(lessons())}")
     day = today or local_today(person_zone(db, person_id))

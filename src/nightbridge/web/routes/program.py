@@ -40,7 +40,7 @@ def program_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respons
     from nightbridge.services.toolkit import TOOL_PAGES, program_status, symptom_plans
 
     today = _today(db, scope.person_id)
-    status = program_status(db, scope.person_id, today=today, start=scope.is_self)
+    status = program_status(db, scope.person_id, today=today)
     checked_on, plans = symptom_plans(db, scope.person_id)
     window = _window(db, scope.person_id, today) if status.is_unlocked("sleep_window") else None
     return render(
@@ -65,7 +65,7 @@ def lesson_page(request: Request, week: int, db: DatabaseDep, scope: ReadScope) 
     from nightbridge.services.toolkit import TOOL_PAGES, program_status, render_markdown
 
     today = _today(db, scope.person_id)
-    status = program_status(db, scope.person_id, today=today, start=scope.is_self)
+    status = program_status(db, scope.person_id, today=today)
     try:
         state = status.state_of(week)
     except InvalidInput:

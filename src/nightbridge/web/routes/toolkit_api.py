@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api")
 def program_json(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
     from nightbridge.services.toolkit import program_status
 
-    status = program_status(db, scope.person_id, start=False)
+    status = program_status(db, scope.person_id)
     return {
         "started_on": status.started_on.isoformat(),
         "lessons": [
