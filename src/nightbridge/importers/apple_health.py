@@ -355,6 +355,43 @@ def _tag_at(buf: bytes, lt: int, base: int) -> tuple[bytes, dict[str, str], int]
     return match.group(1), parse_attributes(match.group(2), base + match.start(2)), match.end()
 
 
+#: A sleep Record exactly as Apple writes it: attributes in Apple's order, one space apart,
+#: no whitespace or control characters in values, no ``&`` in the values used. Matching it
+#: is a shortcut; anything else takes the general path (``_tag_at``), and both give the
+#: same result (tests/importers/test_apple_health_equivalence.py).
+_CANONICAL = re.compile(
+    rb'<Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="([^"<&\x00-\x1f]*)"'
+    rb'(?: sourceVersion="[^"<\x00-\x1f]*")?(?: device="[^"<\x00-\x1f]*")?'
+    rb'(?: unit="[^"<\x00-\x1f]*")?(?: creationDate="[^"<\x00-\x1f]*")?'
+    rb' startDate="([^"<&\x00-\x1f]*)" endDate="([^"<&\x00-\x1f]*)"'
+    rb' value="([^"<&\x00-\x1f]*)"/?>'
+)
+_RISKY_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
+
+
+def _canonical_sleep(
+    buf: bytes, lt: int, base: int, stats: AppleHealthStats
+) -> tuple[SleepSample | None, int] | None:
+    """(sample or None if skipped, end) for a canonical sleep Record at ``lt``, else None."""
+    match = _CANONICAL.match(buf, lt)
+    if match is None:
+        return None
+    tag = buf[lt : match.end()]
+    if b"&" in tag and _RISKY_REFERENCE.search(tag):
+        return None  # character references or unknown entities: the general path decides
+    try:
+        tag.decode("utf-8")
+        attributes = {
+            "sourceName": match.group(1).decode("utf-8"),
+            "startDate": match.group(2).decode("utf-8"),
+            "endDate": match.group(3).decode("utf-8"),
+            "value": match.group(4).decode("utf-8"),
+        }
+    except UnicodeDecodeError:
+        return None  # the general path refuses it with the byte offset
+    return sleep_sample(attributes, base + lt, stats), match.end()
+
+
 def _scan_region(
     buf: bytes, start: int, stop: int, base: int, stats: AppleHealthStats
 ) -> list[tuple[int, Item]]:
@@ -364,7 +401,12 @@ def _scan_region(
     while at >= 0:
         lt = buf.rfind(b"<", start, at)
         nxt = at + len(_NEEDLE)
-        if lt >= 0 and buf.startswith(b"<Record", lt) and buf[lt + 7 : lt + 8].isspace():
+        canonical = _canonical_sleep(buf, lt, base, stats) if lt >= 0 else None
+        if canonical is not None:
+            sample, nxt = canonical
+            if sample is not None:
+                found.append((lt, sample))
+        elif lt >= 0 and buf.startswith(b"<Record", lt) and buf[lt + 7 : lt + 8].isspace():
             _name, attributes, end = _tag_at(buf, lt, base)
             nxt = max(nxt, end)
             if attributes.get("type") == SLEEP_TYPE:
