@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nightbridge.core.device_nights import build_nights
 from nightbridge.core.profile import Profile
 from nightbridge.core.samples import SleepSample
-from nightbridge.services.devices import _rebuild_nights, device_nights
+from nightbridge.services.devices import device_nights, rebuild_nights
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.devices import DeviceRepository
 from nightbridge.storage.repositories.persons import PersonRepository
@@ -46,6 +46,6 @@ def test_two_imports_store_the_nights_of_one(
             if added:
                 lo = min(s.start for s in added)
                 hi = max(s.end for s in added)
-                _rebuild_nights(repo, pid, lo, hi)
+                rebuild_nights(repo, pid, lo, hi)
     stored = device_nights(sqlite_database, pid, include_naps=True)
     assert [n.to_dict() for n in stored] == [n.to_dict() for n in build_nights(first + second)]

@@ -126,7 +126,7 @@ def import_device(
             for batch in _batched(read(files, tz=tz), BATCH):
                 _store_batch(repo, person_id, batch, summary, span)
             if span.new_lo is not None and span.new_hi is not None:
-                _rebuild_nights(repo, person_id, span.new_lo, span.new_hi)
+                rebuild_nights(repo, person_id, span.new_lo, span.new_hi)
             if span.seen_lo is not None and span.seen_hi is not None:
                 counts = repo.count_nights(
                     person_id,
@@ -226,10 +226,15 @@ def _store_batch(
     summary.activity_days += repo.save_activity(person_id, activity)
 
 
-def _rebuild_nights(
+def rebuild_nights(
     repo: DeviceRepository, person_id: int, lo: dt.datetime, hi: dt.datetime
 ) -> int:
-    """Rebuild the stored nights dated around ``lo``..``hi`` from every stored sample."""
+    """Rebuild the stored nights dated around ``lo``..``hi`` from every stored sample.
+
+    The nights dated from the day before ``lo`` to the day after ``hi`` are replaced by
+    those built from every source's samples within ``REBUILD_MARGIN`` of the span, so the
+    chosen source of each night is chosen among all stored sources. Returns the count.
+    """
     first = lo.date() - dt.timedelta(days=1)
     last = hi.date() + dt.timedelta(days=1)
     samples = repo.samples_between(person_id, lo - REBUILD_MARGIN, hi + REBUILD_MARGIN)
