@@ -192,3 +192,25 @@ def test_every_form_carries_the_sessions_csrf_token(personas: Personas) -> None:
         tokens = re.findall(r'name="csrf_token" value="([^"]*)"', html)
         assert forms >= 1 and len(tokens) == forms, url
         assert set(tokens) == {persona.csrf_token}, url
+
+
+def test_todays_alerts_are_at_the_top_of_every_page_of_the_person(personas: Personas) -> None:
+    a = personas.patient_a
+    with time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        a.post_form("/checkin", {"date": "2026-03-05", "self_harm_thoughts": "yes"})
+        for url in ("/today", "/diary", "/trends", "/plan"):
+            html = a.client.get(url).text
+            top = html[: html.index("<main")]
+            assert 'class="alert alert-crisis" role="alert"' in top, url
+            assert 'href="tel:988"' in top, url
+        other = personas.patient_b.client.get("/today").text
+    assert "alert-crisis" not in other
+
+
+def test_the_page_stylesheet_carries_the_chart_colours() -> None:
+    from pathlib import Path
+
+    from nightbridge.reports.svg import CHART_STYLE
+
+    css = Path(__file__).resolve().parents[2] / "src/nightbridge/web/static/pages.css"
+    assert CHART_STYLE in css.read_text(encoding="utf-8")

@@ -51,6 +51,7 @@ ROUTER_MODULES: tuple[str, ...] = (
 
 CONTEXT_HOOKS: tuple[str, ...] = (
     # "nightbridge.web.routes.alerts:page_alerts",
+    "nightbridge.web.routes.today:page_alerts",
 )
 
 ContextHook = Callable[[Any, Any], dict[str, Any]]

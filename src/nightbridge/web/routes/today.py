@@ -5,6 +5,8 @@ home: a person to ``/today``, a clinician to the triage list, an admin to accoun
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -28,3 +30,19 @@ def today_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
 
     view = build_today(db, scope.person_id)
     return render(request, "person/today.html", {"title": "Today", "view": view})
+
+
+def page_alerts(request: Request, actor: Any) -> dict[str, Any]:
+    """Context hook (web.registry.CONTEXT_HOOKS): the alerts in force today for the
+    person who is logged in, most urgent first, shown at the top of every page with what
+    to do and the local numbers as ``tel:`` links (definitions.md sections 4 and 6).
+    Clinicians see alerts on the triage list and person pages instead."""
+    if actor.role != "person" or actor.person_id is None:
+        return {}
+    from nightbridge.core.alerts import sort_alerts
+    from nightbridge.services.dashboard import person_today_date
+    from nightbridge.services.safety import alerts_for
+
+    db = request.app.state.database
+    today = person_today_date(db, actor.person_id)
+    return {"alerts": sort_alerts(alerts_for(db, actor.person_id, today))}
