@@ -226,9 +226,7 @@ def _store_batch(
     summary.activity_days += repo.save_activity(person_id, activity)
 
 
-def rebuild_nights(
-    repo: DeviceRepository, person_id: int, lo: dt.datetime, hi: dt.datetime
-) -> int:
+def rebuild_nights(repo: DeviceRepository, person_id: int, lo: dt.datetime, hi: dt.datetime) -> int:
     """Rebuild the stored nights dated around ``lo``..``hi`` from every stored sample.
 
     The nights dated from the day before ``lo`` to the day after ``hi`` are replaced by
