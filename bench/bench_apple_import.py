@@ -3,6 +3,8 @@
     python bench/bench_apple_import.py                # generates bench/out/ once, reuses it
     python bench/bench_apple_import.py --size-gb 0.2  # a smaller one
     python bench/bench_apple_import.py --parse-only   # the reader alone, nothing stored
+    python bench/bench_apple_import.py --parse-only --reader reference  # expat, for scale
+    python bench/bench_apple_import.py --parse-only --reader inflate    # zip inflate only
 
 The full path is the product's own: ``services.devices.import_device`` (zip checks,
 guarded inflate, the fast reader, samples stored with their content keys, nights built by
@@ -29,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
 
-def child(zip_path: Path, db_path: Path, parse_only: bool) -> None:
+def child(zip_path: Path, db_path: Path, parse_only: bool, reader: str = "fast") -> None:
     """Run one import in this (child) process and print its figures as JSON."""
     from nightbridge.core.profile import Profile
     from nightbridge.storage.database import Database
@@ -49,14 +51,26 @@ def child(zip_path: Path, db_path: Path, parse_only: bool) -> None:
         from nightbridge.core.device_nights import build_nights
         from nightbridge.core.samples import SleepSample
         from nightbridge.importers.apple_health import read_apple_health
+        from nightbridge.importers.apple_health_reference import read_apple_health_reference
         from nightbridge.importers.archive import open_member
 
+        read = read_apple_health if reader == "fast" else read_apple_health_reference
         with open_member(zip_path, predicate=lambda i, h: b"<!DOCTYPE HealthData" in h) as s:
-            items = list(read_apple_health(s))
+            if reader == "inflate":
+                while s.read(4 << 20):
+                    pass
+                items = []
+            else:
+                items = list(read(s))
             size = s.bytes_read
         samples = [i for i in items if isinstance(i, SleepSample)]
         nights = [n for n in build_nights(samples) if not n.is_nap]
-        figures = {"samples": len(samples), "nights": len(nights), "path": "parse + nights"}
+        what = {"fast": "fast reader", "reference": "reference (expat)", "inflate": "inflate"}
+        figures = {
+            "samples": len(samples),
+            "nights": len(nights),
+            "path": f"{what[reader]} + nights, nothing stored",
+        }
     else:
         from nightbridge.services.devices import import_device
 
@@ -96,12 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-gb", type=float, default=1.0)
     parser.add_argument("--zip", type=Path, default=None)
     parser.add_argument("--parse-only", action="store_true")
+    parser.add_argument("--reader", choices=["fast", "reference", "inflate"], default="fast")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, default=OUT / "bench_apple.sqlite3")
     args = parser.parse_args(argv)
     zip_path = args.zip or OUT / f"apple_export_{args.size_gb:g}gb.zip"
     if args.child:
-        child(zip_path, args.db, args.parse_only)
+        child(zip_path, args.db, args.parse_only, args.reader)
         return 0
     if not zip_path.exists():
         print(f"generating {zip_path} ...", flush=True)
@@ -123,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, NB_BENCH_XML_SIZE=str(xml_size))
     command = [sys.executable, __file__, "--child", "--zip", str(zip_path), "--db", str(args.db)]
     if args.parse_only:
-        command.append("--parse-only")
+        command += ["--parse-only", "--reader", args.reader]
     done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     size = xml_size
