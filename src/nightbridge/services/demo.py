@@ -475,11 +475,10 @@ def load_demo(
     for entry in plan_second_person(days, today=today):
         record_entry(db, jordan, entry, today=today)
     for offset in range(days - 1, 4, -3):
-        day = today - dt.timedelta(days=offset)
         record_checkin(
             db,
             jordan,
-            day,
+            today - dt.timedelta(days=offset),
             symptoms={"craving": 1, "anxiety": 1, "insomnia": 1},
             function=4,
             self_harm_thoughts=False,
