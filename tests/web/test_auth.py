@@ -134,7 +134,7 @@ def test_a_clinician_must_set_up_totp_before_seeing_anything(
     add_account(sqlite_database, "dr-lee", role="clinician")
     client = new_client(app)
     response = try_login(client, "dr-lee", PASSWORD)
-    assert response.headers["location"] == "/login/totp/enrol?next=/"
+    assert response.headers["location"] == "/login/totp/enrol?next=%2F"
     # half-logged-in: every page sends them back to enrolment, the API says 401
     assert client.get("/sharing").headers["location"] == "/login/totp/enrol"
     assert client.get("/api/me").status_code == 401
@@ -301,3 +301,35 @@ def test_an_admin_resets_a_lost_factor_and_ends_sessions(personas) -> None:  # t
         f"/admin/accounts/{personas.patient_a.account_id}", {"op": "end_sessions"}
     )
     assert personas.patient_a.client.get("/api/me").status_code == 401
+
+
+def test_the_page_asked_for_survives_the_totp_step(app: FastAPI, sqlite_database: Database) -> None:
+    from tests.web.conftest import enrol_totp
+
+    account_id = add_account(sqlite_database, "dr-lee", role="clinician")
+    secret = enrol_totp(sqlite_database, account_id)
+    client = new_client(app)
+    first = client.get("/sharing?redeemed=1&x=2")
+    assert first.headers["location"] == "/login?next=%2Fsharing%3Fredeemed%3D1%26x%3D2"
+    page = client.get(first.headers["location"])
+    step = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "username": "dr-lee",
+            "password": PASSWORD,
+            "next": "/sharing?redeemed=1&x=2",
+        },
+    )
+    assert step.headers["location"] == "/login/totp?next=%2Fsharing%3Fredeemed%3D1%26x%3D2"
+    page = client.get(step.headers["location"])
+    assert 'name="next" value="/sharing?redeemed=1&amp;x=2"' in page.text
+    done = client.post(
+        "/login/totp",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "code": pyotp.TOTP(secret).now(),
+            "next": "/sharing?redeemed=1&x=2",
+        },
+    )
+    assert done.headers["location"] == "/sharing?redeemed=1&x=2"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -78,10 +79,11 @@ def login(
             status_code=401,
         )
     start_session(request, account_id=account_id, stage=stage)
+    query = urlencode({"next": target})
     if stage == "totp":
-        return _redirect(request, f"/login/totp?next={target}")
+        return _redirect(request, f"/login/totp?{query}")
     if stage == "enrol":
-        return _redirect(request, f"/login/totp/enrol?next={target}")
+        return _redirect(request, f"/login/totp/enrol?{query}")
     return _redirect(request, target)
 
 
