@@ -248,3 +248,27 @@ def test_a_warm_bedroom_logged_on_two_mornings_raises_the_nudge(personas: Person
     assert 'data-code="warm_bedroom"' in page
     refused = a.post_form("/program/evening", {"bedroom_temp_c": "99"})
     assert refused.status_code == 422 and "0..45" in refused.text
+
+
+def test_no_toolkit_page_renders_an_escaped_attribute(personas: Personas) -> None:
+    a = personas.patient_a
+    for week in range(1, 7):
+        a.post_form(f"/program/lessons/{week}/complete")
+    pages = [
+        "/program",
+        "/program/lessons/1",
+        "/program/thoughts",
+        "/program/supplements",
+        "/program/reminders",
+        "/relax",
+        "/relax/box_breathing",
+        "/relax/body_scan",
+        "/relapse",
+        "/relapse/checkin",
+        "/help-now",
+    ]
+    for path in pages:
+        page = a.client.get(path)
+        assert page.status_code == 200, path
+        assert "&#34;" not in page.text, path  # a quote escaped inside a tag breaks it
+    assert re.search(r'<input id="f-intensity"[^>]* min=0 max=10 ', a.client.get("/relapse").text)

@@ -123,7 +123,7 @@
     var times = JSON.parse(window.localStorage.getItem("nb-reminder-times") || "{}");
     var d = new Date();
     var hhmm = ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
-    var today = d.toISOString().slice(0, 10);
+    var today = d.getFullYear() + "-" + (d.getMonth() + 1) + "-" + d.getDate(); // local date
     REMINDERS.forEach(function (r) {
       var shownKey = "nb-reminded-" + r.key;
       if (times[r.key] === hhmm && window.localStorage.getItem(shownKey) !== today) {
