@@ -82,12 +82,23 @@ def same_for_all(outcome: str, **kw: Any) -> Entry:
 LOGIN_FORM = {"username": "patient-a", "password": "correct horse battery staple"}
 PASSWORD_FORM = {"current_password": "wrong-wrong-wrong", "new_password": "a new long passphrase"}
 DIARY_FORM = {
-    "date": "2026-03-01", "bedtime": "23:00", "lights_off": "23:10", "sol_min": "20",
-    "nwak": "1", "waso_min": "15", "final_wake": "06:40", "out_of_bed": "06:50", "quality": "3",
+    "date": "2026-03-01",
+    "bedtime": "23:00",
+    "lights_off": "23:10",
+    "sol_min": "20",
+    "nwak": "1",
+    "waso_min": "15",
+    "final_wake": "06:40",
+    "out_of_bed": "06:50",
+    "quality": "3",
 }
 TAPER_FORM = {
-    "substance": "kratom", "start_amount": "12", "unit": "g", "start": "2026-03-01",
-    "step_pct": "10", "every_days": "7",
+    "substance": "kratom",
+    "start_amount": "12",
+    "unit": "g",
+    "start": "2026-03-01",
+    "step_pct": "10",
+    "every_days": "7",
 }
 NEW_ACCOUNT = {"username": "new-person", "password": "a long first password", "role": "person"}
 
@@ -140,9 +151,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/program"): entry(PATIENTS),
     ("GET", "/program/lessons/{week}"): entry(PATIENTS, params={"week": "1"}),
     ("POST", "/program/lessons/{week}/complete"): entry(PATIENTS, params={"week": "1"}),
-    ("POST", "/program/nudges/{code}/dismiss"): entry(
-        PATIENTS, params={"code": "late_caffeine"}
-    ),
+    ("POST", "/program/nudges/{code}/dismiss"): entry(PATIENTS, params={"code": "late_caffeine"}),
     ("POST", "/program/evening"): entry(PATIENTS, form={"bedroom_temp_c": "21.5"}),
     ("GET", "/program/thoughts"): entry(PATIENTS),
     ("POST", "/program/thoughts"): entry(
