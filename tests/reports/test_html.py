@@ -32,7 +32,7 @@ def test_every_section_is_there_with_its_charts() -> None:
         "devices",
     ):
         assert f'<section id="{section}">' in page, section
-    assert page.count("<svg") == 4
+    assert page.count("<svg") == 5  # diary, trend, symptoms, questionnaires, intake
     assert "not proof of cause" in page
     assert "<th>95% CI</th>" in page  # the clinician's findings table
 
