@@ -135,3 +135,36 @@ def test_list_shows_a_table_to_people(run_cli) -> None:
     result = run_cli("diary", "list")
     assert result.exit_code == 0
     assert "2026-03-03" in result.stdout and "3 nights: mean asleep" in result.stdout
+
+
+def test_list_says_when_an_entry_is_not_valid_in_the_zone_asked_for(run_cli) -> None:
+    # 23 h 30 on the clock, so valid in UTC; 24 h 30 between instants in New York.
+    night = [
+        "diary",
+        "add",
+        "--date",
+        "2026-11-01",
+        "--bedtime",
+        "2026-10-31T07:00",
+        "--lights-off",
+        "2026-10-31T07:10",
+        "--sol",
+        "10",
+        "--nwak",
+        "0",
+        "--waso",
+        "0",
+        "--final-wake",
+        "2026-11-01T06:00",
+        "--out-of-bed",
+        "2026-11-01T06:30",
+        "--quality",
+        "3",
+        "--tz",
+        "UTC",
+    ]
+    assert run_cli(*night).exit_code == 0
+    result = run_cli("diary", "list", "--json", "--tz", "America/New_York")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    assert "1 stored entries are not valid in America/New_York" in result.stderr

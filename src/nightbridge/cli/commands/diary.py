@@ -218,12 +218,20 @@ def list_(
 ) -> None:
     """Stored entries with their metrics, oldest first."""
     from nightbridge.cli.output import print_json
-    from nightbridge.services.diary import list_nights
+    from nightbridge.services.diary import list_entries, list_nights
 
     st = state(ctx)
     first, last = parse_day(start, "from"), parse_day(end, "to")
     person = st.owner_id()
-    nights = list_nights(st.database(), person, first, last, tz=st.profile().tz)
+    zone = st.profile().tz
+    nights = list_nights(st.database(), person, first, last, tz=zone)
+    stored = len(list_entries(st.database(), person, first, last))
+    if stored > len(nights):
+        typer.echo(
+            f"note: {stored - len(nights)} stored entries are not valid in {zone} "
+            "(a daylight-saving night) and are left out; add them again to correct them.",
+            err=True,
+        )
     if as_json:
         print_json([n.to_dict() for n in nights])
     else:
