@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.importers.diary_csv import read_diary_csv
@@ -98,3 +101,30 @@ def test_it_refuses_a_row_with_more_cells_than_the_header() -> None:
 
 def test_it_reads_text_streams_as_well_as_bytes() -> None:
     assert rows("\ufeff" + HEADER + "\n" + ROW + "\n") == rows((HEADER + "\n" + ROW).encode())
+
+
+cell = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(cell, min_size=9, max_size=9), min_size=1, max_size=6))
+def test_any_rows_read_the_same_however_a_spreadsheet_writes_them(
+    table: list[list[str]],
+) -> None:
+    table = [row for row in table if any(c.strip() for c in row)]
+    header = HEADER.split(",")
+
+    def write(quoting: int, line_end: str, bom: bytes, tail: str) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, quoting=quoting, lineterminator=line_end)
+        writer.writerow(header)
+        writer.writerows(table)
+        return bom + (out.getvalue() + tail).encode("utf-8")
+
+    plain = rows(write(csv.QUOTE_MINIMAL, "\n", b"", ""))
+    sheet = rows(write(csv.QUOTE_ALL, "\r\n", b"\xef\xbb\xbf", ",,,,,,,,\r\n\r\n"))
+    assert sheet == plain
+    assert [fields["date"] for _, fields in plain] == [row[0] for row in table]
