@@ -8,6 +8,7 @@ import re
 import pytest
 
 from nightbridge.content import list_files, load_json, read_text
+from nightbridge.core.instruments.withdrawal import SYMPTOMS
 from nightbridge.core.program import WEEKS, order_lessons, parse_lesson
 
 TOOLKIT_JSON = ["symptom_plans.json", "supplements.json", "hygiene.json", "relapse_prevention.json"]
@@ -15,26 +16,8 @@ LESSONS = list_files("lessons")
 RELAXATION = list_files("relaxation")
 ALL_TOOLKIT_FILES = TOOLKIT_JSON + LESSONS + RELAXATION
 
-# docs/cli.md: check-in symptom names.
-CHECKIN_SYMPTOMS = {
-    "aches",
-    "runny_nose",
-    "sweating",
-    "flashes",
-    "gooseflesh",
-    "yawning",
-    "restlessness",
-    "restless_legs",
-    "anxiety",
-    "irritability",
-    "low_mood",
-    "nausea",
-    "vomiting",
-    "diarrhoea",
-    "headache",
-    "insomnia",
-    "craving",
-}
+# docs/cli.md: check-in symptom names (the withdrawal symptom diary's).
+CHECKIN_SYMPTOMS = set(SYMPTOMS)
 DOSING = re.compile(
     r"\btake\s+\d+(\.\d+)?\s*(mg|g|ml|mcg|capsules?|pills?|tablets?)\b"
     r"|\byou should take\b|\brecommended dose\b|\bdose of \d",
