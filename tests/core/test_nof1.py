@@ -196,3 +196,13 @@ def test_find_what_helps_lists_only_logged_exposures_and_puts_associations_first
     assert {f.exposure for f in findings} == {"caffeine_after_noon"}
     assert findings[0].status == "association"
     assert findings[-1].outcome == "tst_min" and findings[-1].status == "not_enough_data"
+
+
+def test_an_outcome_that_never_varies_shows_no_difference() -> None:
+    nights = [
+        NightObservation(START + dt.timedelta(days=i), {"quality": 3.0}, {"nap": i % 2 == 0})
+        for i in range(20)
+    ]
+    finding = compare_nights(nights, "nap", "quality")
+    assert finding.status == "no_clear_difference"
+    assert finding.effect == pytest.approx(0.0, abs=1e-9)

@@ -332,6 +332,8 @@ def compare_nights(
             exposure, outcome, None, None, None, n_exp, n_un, "not_enough_data", unadjusted
         )
     low, high = fit.interval(level)
+    if abs(fit.effect) < 1e-9:  # e.g. an outcome that never varies: rounding noise, not an effect
+        low, high = min(low, 0.0), max(high, 0.0)
     status = "association" if (low > 0.0 or high < 0.0) else "no_clear_difference"
     return Finding(exposure, outcome, fit.effect, low, high, n_exp, n_un, status, unadjusted)
 
