@@ -99,3 +99,28 @@ def test_it_refuses_a_store_whose_own_person_already_keeps_a_diary(database: Dat
     with pytest.raises(NightbridgeError, match="already keeps a diary"):
         load_demo(database, days=14, today=TODAY, policy=FAST)
     assert len(list_entries(database, owner)) == 1
+
+
+def test_the_demo_command_prints_the_logins_and_is_safe_to_repeat(run_cli) -> None:  # type: ignore[no-untyped-def]
+    first = run_cli("demo", "--days", "14")
+    assert first.exit_code == 0, first.stderr
+    assert "sam@demo.nightbridge.local  password: demo-sam-sleeps-better" in first.stdout
+    secret = next(
+        line.split(":", 1)[1].strip() for line in first.stdout.splitlines() if "TOTP secret" in line
+    )
+    assert f"pyotp.TOTP('{secret}').now()" in first.stdout
+    again = run_cli("demo", "--days", "14", "--json")
+    assert again.exit_code == 0, again.stderr
+    import json
+
+    doc = json.loads(again.stdout)
+    assert doc["loaded"] is False
+    assert doc["clinician"]["totp_secret"] == secret
+    listed = run_cli("diary", "list", "--json")
+    assert len(json.loads(listed.stdout)) == 11  # Sam is the store's own person
+
+
+def test_the_demo_command_refuses_too_few_days(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("demo", "--days", "3")
+    assert result.exit_code == 2
+    assert "days" in result.stderr
