@@ -272,3 +272,20 @@ def test_no_toolkit_page_renders_an_escaped_attribute(personas: Personas) -> Non
         assert page.status_code == 200, path
         assert "&#34;" not in page.text, path  # a quote escaped inside a tag breaks it
     assert re.search(r'<input id="f-intensity"[^>]* min=0 max=10 ', a.client.get("/relapse").text)
+
+
+def test_the_check_in_trend_api_answers_a_clinician_only_once_shared(personas: Personas) -> None:
+    a, clinician = personas.patient_a, personas.clinician_a
+    url = f"/api/persons/{a.person_id}/toolkit/checkins"
+    for week in range(1, 7):
+        a.post_form(f"/program/lessons/{week}/complete")
+    a.post_form(
+        "/relapse/checkin", {"confidence": "2", "support": "2", "cravings": "2", "stress": "2"}
+    )
+    own = a.client.get(url).json()
+    assert own["validated"] is False and own["checkins"][0]["risk_index"] == 8
+    assert clinician.client.get(url).status_code == 404
+    a.post_form("/relapse", {"reasons": "my kids", "shared": "yes"})
+    shared = clinician.client.get(url)
+    assert shared.status_code == 200 and shared.json()["checkins"][0]["risk_index"] == 8
+    assert personas.clinician_x.client.get(url).status_code == 404
