@@ -173,9 +173,8 @@ def draw_sleep_trend(
     d = Drawing(width, height)
     plot_w = width - left - right
     if not points:
-        d.add(
-            _label(width / 2, height / 2, "No diary nights in this span", anchor="middle", size=9)
-        )
+        d = Drawing(width, 30)
+        d.add(_label(width / 2, 12, "No diary nights in this span", anchor="middle", size=9))
         return d
     first, last = points[0].date, points[-1].date
     _, per_day = _x_scale(first, last, left, plot_w)
@@ -374,11 +373,8 @@ def draw_intake(
         for day in intake:
             counts[(day.substance, day.unit)] = counts.get((day.substance, day.unit), 0) + 1
         if not counts:
-            d.add(
-                _label(
-                    width / 2, height / 2, "No intake logged in this span", anchor="middle", size=9
-                )
-            )
+            d = Drawing(width, 30)
+            d.add(_label(width / 2, 12, "No intake logged in this span", anchor="middle", size=9))
             return d
         name, unit = max(counts, key=lambda k: counts[k])
     amounts = {x.date: x.amount for x in intake if x.substance == name and x.unit == unit}
