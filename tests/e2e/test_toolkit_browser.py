@@ -175,6 +175,18 @@ def test_a_person_completes_lesson_one_breathes_and_reaches_their_plan_in_one_ta
     _shot(page, "help-now")
     assert [u for u in missing if not u.endswith("/favicon.ico")] == []
 
+    # Offline, the help page (with the plan) still opens; logging out deletes the copy.
+    browser_context.set_offline(True)
+    page.goto("/help-now")
+    expect(page.locator("#plan")).to_contain_text("leave the room")
+    browser_context.set_offline(False)
+    page.click("text=Log out")
+    page.wait_for_url(re.compile(r"/login"))
+    browser_context.set_offline(True)
+    page.goto("/help-now")
+    expect(page.locator("body")).to_contain_text("Offline, and this page was not opened before.")
+    browser_context.set_offline(False)
+
 
 @pytest.fixture
 def quiet_context(live_app: str):  # type: ignore[no-untyped-def]
