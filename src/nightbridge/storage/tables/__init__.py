@@ -3,7 +3,7 @@
 One module per area; an area's migration lives in ``storage/migrations/versions``.
 """
 
-from nightbridge.storage.tables import accounts, devices, diary, persons, safety, toolkit
+from nightbridge.storage.tables import accounts, devices, diary, imports, persons, safety, toolkit
 from nightbridge.storage.tables.base import Base, UTCDateTime, utcnow
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "accounts",
     "devices",
     "diary",
+    "imports",
     "persons",
     "safety",
     "toolkit",
