@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nightbridge.core.device_nights import build_nights
+from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import DailyActivity, SleepSample
 from nightbridge.importers.apple_health import SLEEP_VALUES, read_apple_health
 from nightbridge.importers.apple_health_reference import read_apple_health_reference
@@ -176,3 +177,54 @@ def test_both_paths_agree_on_random_documents(elements: list[str], chunk: int, f
     ).encode()
     fast, reference = both(xml, chunk)
     assert exact(fast) == exact(reference)
+
+
+# -- the canonical-record shortcut against the general attribute parser ------------------
+
+CANONICAL = (
+    '<Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="{source}" '
+    'sourceVersion="10.3" device="{device}" creationDate="2026-01-02 07:00:00 +0000" '
+    'startDate="2026-01-02 02:00:00 +0000" endDate="2026-01-02 03:00:00 +0000" '
+    'value="{value}"/>'
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "device", "value"),
+    [
+        ("Dana’s Apple Watch", "&lt;&lt;HKDevice: 0x1&gt;, name:Apple Watch&gt;", "AsleepREM"),
+        ("Watch", "name:&#65;pple &#x57;atch", "AsleepCore"),
+        ("Sleep &amp; Co", "", "InBed"),
+        ("Tab\tName", "", "Awake"),
+        ("Watch", "", "Napping"),
+    ],
+)
+def test_the_shortcut_and_the_general_parser_give_the_same_sample(
+    source: str, device: str, value: str
+) -> None:
+    record = CANONICAL.format(
+        source=source, device=device, value="HKCategoryValueSleepAnalysis" + value
+    )
+    xml = f"<HealthData>{record}</HealthData>".encode()
+    fast, reference = both(xml, 1 << 20)
+    assert exact(fast) == exact(reference)
+    # The same record with its attributes in another order takes the general path.
+    general = record.replace(' sourceVersion="10.3"', "").replace(
+        "<Record ", '<Record sourceVersion="10.3" '
+    )
+    fast_general, _ = both(f"<HealthData>{general}</HealthData>".encode(), 1 << 20)
+    assert exact(fast_general) == exact(fast)
+
+
+@pytest.mark.parametrize(
+    "device", [b"&foo;", b"\xff\xfe", b"&#0;", b"x\x01y"], ids=["entity", "utf8", "nul-ref", "ctl"]
+)
+def test_both_paths_refuse_a_bad_attribute_the_sample_does_not_use(device: bytes) -> None:
+    record = CANONICAL.format(
+        source="W", device="DEVICE", value="HKCategoryValueSleepAnalysisAwake"
+    )
+    xml = f"<HealthData>{record}</HealthData>".encode().replace(b"DEVICE", device)
+    with pytest.raises(InvalidInput):
+        list(read_apple_health(io.BytesIO(xml)))
+    with pytest.raises(InvalidInput):
+        list(read_apple_health_reference(io.BytesIO(xml)))

@@ -203,3 +203,49 @@ def test_check_archive_accepts_a_realistic_export_layout() -> None:
         )
     )
     check_archive(archive)
+
+
+@pytest.mark.parametrize(
+    "method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+)
+def test_it_streams_members_of_every_compression_method_in_small_reads(method: int) -> None:
+    data = b"".join(b"%06d,night,%d\n" % (i, i * 7) for i in range(60_000))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+        archive.writestr("export/data.csv", data)
+    buffer.seek(0)
+    pieces = []
+    with open_member(buffer, name="export/data.csv") as stream:
+        while piece := stream.read(7_777):
+            assert len(piece) <= 7_777
+            pieces.append(piece)
+        assert stream.bytes_read == len(data)
+    assert b"".join(pieces) == data
+
+
+def test_it_refuses_a_deflated_member_whose_crc_does_not_match() -> None:
+    archive = make_zip({"data.csv": b"night,1\n" * 5000})
+    raw = bytearray(archive.getvalue())
+    central = raw.rfind(b"PK\x01\x02")
+    struct.pack_into("<L", raw, central + 16, 0x12345678)  # CRC-32 in the directory
+    with (
+        pytest.raises(InvalidInput) as excinfo,
+        open_member(io.BytesIO(bytes(raw)), name="data.csv") as stream,
+    ):
+        stream.read()
+    assert reason_of(excinfo) == "zip entry 'data.csv' is damaged (CRC-32 mismatch)"
+
+
+def test_it_refuses_a_member_whose_deflate_stream_is_corrupted() -> None:
+    archive = make_zip({"data.csv": bytes(range(256)) * 4000})
+    raw = bytearray(archive.getvalue())
+    central = raw.rfind(b"PK\x01\x02")
+    compressed = struct.unpack_from("<L", raw, central + 20)[0]
+    # Keep the directory but corrupt the deflate stream's middle.
+    raw[60 : 60 + compressed // 2] = b"\x00" * (compressed // 2)
+    with (
+        pytest.raises(InvalidInput) as excinfo,
+        open_member(io.BytesIO(bytes(raw)), name="data.csv") as stream,
+    ):
+        stream.read()
+    assert "data.csv" in reason_of(excinfo)
