@@ -177,6 +177,16 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/api/persons/{person_id}/toolkit/program"): api(A_AND_INVITED),
     ("GET", "/api/persons/{person_id}/toolkit/nudges"): api(A_AND_INVITED),
     ("GET", "/api/persons/{person_id}/toolkit/checkins"): api(A),
+    # --- device exports in the web app and nights side by side (web/routes/device_import.py,
+    # nights.py). Only the person uploads; no import job exists in the persona store, so
+    # /imports/{job_id} is 404 for all here: test_device_import.py runs the personas
+    # against a real job of patient A. ---
+    ("GET", "/imports"): entry(PATIENTS),
+    ("POST", "/imports"): entry(PATIENTS),
+    ("GET", "/imports/{job_id}"): entry("", params={"job_id": "1"}),
+    ("GET", "/api/me/imports/{job_id}"): api("", params={"job_id": "1"}),
+    ("GET", "/nights"): entry(PATIENTS),
+    ("GET", "/clinician/people/{person_id}/nights"): entry("clinician_a"),
     # --- the person's day and the clinician's view (web/routes/today.py, diary.py,
     # checkin.py, evening.py, plan.py, trends.py, clinician.py, api_person.py,
     # api_clinician.py); /clinician/* is for invited clinicians only ---

@@ -48,6 +48,11 @@ class Settings:
     invite_ttl: dt.timedelta = dt.timedelta(hours=72)
     #: Allow the first-run ``/setup`` page from other machines (default: loopback only).
     allow_remote_setup: bool = False
+    #: Largest device export accepted at /imports, in MiB (None: NIGHTBRIDGE_MAX_UPLOAD_MB,
+    #: else 5120). Where uploads wait while imported (None: NIGHTBRIDGE_UPLOAD_DIR, else
+    #: uploads/ beside the SQLite store, else the user cache folder). docs/web-imports.md
+    max_upload_mb: float | None = None
+    upload_dir: Path | None = None
     #: The routers to include (default: every module listed in web.registry).
     router_modules: tuple[str, ...] = registry.ROUTER_MODULES
     context_hooks: tuple[str, ...] = registry.CONTEXT_HOOKS

@@ -23,6 +23,7 @@ SIGNED_IN = frozenset({"person", "clinician", "admin"})
 NAV: list[NavItem] = [
     NavItem("Today", "/today", PERSON),
     NavItem("Trends", "/trends", PERSON),
+    NavItem("Nights", "/nights", PERSON),
     NavItem("My people", "/clinician", CLINICIAN),
     NavItem("Program", "/program", PERSON),
     NavItem("Relax", "/relax", PERSON),

@@ -40,6 +40,8 @@ ROUTER_MODULES: tuple[str, ...] = (
     "api_clinician",
     "reports",
     "devices",
+    "device_import",
+    "nights",
     "api_health",
     # toolkit
     "program",
