@@ -228,3 +228,13 @@ def test_it_reports_progress_in_bytes_up_to_the_file_size() -> None:
     assert seen == sorted(seen)
     assert seen[-1] == len(xml)
     assert len(seen) >= len(xml) // 65536 - 16
+
+
+def test_it_refuses_an_export_cut_short_like_the_reference_does() -> None:
+    whole = THREE.read_bytes()
+    cut = whole[: whole.index(b"<ActivitySummary")]
+    with pytest.raises(InvalidInput) as excinfo:
+        list(read_apple_health(io.BytesIO(cut)))
+    assert "ends before </HealthData>: the export is incomplete" in str(excinfo.value)
+    with pytest.raises(InvalidInput):
+        list(read_apple_health_reference(io.BytesIO(cut)))

@@ -374,7 +374,7 @@ def _canonical_sleep(
 ) -> tuple[SleepSample | None, int] | None:
     """(sample or None if skipped, end) for a canonical sleep Record at ``lt``, else None."""
     match = _CANONICAL.match(buf, lt)
-    if match is None:
+    if match is None or match.end() - lt > MAX_TAG_BYTES:
         return None
     tag = buf[lt : match.end()]
     if b"&" in tag and _RISKY_REFERENCE.search(tag):
@@ -515,6 +515,11 @@ def read_apple_health(
         consumed += len(chunk)
         buf = carry + chunk if carry else chunk
         items, rest = _scan_buffer(buf, base, final, stats)
+        if final and b"</HealthData>" not in buf:
+            raise refuse(
+                "ends before </HealthData>: the export is incomplete (cut short while "
+                "exporting or copying); export it again"
+            )
         yield from items
         if progress is not None:
             progress(consumed)
