@@ -5,8 +5,10 @@ SQLite store, or ``--postgres URL``), creates N people and C clinicians (product
 argon2 settings, clinicians with TOTP), shares each person with one clinician, logs
 everyone in through the JSON API, then runs a bounded number of requests from a thread
 pool: people POST a diary entry (``/api/me/diary`` when the pages' API is there, else
-they read ``/api/me``), clinicians GET their triage list (``/api/triage``, else
-``/api/patients``). Prints p50/p99 latency per kind, requests per second and errors.
+they GET ``/api/persons/{own id}``), clinicians GET their triage list (``/api/triage``,
+else ``/api/patients``); ``--platform`` forces the latter pair to measure the platform
+(session, CSRF, permission check, audit row) without the pages' computations.
+Prints p50/p99 latency per kind, requests per second and errors.
 
 Only loopback is used; every request goes through the session, CSRF, permission and
 audit layers. Usage::
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import socket
 import statistics
@@ -154,6 +157,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--postgres", metavar="URL", default=None)
+    parser.add_argument(
+        "--platform",
+        action="store_true",
+        help="measure the platform alone: people GET /api/persons/{own id} (session, "
+        "permission check and audit row), clinicians GET /api/patients",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -187,8 +196,8 @@ def run_load(base: str, users: list[User], args: argparse.Namespace) -> None:
             log_in(client, user)
         print(f"logged in {len(users)} accounts in {time.monotonic() - started:.1f} s")
         paths = set(client.get("/api/openapi.json").json()["paths"])
-        diary = "/api/me/diary" in paths
-        triage = "/api/triage" in paths
+        diary = "/api/me/diary" in paths and not args.platform
+        triage = "/api/triage" in paths and not args.platform
         print(
             f"people: {'POST /api/me/diary' if diary else 'GET /api/me'}; "
             f"clinicians: {'GET /api/triage' if triage else 'GET /api/patients'}"
@@ -234,7 +243,7 @@ def run_load(base: str, users: list[User], args: argparse.Namespace) -> None:
                         },
                     )
                 else:
-                    response = client.get("/api/me", headers=user.headers)
+                    response = client.get(f"/api/persons/{user.person_id}", headers=user.headers)
                 ok = response.status_code < 400
                 detail = f"{response.status_code} {response.text[:120]}"
             except httpx.HTTPError as exc:
@@ -254,6 +263,8 @@ def run_load(base: str, users: list[User], args: argparse.Namespace) -> None:
         wall = time.monotonic() - started
 
     done = sum(len(v) for v in latencies.values())
+    load1, _, _ = os.getloadavg()
+    print(f"machine: {os.cpu_count()} CPUs, load average {load1:.1f} (other work shares them)")
     print(
         f"\n{done} requests in {wall:.1f} s with {args.concurrency} threads: "
         f"{done / wall:.0f} requests/s; errors: {len(errors)}"
