@@ -214,3 +214,16 @@ def test_the_page_stylesheet_carries_the_chart_colours() -> None:
 
     css = Path(__file__).resolve().parents[2] / "src/nightbridge/web/static/pages.css"
     assert CHART_STYLE in css.read_text(encoding="utf-8")
+
+
+def test_with_a_window_in_force_the_plan_applies_the_weekly_step(personas: Personas) -> None:
+    a = personas.patient_a
+    with time_machine.travel(dt.datetime(2026, 3, 12, 12, 0, tzinfo=dt.UTC), tick=False):
+        for day in range(2, 12):
+            record_entry(personas.database, a.person_id, {**NIGHT, "date": f"2026-03-{day:02d}"})
+        keep = main_of(a.client.get("/plan?rise=06:45&current=405").text)
+        bad = a.client.get("/plan?rise=06:45&current=lots")
+    # pooled SE of the last 7 nights = 88.3 %: between 85 and 90, so keep (definitions s.2)
+    assert 'data-action="keep"' in keep and "Bed at 00:00" in keep
+    assert bad.status_code == 422 and 'id="e-current"' in bad.text
+    assert 'value="lots"' in bad.text

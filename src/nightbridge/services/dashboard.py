@@ -120,15 +120,26 @@ def withdrawal_context(db: Database, person_id: int, today: dt.date) -> Any:
 
 
 def tonight_plan(
-    db: Database, person_id: int, today: dt.date, *, rise: dt.time | None = None
+    db: Database,
+    person_id: int,
+    today: dt.date,
+    *,
+    rise: dt.time | None = None,
+    current: int | None = None,
 ) -> WindowAdvice:
-    """The sleep window for tonight (definitions.md section 2), with its reasons."""
+    """The sleep window for tonight (definitions.md section 2), with its reasons.
+
+    ``current`` is the window in force (minutes) when the person has one, so the weekly
+    titration applies; without it the answer is how to start (as ``nightbridge window``
+    without ``--current``).
+    """
     from nightbridge.services.window import sleep_window
 
     return sleep_window(
         db,
         person_id,
         rise=rise or recent_rise(db, person_id, today),
+        current=current,
         on=today,
         withdrawal=withdrawal_context(db, person_id, today),
     )

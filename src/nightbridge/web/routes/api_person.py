@@ -125,13 +125,15 @@ def api_evening(body: EveningIn, db: DatabaseDep, scope: WriteScope) -> dict[str
 
 
 @router.get("/plan", summary="Tonight's sleep window with its reasons, and stimulus control")
-def api_plan(db: DatabaseDep, scope: ReadScope, rise: str | None = None) -> dict[str, Any]:
+def api_plan(
+    db: DatabaseDep, scope: ReadScope, rise: str | None = None, current: int | None = None
+) -> dict[str, Any]:
     from nightbridge.services.dashboard import person_today_date, tonight_plan
     from nightbridge.services.window import parse_rise, stimulus_control
 
     today = person_today_date(db, scope.person_id)
     chosen = parse_rise(rise) if rise else None
     return {
-        "window": tonight_plan(db, scope.person_id, today, rise=chosen).to_dict(),
+        "window": tonight_plan(db, scope.person_id, today, rise=chosen, current=current).to_dict(),
         "stimulus_control": stimulus_control(),
     }
