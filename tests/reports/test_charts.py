@@ -202,3 +202,11 @@ def test_every_bar_stays_inside_the_plot_for_any_nights(nights: list[NightPoint]
         assert y >= -0.1 and y + h <= height + 0.1
         assert h >= 0
     assert len(draw_diary_bars(nights).rows) == len(nights)
+
+
+def test_the_symptom_heatmap_has_a_key_for_each_rating() -> None:
+    root = parse(draw_symptom_heatmap([(START, {"aches": 2})], ["aches"]).svg)
+    keys = [e.get("class") for e in with_class(root, "rect", "nb-key")]
+    assert keys == [f"nb-key nb-sev-{v}" for v in range(5)]
+    labels = [t.text for t in root.iter(f"{{{NS['svg']}}}text")]
+    assert {"0 none", "4 extreme"} <= set(labels)

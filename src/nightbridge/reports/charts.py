@@ -343,7 +343,7 @@ def draw_symptom_heatmap(
         desc = "No check-ins yet."
     left = 130
     row_h = 16
-    height = TOP + row_h * len(symptoms) + BOTTOM
+    height = TOP + row_h * len(symptoms) + BOTTOM + 20
     svg = Svg(WIDTH, height, title, desc, chart_id=chart_id)
     columns = ("Day", "Score", *[label_of(s) for s in symptoms])
     rows = tuple(
@@ -393,8 +393,20 @@ def draw_symptom_heatmap(
                 )
             )
     x_of = lambda day: left + ((day - first).days + 0.5) * cell_w  # noqa: E731
-    _date_labels(svg, first, last, x_of, height - 12)
+    _date_labels(svg, first, last, x_of, height - 32)
+    _severity_key(svg, left, height - 16)
     return Chart(svg.render(), title, columns, rows)
+
+
+def _severity_key(svg: Svg, x: float, y: float) -> None:
+    """The shading key of the heatmap: one swatch per rating 0..4 with its word."""
+    words = ("0 none", "1 mild", "2 moderate", "3 severe", "4 extreme")
+    for value, word in enumerate(words):
+        svg.add(
+            element("rect", x=x, y=y - 10, width=12.0, height=12.0, class_=f"nb-key nb-sev-{value}")
+        )
+        svg.add(text(x + 16, y, word))
+        x += 16 + 7 * len(word) + 14
 
 
 def draw_questionnaire_trend(

@@ -29,7 +29,7 @@ CHART_STYLE = """
 .nb-chart .nb-dot-se{fill:var(--nb-se,#2a9d6f)}
 .nb-chart .nb-window{stroke:var(--nb-window,#c0392b);stroke-width:2;stroke-dasharray:6 4}
 .nb-chart .nb-ref{stroke:currentColor;stroke-opacity:.5;stroke-dasharray:2 3}
-.nb-chart .nb-sev{fill:var(--nb-sev,#c0392b)}
+.nb-chart .nb-sev,.nb-chart .nb-key{fill:var(--nb-sev,#c0392b)}
 .nb-chart .nb-sev-0{fill:currentColor;fill-opacity:.06}
 .nb-chart .nb-sev-1{fill-opacity:.25}
 .nb-chart .nb-sev-2{fill-opacity:.5}
