@@ -14,6 +14,7 @@ from nightbridge.services.sharing import (
     INVITE_ALPHABET,
     INVITE_LENGTH,
     INVITE_TTL,
+    MAX_FAILED_REDEMPTIONS_PER_HOUR,
     create_invite,
     list_patients,
     list_shares,
@@ -110,3 +111,18 @@ def test_inviting_again_after_revoking_gives_a_new_share(database: Database) -> 
     second = redeem_invite(database, lee, create_invite(database, ana, now=NOW).code, now=NOW)
     assert second.id != first.id
     assert [s.active for s in list_shares(database, ana)] == [False, True]
+
+
+def test_a_clinician_guessing_codes_is_stopped_for_an_hour(database: Database) -> None:
+    ana, _, lee, kim = people(database)
+    for i in range(MAX_FAILED_REDEMPTIONS_PER_HOUR):
+        with pytest.raises(InvalidInput, match="unknown, expired or already used"):
+            redeem_invite(database, lee, f"ABCD-EFGH-J{i % 10}2K"[:14], now=NOW)
+    real = create_invite(database, ana, now=NOW).code
+    with pytest.raises(InvalidInput, match="too many wrong codes"):
+        redeem_invite(database, lee, real, now=NOW + dt.timedelta(minutes=59))
+    # another clinician is not affected, and the first may try again an hour later
+    later = NOW + dt.timedelta(hours=1, seconds=1)
+    assert redeem_invite(database, lee, real, now=later).person_id == ana.person_id
+    other = create_invite(database, ana, now=later).code
+    assert redeem_invite(database, kim, other, now=later).person_id == ana.person_id

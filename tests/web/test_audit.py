@@ -70,7 +70,7 @@ def test_the_person_sees_who_looked_at_their_data(personas: Personas) -> None:
 
 def test_the_repository_offers_no_way_to_change_the_trail() -> None:
     public = {name for name in dir(AuditRepository) if not name.startswith("_")}
-    assert public == {"append", "for_person", "latest"}
+    assert public == {"append", "for_person", "count_recent", "latest"}
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,13 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(
     with database.reader() as session:
         outcomes = list(session.scalars(select(AuditEventRow.outcome)))
     assert outcomes == ["denied"]
+
+
+def test_my_own_visits_are_left_out_unless_i_ask(personas: Personas) -> None:
+    a = personas.patient_a
+    personas.clinician_a.send("GET", f"/api/persons/{a.person_id}")
+    a.client.get("/account/activity")  # my own visit is audited too
+    others = a.client.get("/account/activity").text
+    assert "clinician-a" in others and "<td>you" not in others
+    everyone = a.client.get("/account/activity?mine=1").text
+    assert "clinician-a" in everyone and "<td>you" in everyone

@@ -66,10 +66,19 @@ def record_event(
     )
 
 
-def list_person_events(database: Database, person_id: int, *, limit: int = 200) -> list[AuditEvent]:
-    """Who touched ``person_id``'s data, newest first (for "who looked at my data")."""
+def list_person_events(
+    database: Database,
+    person_id: int,
+    *,
+    limit: int = 200,
+    except_account: int | None = None,
+) -> list[AuditEvent]:
+    """Who touched ``person_id``'s data, newest first (for "who looked at my data");
+    ``except_account`` leaves out one account's own events (the person's own reads)."""
     with database.reader() as session:
-        rows = AuditRepository(session).for_person(person_id, limit=limit)
+        rows = AuditRepository(session).for_person(
+            person_id, limit=limit, except_account=except_account
+        )
     return [
         AuditEvent(
             at=row.at,

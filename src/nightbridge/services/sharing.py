@@ -19,12 +19,16 @@ from nightbridge.core.errors import InvalidInput, NotFound
 from nightbridge.services.access import Actor
 from nightbridge.services.audit import record_event
 from nightbridge.storage.database import Database
+from nightbridge.storage.repositories.audit import AuditRepository
 from nightbridge.storage.repositories.shares import ShareRepository
 from nightbridge.storage.tables.base import utcnow
 
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 INVITE_LENGTH = 12
 INVITE_TTL = dt.timedelta(hours=72)
+#: A clinician may fail this many redemptions per hour before further tries are refused
+#: (counted from the audit trail, so it holds across app processes).
+MAX_FAILED_REDEMPTIONS_PER_HOUR = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,14 @@ def redeem_invite(
     now = now or utcnow()
     refused = False
     with database.transaction() as session:
+        failures = AuditRepository(session).count_recent(
+            actor_account_id=actor.account_id,
+            action="share.redeem",
+            outcome="failed",
+            since=now - dt.timedelta(hours=1),
+        )
+        if failures >= MAX_FAILED_REDEMPTIONS_PER_HOUR:
+            raise InvalidInput.one("code", "too many wrong codes: try again in an hour")
         repo = ShareRepository(session)
         invite = repo.invite_by_hash(hash_code(code))
         if invite is None or invite.redeemed_at is not None or invite.expires_at <= now:

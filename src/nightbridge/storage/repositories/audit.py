@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from nightbridge.storage.tables.accounts import AccountRow, AuditEventRow
@@ -41,16 +41,40 @@ class AuditRepository:
         self.session.flush()
         return row.id
 
-    def for_person(self, person_id: int, *, limit: int = 200) -> list[tuple[AuditEventRow, str]]:
+    def for_person(
+        self, person_id: int, *, limit: int = 200, except_account: int | None = None
+    ) -> list[tuple[AuditEventRow, str]]:
         """Newest first, with the actor's username ("" when the account is gone)."""
-        rows = self.session.execute(
+        query = (
             select(AuditEventRow, AccountRow.username)
             .outerjoin(AccountRow, AccountRow.id == AuditEventRow.actor_account_id)
             .where(AuditEventRow.person_id == person_id)
-            .order_by(AuditEventRow.id.desc())
-            .limit(limit)
         )
+        if except_account is not None:
+            query = query.where(
+                or_(
+                    AuditEventRow.actor_account_id.is_(None),
+                    AuditEventRow.actor_account_id != except_account,
+                )
+            )
+        rows = self.session.execute(query.order_by(AuditEventRow.id.desc()).limit(limit))
         return [(event, name or "") for event, name in rows]
+
+    def count_recent(
+        self, *, actor_account_id: int, action: str, outcome: str, since: dt.datetime
+    ) -> int:
+        """How many ``action`` events with ``outcome`` this account had since ``since``."""
+        return int(
+            self.session.scalar(
+                select(func.count()).where(
+                    AuditEventRow.actor_account_id == actor_account_id,
+                    AuditEventRow.action == action,
+                    AuditEventRow.outcome == outcome,
+                    AuditEventRow.at >= since,
+                )
+            )
+            or 0
+        )
 
     def latest(self, *, limit: int = 200) -> list[AuditEventRow]:
         return list(

@@ -63,9 +63,13 @@ def password_change(
 
 
 @router.get("/account/activity")
-def activity(request: Request, scope: PersonScope, database: DatabaseDep) -> Response:
-    events = list_person_events(database, scope.person_id)
-    return render(request, "account_activity.html", {"events": events})
+def activity(
+    request: Request, scope: PersonScope, database: DatabaseDep, mine: bool = False
+) -> Response:
+    """Who looked at my data: others by default; ``?mine=1`` adds my own visits."""
+    skip = None if mine else scope.actor.account_id
+    events = list_person_events(database, scope.person_id, except_account=skip)
+    return render(request, "account_activity.html", {"events": events, "mine": mine})
 
 
 def _enrol_page(
