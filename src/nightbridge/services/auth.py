@@ -177,6 +177,7 @@ def authenticate(
             )
             refused = True
         elif account.disabled or _is_locked(account, now):
+            verify_password(policy, _dummy_hash(policy), password)  # same time as a real try
             record_event(
                 session,
                 actor_of(account),
