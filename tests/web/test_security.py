@@ -144,3 +144,15 @@ def test_an_unexpected_error_shows_a_page_without_a_traceback(personas: Personas
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text
     assert "Something went wrong" in response.text
+
+
+def test_every_setting_is_documented_in_docs_web_md() -> None:
+    import dataclasses
+
+    from nightbridge.web.app import Settings
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
+    names = [f"`{f.name}`" for f in dataclasses.fields(Settings) if f.name != "auth"]
+    names += [f"auth.{f.name}" for f in dataclasses.fields(AuthPolicy)]
+    missing = [name for name in names if name not in doc]
+    assert not missing, f"settings missing from docs/web.md: {missing}"
