@@ -156,3 +156,14 @@ def test_every_setting_is_documented_in_docs_web_md() -> None:
     names += [f"auth.{f.name}" for f in dataclasses.fields(AuthPolicy)]
     missing = [name for name in names if name not in doc]
     assert not missing, f"settings missing from docs/web.md: {missing}"
+
+
+def test_hsts_is_sent_when_the_deployment_asks_for_it(sqlite_database) -> None:  # type: ignore[no-untyped-def]
+    from nightbridge.web.app import Settings, create_app
+    from tests.web.conftest import FAST_AUTH
+
+    plain = new_client(create_app(sqlite_database, settings=Settings(auth=FAST_AUTH)))
+    assert "strict-transport-security" not in plain.get("/login").headers
+    app = create_app(sqlite_database, settings=Settings(auth=FAST_AUTH, hsts=True))
+    header = new_client(app).get("/login").headers["strict-transport-security"]
+    assert header == "max-age=31536000; includeSubDomains"

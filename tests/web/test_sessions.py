@@ -124,3 +124,19 @@ def test_logging_out_other_devices_keeps_this_one(personas: Personas) -> None:
     assert phone.get("/api/me").status_code == 401
     assert ana.client.get("/api/me").status_code == 200
     assert sessions_of(personas.database, ana.account_id or 0) == 1
+
+
+def test_expired_sessions_are_purged_when_someone_logs_in(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    add_account(sqlite_database, "ana")
+    add_account(sqlite_database, "ben")
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(3):
+            new_client(app).get("/login")  # abandoned login forms
+        login(new_client(app), "ana", PASSWORD)
+        clock.shift(dt.timedelta(minutes=31))
+        login(new_client(app), "ben", PASSWORD)
+    with sqlite_database.reader() as session:
+        left = session.scalars(select(WebSessionRow.account_id)).all()
+    assert left == [2]  # only ben's fresh session is left

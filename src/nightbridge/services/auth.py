@@ -324,11 +324,13 @@ def open_session(
     stage: str = "anonymous",
     replaces: str | None = None,
     now: dt.datetime | None = None,
+    policy: AuthPolicy | None = None,
 ) -> tuple[str, str]:
     """A new session (a new id, always); returns ``(token, csrf_token)``.
 
     ``replaces`` is the old cookie value, whose row is deleted (session fixation:
-    ASVS 7.2.4). Expired sessions are purged here.
+    ASVS 7.2.4). With ``policy``, every session past its idle or absolute timeout is
+    purged in the same transaction (done at each login step, so the table stays small).
     """
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}")
@@ -339,6 +341,11 @@ def open_session(
         sessions = WebSessionRepository(session)
         if replaces:
             sessions.delete(hash_token(replaces))
+        if policy is not None and account_id is not None:
+            sessions.purge(
+                idle_before=now - policy.idle_timeout,
+                created_before=now - policy.absolute_timeout,
+            )
         sessions.create(
             hash_token(token), account_id=account_id, stage=stage, csrf_token=csrf_token, now=now
         )

@@ -46,7 +46,7 @@ class SecurityHeaders:
                 extra = dict(HEADERS)
                 extra["Cache-Control"] = "public, max-age=3600" if static else "no-store"
                 if self.hsts:
-                    extra["Strict-Transport-Security"] = "max-age=31536000"
+                    extra["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
                 for name, value in extra.items():
                     key = name.lower().encode()
                     if key == b"cache-control" and key in present and not static:

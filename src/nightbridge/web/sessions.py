@@ -59,6 +59,7 @@ def start_session(request: Request, *, account_id: int | None, stage: str) -> Se
         account_id=account_id,
         stage=stage,
         replaces=previous or old,
+        policy=settings_of(request).auth,
     )
     request.state.nb_new_token = token
     info = SessionInfo(token, csrf, stage, ANONYMOUS)
