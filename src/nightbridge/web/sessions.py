@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import Request, Response
 
+from nightbridge.services.access import ANONYMOUS
 from nightbridge.services.auth import SessionInfo, open_session, resolve_session
 
 COOKIE_NAME = "__Host-nb_session"
@@ -50,8 +51,6 @@ def ensure_session(request: Request) -> SessionInfo:
 def start_session(request: Request, *, account_id: int | None, stage: str) -> SessionInfo:
     """A NEW session id for this browser (at login and each privilege step), replacing
     the old one; the cookie goes out with the response."""
-    from nightbridge.services.access import ANONYMOUS
-
     old = request.cookies.get(COOKIE_NAME)
     previous = getattr(request.state, "nb_new_token", None)
     token, csrf = open_session(
