@@ -12,8 +12,10 @@ import re
 import time_machine
 
 from nightbridge.services.checkins import list_checkins
+from nightbridge.services.devices import device_activity
 from nightbridge.services.diary import list_entries, record_entry
 from nightbridge.services.intake import list_intake
+from nightbridge.storage.repositories.toolkit import ToolkitRepository
 from tests.web.conftest import Personas
 
 NIGHT = {
@@ -139,6 +141,14 @@ def test_the_evening_log_stores_intake_and_refuses_a_bad_amount_without_storing(
     ]
     kratom = next(e for e in logged if e.substance == "kratom")
     assert kratom.at == dt.datetime(2026, 3, 5, 20, 0, tzinfo=dt.UTC)
+    # screens belong to the night dated by tomorrow's morning; exercise to today
+    with personas.database.reader() as session:
+        evenings = ToolkitRepository(session).evenings(
+            a.person_id, dt.date(2026, 3, 6), dt.date(2026, 3, 6)
+        )
+    assert evenings[dt.date(2026, 3, 6)].screens_last_hour is True
+    activity = device_activity(personas.database, a.person_id, source="self-report")
+    assert [(x.date, x.exercise_min) for x in activity] == [(dt.date(2026, 3, 5), 30.0)]
 
 
 def test_today_lists_what_is_due_and_last_nights_numbers(personas: Personas) -> None:

@@ -336,25 +336,30 @@ def _count_field(name: str, text: str, problems: list[Any], top: int) -> int | N
 def save_evening_log(
     db: Database, person_id: int, fields: dict[str, str], *, now: dt.datetime | None = None
 ) -> EveningResult:
-    """Store tonight's evening log: one intake (substance, amount, unit, time), caffeine
-    and alcohol (as intake events, so the interaction and nudge rules see them), screens
-    in the last hour (toolkit evening items) and exercise minutes (self-reported activity).
+    """Store tonight's evening log in ONE transaction: one intake (substance, amount,
+    unit, time), caffeine and alcohol (as intake events, so the interaction and nudge
+    rules see them), screens in the last hour (the toolkit's evening item) and exercise
+    minutes (self-reported activity); then the day's alerts are evaluated and recorded
+    in the same transaction (as ``services.intake.log_intake`` does).
 
-    Everything is checked first and a problem in any field stores nothing; then each
-    part is written by its own service. Times are today's local clock times; the night
-    is dated by tomorrow's morning (definitions.md section 1).
+    Everything is checked first; a problem in any field stores nothing. Times are
+    today's local clock times (a time still ahead is taken as now); the night is dated
+    by tomorrow's morning (definitions.md section 1).
     """
     from nightbridge.core.errors import InvalidInput, Problem
-    from nightbridge.core.intake import make_intake_event
+    from nightbridge.core.intake import IntakeEvent, make_intake_event
+    from nightbridge.core.nudges import EveningExtras, validate_evening
     from nightbridge.core.samples import DailyActivity
-    from nightbridge.services.intake import log_intake
-    from nightbridge.services.safety import vocabulary
-    from nightbridge.services.toolkit import save_evening
+    from nightbridge.services.safety import evaluate_in_session, vocabulary
     from nightbridge.storage.repositories.devices import DeviceRepository
+    from nightbridge.storage.repositories.intake import IntakeRepository
+    from nightbridge.storage.repositories.toolkit import ToolkitRepository
 
-    zone = ZoneInfo(person_zone(db, person_id))
+    zone_name = person_zone(db, person_id)
+    zone = ZoneInfo(zone_name)
     local = (now or dt.datetime.now(dt.UTC)).astimezone(zone)
     today = local.date()
+    morning = today + dt.timedelta(days=1)
     problems: list[Problem] = []
     planned: list[tuple[str, str, str, dt.datetime]] = []
 
@@ -378,30 +383,32 @@ def save_evening_log(
     screens = fields.get("screens_last_hour", "").strip()
     if screens not in ("", "yes", "no"):
         problems.append(Problem("screens_last_hour", "answer yes or no"))
+    events: list[IntakeEvent] = []
     for substance_name, amount, unit, when in planned:
         try:
-            make_intake_event(substance_name, amount, unit, when, vocabulary())
+            events.append(make_intake_event(substance_name, amount, unit, when, vocabulary()))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    extras: EveningExtras | None = None
+    if screens:
+        try:
+            extras = validate_evening(morning, morning, screens_last_hour=screens == "yes")
         except InvalidInput as exc:
             problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
 
-    morning = today + dt.timedelta(days=1)
-    results = [
-        log_intake(db, person_id, name, amount, unit, when, now=local)
-        for name, amount, unit, when in planned
-    ]
-    if screens:
-        save_evening(
-            db,
-            person_id,
-            {"date": morning.isoformat(), "screens_last_hour": screens},
-            today=morning,
-        )
-    if exercise is not None:
-        with db.transaction() as session:
+    alerts: list[Any] = []
+    with db.transaction() as session:
+        intake = IntakeRepository(session)
+        for event in events:
+            intake.add(person_id, event, event.local_date(zone_name))
+        if extras is not None:
+            ToolkitRepository(session).save_evening(person_id, extras)
+        if exercise is not None:
             DeviceRepository(session).save_activity(
                 person_id, [DailyActivity(SELF_REPORT_SOURCE, today, float(exercise))]
             )
-    alerts = results[-1].alerts if results else []
-    return EveningResult(morning, [r.event for r in results], alerts)
+        if events:
+            alerts = evaluate_in_session(session, person_id, today, tz=zone_name)
+    return EveningResult(morning, events, alerts)
