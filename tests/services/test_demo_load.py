@@ -124,3 +124,19 @@ def test_the_demo_command_refuses_too_few_days(run_cli) -> None:  # type: ignore
     result = run_cli("demo", "--days", "3")
     assert result.exit_code == 2
     assert "days" in result.stderr
+
+
+def test_a_demo_load_cut_short_is_reported_not_passed_off_as_complete(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nightbridge.services.demo as demo
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(demo, "_share", fail)
+    with pytest.raises(RuntimeError):
+        load_demo(database, days=14, today=TODAY, policy=FAST)
+    monkeypatch.undo()
+    with pytest.raises(NightbridgeError, match="cut short"):
+        load_demo(database, days=14, today=TODAY, policy=FAST)

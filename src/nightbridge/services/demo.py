@@ -331,16 +331,35 @@ Progress = Callable[[int, int], None]
 
 
 def _find_logins(db: Database) -> DemoLogins | None:
-    """The demo's logins when it is already loaded, else None."""
+    """The demo's logins when it is already loaded, else None; a load that was cut short
+    (the clinician, the shares and the notes come last) is an error, not a demo."""
     from nightbridge.storage.repositories.accounts import AccountRepository
+    from nightbridge.storage.repositories.shares import ShareRepository
 
     with db.reader() as session:
         accounts = AccountRepository(session)
         person = accounts.by_username(PERSON_EMAIL)
         second = accounts.by_username(SECOND_EMAIL)
         clinician = accounts.by_username(CLINICIAN_EMAIL)
-        if person is None or second is None or clinician is None:
+        if person is None:
             return None
+        complete = (
+            second is not None
+            and clinician is not None
+            and clinician.totp_confirmed
+            and len(ShareRepository(session).persons_of_clinician(clinician.id)) == 2
+        )
+        if complete:
+            from nightbridge.services.notes import list_notes
+
+            complete = bool(list_notes(db, person.person_id or 0))
+        if not complete or second is None or clinician is None:
+            from nightbridge.core.errors import NightbridgeError
+
+            raise NightbridgeError(
+                "an earlier demo load was cut short; load the demo into a new, empty store "
+                "(for example: nightbridge --home /tmp/nightbridge-demo demo)"
+            )
         return DemoLogins(
             clinician_totp_secret=clinician.totp_secret or "",
             person_id=person.person_id or 0,
@@ -443,19 +462,7 @@ def load_demo(
         display_name="Jordan",
         profile=Profile(tz=zone_name),
     )
-    clinician_account = create_account(
-        db,
-        policy,
-        username=CLINICIAN_EMAIL,
-        password=CLINICIAN_PASSWORD,
-        role="clinician",
-        display_name="Dr. Lee",
-    )
-    secret = _enrol_totp(db, policy, clinician_account)
     jordan = _find_person(db, jordan_account)
-    clinician = Actor(clinician_account, "clinician")
-    _share(db, Actor(sam_account, "person", owner), clinician)
-    _share(db, Actor(jordan_account, "person", jordan), clinician)
 
     set_taper(
         db,
@@ -484,6 +491,20 @@ def load_demo(
             self_harm_thoughts=False,
             today=today,
         )
+    # The clinician comes last: a load cut short leaves no clinician, which
+    # _find_logins reports instead of passing a half-loaded demo off as complete.
+    clinician_account = create_account(
+        db,
+        policy,
+        username=CLINICIAN_EMAIL,
+        password=CLINICIAN_PASSWORD,
+        role="clinician",
+        display_name="Dr. Lee",
+    )
+    secret = _enrol_totp(db, policy, clinician_account)
+    clinician = Actor(clinician_account, "clinician")
+    _share(db, Actor(sam_account, "person", owner), clinician)
+    _share(db, Actor(jordan_account, "person", jordan), clinician)
     add_note(
         db,
         owner,
