@@ -6,6 +6,8 @@ import datetime as dt
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nightbridge.core.errors import InvalidInput, NotFound
 from nightbridge.core.profile import Profile
@@ -16,8 +18,11 @@ from nightbridge.services.sharing import (
     INVITE_TTL,
     MAX_FAILED_REDEMPTIONS_PER_HOUR,
     create_invite,
+    format_code,
+    hash_code,
     list_patients,
     list_shares,
+    normalize_code,
     redeem_invite,
     revoke_share,
 )
@@ -126,3 +131,16 @@ def test_a_clinician_guessing_codes_is_stopped_for_an_hour(database: Database) -
     assert redeem_invite(database, lee, real, now=later).person_id == ana.person_id
     other = create_invite(database, ana, now=later).code
     assert redeem_invite(database, kim, other, now=later).person_id == ana.person_id
+
+
+@given(
+    raw=st.text(alphabet=INVITE_ALPHABET, min_size=INVITE_LENGTH, max_size=INVITE_LENGTH),
+    noise=st.lists(st.sampled_from([" ", "-", "  "]), max_size=4),
+    lower=st.booleans(),
+)
+def test_a_code_is_recognised_however_it_is_typed(raw: str, noise: list[str], lower: bool) -> None:
+    """Property: case, dashes and spaces do not change which invite a code names."""
+    shown = format_code(raw)
+    assert normalize_code(shown) == raw
+    typed = (shown.lower() if lower else shown) + "".join(noise)
+    assert hash_code(typed) == hash_code(raw)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nightbridge.services.auth import AuthPolicy
 from nightbridge.web.security import CSP
@@ -167,3 +169,19 @@ def test_hsts_is_sent_when_the_deployment_asks_for_it(sqlite_database) -> None: 
     app = create_app(sqlite_database, settings=Settings(auth=FAST_AUTH, hsts=True))
     header = new_client(app).get("/login").headers["strict-transport-security"]
     assert header == "max-age=31536000; includeSubDomains"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_after_login_we_only_ever_go_to_a_local_path(value: str) -> None:
+    """Property: whatever ``next`` says, the redirect stays on this site."""
+    from nightbridge.web.forms import safe_next
+
+    target = safe_next(value)
+    assert target == "/" or (
+        target == value
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(ord(ch) >= 32 for ch in target)
+    )
