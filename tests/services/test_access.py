@@ -46,13 +46,13 @@ def build(database: Database) -> dict[str, Actor | int]:
 
 # (actor, action on A's data) -> "ok" | "404" | "403"; brief section 3 and docs/security.md
 RULES = {
-    "person_a": {"read": "ok", "write": "ok", "manage": "ok"},
-    "person_b": {"read": "404", "write": "404", "manage": "404"},
-    "invited": {"read": "ok", "write": "403", "manage": "ok"},
-    "revoked": {"read": "404", "write": "404", "manage": "404"},
-    "stranger": {"read": "404", "write": "404", "manage": "404"},
-    "admin": {"read": "404", "write": "404", "manage": "404"},
-    "anonymous": {"read": "404", "write": "404", "manage": "404"},
+    "person_a": {"read": "ok", "write": "ok", "manage": "ok", "audit": "ok"},
+    "person_b": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
+    "invited": {"read": "ok", "write": "403", "manage": "ok", "audit": "404"},
+    "revoked": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
+    "stranger": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
+    "admin": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
+    "anonymous": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
 }
 
 

@@ -107,3 +107,17 @@ def test_my_own_visits_are_left_out_unless_i_ask(personas: Personas) -> None:
     assert "clinician-a" in others and "<td>you" not in others
     everyone = a.client.get("/account/activity?mine=1").text
     assert "clinician-a" in everyone and "<td>you" in everyone
+
+
+def test_even_an_invited_clinician_cannot_see_who_looked(personas: Personas) -> None:
+    a = personas.patient_a
+    response = personas.clinician_a.send("GET", f"/api/persons/{a.person_id}/audit")
+    assert response.status_code == 404
+    with personas.database.reader() as session:
+        row = session.scalars(
+            select(AuditEventRow)
+            .where(AuditEventRow.action == "audit")
+            .order_by(AuditEventRow.id.desc())
+        ).first()
+    assert row is not None
+    assert (row.actor_account_id, row.outcome) == (personas.clinician_a.account_id, "denied")

@@ -8,6 +8,7 @@ changes take effect immediately):
   persons who invited them and have not revoked; they never write the person's own
   entries (diary, check-ins, intake);
 - an ``admin`` manages accounts and reads no health data at all;
+- only the person sees the audit trail of their data (``audit``);
 - anyone else (anonymous) reads nothing.
 
 Someone else's data is ``NotFound`` (a 404, never a 403: its existence is not
@@ -32,8 +33,9 @@ from nightbridge.storage.tables.base import utcnow
 ROLES: tuple[str, ...] = ("person", "clinician", "admin")
 
 #: Actions on a person's data: ``read``; ``write`` the person's own entries;
-#: ``manage`` settings, taper schedule and clinician notes.
-ACTIONS: tuple[str, ...] = ("read", "write", "manage")
+#: ``manage`` settings, taper schedule and clinician notes; ``audit``: see who looked at
+#: the data (the person alone).
+ACTIONS: tuple[str, ...] = ("read", "write", "manage", "audit")
 
 _CLINICIAN_ACTIONS = frozenset({"read", "manage"})
 
@@ -76,7 +78,8 @@ def authorize(session: Session, actor: Actor, person_id: int, action: str) -> No
     ):
         if action in _CLINICIAN_ACTIONS:
             return
-        raise Forbidden("clinicians cannot write a person's own entries")
+        if action == "write":
+            raise Forbidden("clinicians cannot write a person's own entries")
     raise NotFound(f"no person {person_id}")
 
 

@@ -11,7 +11,7 @@
   gives the route a ``Scope``. Someone else's data -> 404. ``GET``/``HEAD`` are
   ``read``, other methods ``write``; ``ReadScope``, ``WriteScope`` and ``ManageScope``
   fix the action (``ManageScope`` for settings, taper and notes, which an invited
-  clinician may change).
+  clinician may change); ``AuditScope`` for the person's own access log.
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ PersonScope = Annotated[Scope, Depends(person_scope())]
 ReadScope = Annotated[Scope, Depends(person_scope("read"))]
 WriteScope = Annotated[Scope, Depends(person_scope("write"))]
 ManageScope = Annotated[Scope, Depends(person_scope("manage"))]
+AuditScope = Annotated[Scope, Depends(person_scope("audit"))]
 
 
 def render(

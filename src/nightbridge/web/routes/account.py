@@ -18,7 +18,7 @@ from nightbridge.services.auth import (
     verify_totp,
 )
 from nightbridge.storage.repositories.accounts import AccountRepository
-from nightbridge.web.deps import CurrentActor, DatabaseDep, PersonScope, SettingsDep, render
+from nightbridge.web.deps import AuditScope, CurrentActor, DatabaseDep, SettingsDep, render
 from nightbridge.web.forms import errors_by_field
 from nightbridge.web.sessions import current_session
 
@@ -64,7 +64,7 @@ def password_change(
 
 @router.get("/account/activity")
 def activity(
-    request: Request, scope: PersonScope, database: DatabaseDep, mine: bool = False
+    request: Request, scope: AuditScope, database: DatabaseDep, mine: bool = False
 ) -> Response:
     """Who looked at my data: others by default; ``?mine=1`` adds my own visits."""
     skip = None if mine else scope.actor.account_id

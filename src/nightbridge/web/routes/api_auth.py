@@ -27,6 +27,7 @@ from nightbridge.services.sharing import (
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.web.deps import (
     AdminActor,
+    AuditScope,
     ClinicianActor,
     CurrentActor,
     DatabaseDep,
@@ -192,11 +193,9 @@ def api_person(person_id: int, scope: ReadScope, database: DatabaseDep) -> Perso
 
 @router.get("/persons/{person_id}/audit", response_model=list[AuditEventOut], tags=["persons"])
 def api_person_audit(
-    person_id: int, scope: ReadScope, actor: CurrentActor, database: DatabaseDep
+    person_id: int, scope: AuditScope, database: DatabaseDep
 ) -> list[AuditEventOut]:
     """Who looked at this person's data (the person only)."""
-    if not scope.is_self:
-        raise NotFound(f"no person {person_id}")
     return [
         AuditEventOut.model_validate(e.to_dict())
         for e in list_person_events(database, scope.person_id)
