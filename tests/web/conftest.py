@@ -23,12 +23,14 @@ import pyotp
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from nightbridge.services.access import Actor
 from nightbridge.services.accounts import create_account
 from nightbridge.services.auth import AuthPolicy, start_enrolment, verify_totp
 from nightbridge.services.sharing import create_invite, list_shares, redeem_invite
 from nightbridge.storage.database import Database
+from nightbridge.storage.tables.accounts import WebSessionRow
 from nightbridge.web.app import Settings, create_app
 from nightbridge.web.sessions import COOKIE_NAME
 
@@ -217,6 +219,9 @@ def personas(
     path = tmp_path / "personas.sqlite3"
     shutil.copyfile(template, path)
     database = Database(f"sqlite:///{path}")
+    with database.transaction() as session:  # the template may be older than the idle timeout
+        now = dt.datetime.now(dt.UTC)
+        session.execute(update(WebSessionRow).values(created_at=now, last_seen_at=now))
     app = create_app(database, settings=web_settings)
     by_name: dict[str, Persona] = {}
     for s in saved:
