@@ -237,3 +237,11 @@ def test_with_a_window_in_force_the_plan_applies_the_weekly_step(personas: Perso
     assert 'data-action="keep"' in keep and "Bed at 00:00" in keep
     assert bad.status_code == 422 and 'id="e-current"' in bad.text
     assert 'value="lots"' in bad.text
+
+
+def test_the_evening_log_is_no_longer_due_once_tonights_intake_is_in(personas: Personas) -> None:
+    a = personas.patient_a
+    with time_machine.travel(dt.datetime(2026, 3, 2, 20, 30, tzinfo=dt.UTC), tick=False):
+        assert 'data-due="evening"' in a.client.get("/today").text
+        a.post_form("/evening", {"substance": "melatonin", "amount": "1", "unit": "mg"})
+        assert 'data-due="evening"' not in a.client.get("/today").text

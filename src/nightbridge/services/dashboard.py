@@ -198,11 +198,24 @@ def last_questionnaires(db: Database, person_id: int, today: dt.date) -> dict[st
 
 
 def has_evening_log(db: Database, person_id: int, morning: dt.date) -> bool:
-    """True when the evening before ``morning`` has its evening log."""
+    """True when the evening before ``morning`` has been logged: its evening items, or
+    intake logged from 17:00 local time that evening, or exercise minutes for that day."""
+    from nightbridge.services.devices import device_activity
+    from nightbridge.services.intake import list_intake
     from nightbridge.storage.repositories.toolkit import ToolkitRepository
 
+    evening = morning - dt.timedelta(days=1)
     with db.reader() as session:
-        return bool(ToolkitRepository(session).evenings(person_id, morning, morning))
+        if ToolkitRepository(session).evenings(person_id, morning, morning):
+            return True
+    zone = ZoneInfo(person_zone(db, person_id))
+    if any(
+        e.at.astimezone(zone).time() >= EVENING_FROM
+        for e in list_intake(db, person_id, evening, evening)
+    ):
+        return True
+    activity = device_activity(db, person_id, source=SELF_REPORT_SOURCE, start=evening, end=evening)
+    return bool(activity)
 
 
 def build_today(db: Database, person_id: int, *, now: dt.datetime | None = None) -> TodayView:
