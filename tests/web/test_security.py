@@ -185,3 +185,17 @@ def test_after_login_we_only_ever_go_to_a_local_path(value: str) -> None:
         and "\\" not in target
         and all(ord(ch) >= 32 for ch in target)
     )
+
+
+def test_the_error_page_renders_even_when_a_context_hook_fails(personas: Personas) -> None:
+    from fastapi.testclient import TestClient
+
+    def broken_hook(request, actor):  # type: ignore[no-untyped-def]
+        raise RuntimeError("hook down")
+
+    personas.app.state.context_hooks = [broken_hook]
+    client = TestClient(personas.app, base_url="https://testserver", raise_server_exceptions=False)
+    client.cookies = personas.patient_a.client.cookies
+    response = client.get("/account")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text and "hook down" not in response.text

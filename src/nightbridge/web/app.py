@@ -165,12 +165,13 @@ def _problem_json(status: int, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"detail": detail, **extra}, status_code=status)
 
 
-def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+def _error_page(
+    request: Request, status: int, title: str, message: str, *, hooks: bool = True
+) -> Response:
     if _wants_json(request):
         return _problem_json(status, message)
-    return render(
-        request, "errors/error.html", {"title": title, "message": message}, status_code=status
-    )
+    context = {"title": title, "message": message}
+    return render(request, "errors/error.html", context, status_code=status, hooks=hooks)
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -251,4 +252,5 @@ def _add_error_handlers(app: FastAPI) -> None:
             500,
             "Something went wrong",
             "Your last action may not have been saved. Please try again.",
+            hooks=False,
         )

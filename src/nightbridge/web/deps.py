@@ -148,10 +148,12 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     status_code: int = 200,
+    hooks: bool = True,
 ) -> HTMLResponse:
     """Render a page inside ``base.html`` with what every page needs: the actor, the
     CSRF token, the navigation, the context hooks' output (alerts) and the session
-    cookie if this request opened a session."""
+    cookie if this request opened a session. ``hooks=False`` skips the context hooks
+    (the last-resort error page, which must render even when a hook is what failed)."""
     info = current_session(request)
     actor = info.actor if info is not None and info.stage == "full" else ANONYMOUS
     paths = request.app.state.page_paths
@@ -164,7 +166,7 @@ def render(
         "alerts": [],
         "settings": request.app.state.settings,
     }
-    if not actor.is_anonymous:
+    if hooks and not actor.is_anonymous:
         for hook in request.app.state.context_hooks:
             page.update(hook(request, actor))
     page.update(context or {})
