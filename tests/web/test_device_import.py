@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from nightbridge.services.devices import device_nights, device_row_counts
 from nightbridge.services.import_jobs import InlineRunner, recent_jobs
@@ -376,3 +378,48 @@ def test_an_app_without_the_setting_reads_the_limit_from_the_environment(
     app = create_app(sqlite_database, settings=Settings(auth=FAST_AUTH, upload_dir=tmp_path))  # type: ignore[arg-type]
     a = make_personas(app, sqlite_database).patient_a  # type: ignore[arg-type]
     assert "Up to 2 MB." in a.client.get("/imports").text
+
+
+def test_the_progress_json_can_be_read_while_an_import_holds_the_sqlite_write_lock(
+    people: Personas,
+) -> None:
+    """SQLite has one writer and the import holds it for its whole transaction: the
+    progress JSON that devices.js polls must not need a write (no audit row for a status
+    read). (HTML pages of a person do wait: the alerts area records the day's alerts.)"""
+    a = people.patient_a
+    people.app.state.import_runner = Deferred()
+    where = job_path(upload(a, "apple-health", "export.zip", apple_zip()))
+    a.client.get("/imports")  # the session's last-seen touch, if due, happens here
+    with people.database.transaction() as session:  # what a running import holds
+        session.execute(text("UPDATE import_jobs SET status = 'running'"))
+        started = time.monotonic()
+        doc = a.client.get("/api/me" + where).json()
+        waited = time.monotonic() - started
+    assert doc["status"] == "queued"
+    assert waited < 5, f"the progress JSON waited {waited:.1f} s for the write lock"
+
+
+def test_a_script_s_upload_gets_the_job_as_json(people: Personas, upload_dir: Path) -> None:
+    a = people.patient_a
+    fields = {"csrf_token": a.csrf_token, "kind": "apple-health"}
+    accepted = a.client.post(
+        "/imports",
+        data=fields,
+        files={"file": ("export.zip", apple_zip(), "application/zip")},
+        headers={"Accept": "application/json"},
+    )
+    assert accepted.status_code == 202
+    body = accepted.json()
+    assert body["url"] == f"/imports/{body['id']}"
+    assert a.client.get(body["status_url"]).json()["status"] == "done"
+    refused = a.client.post(
+        "/imports",
+        data=fields,
+        files={"file": ("export.zip", b"\0" * (1024 * 1024 + 1), "application/zip")},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 413
+    assert refused.json()["problems"] == [
+        {"field": "file", "reason": "is larger than the limit of 1 MB"}
+    ]
+    assert leftovers(upload_dir) == []

@@ -1,6 +1,7 @@
 """A person uploads an Apple Health export in a real browser (Debian's Chromium through
-Playwright; never ``playwright install``), watches the background import finish and
-opens their diary and device nights side by side.
+Playwright; never ``playwright install``), watches the background import finish (the page's
+script uploads with XMLHttpRequest and polls the job's JSON) and opens their diary and
+device nights side by side.
 
 The app runs with uvicorn in a thread on a free loopback port over a temporary store,
 with its real background runner (a thread), so the progress page refreshes on its own.
@@ -114,8 +115,20 @@ def test_a_person_uploads_an_export_and_sees_the_nights_side_by_side(
             expect(page.locator("h1")).to_have_text("Import from a device")
             page.select_option("#f-kind", "apple-health")
             page.set_input_files("#f-file", str(export))
+            posts: list[str] = []
+            page.on(
+                "request",
+                lambda r: (
+                    posts.append(r.headers.get("accept", ""))
+                    if r.method == "POST" and r.url.endswith("/imports")
+                    else None
+                ),
+            )
             page.click("text=Upload and import")
-            expect(page).to_have_url(f"{url}/imports/1")
+            # devices.js sends the form itself (upload progress, then polling the JSON)
+            expect(page.locator(".devices-live")).to_be_visible()
+            expect(page).to_have_url(f"{url}/imports/1", timeout=20_000)
+            assert posts == ["application/json"]
             done = page.locator("p.notice")
             expect(done).to_contain_text("Done: 25 new samples", timeout=20_000)
             rows = page.locator("table.devices-sources tbody tr")
@@ -136,5 +149,33 @@ def test_a_person_uploads_an_export_and_sees_the_nights_side_by_side(
             expect(first.locator("td.device").nth(1)).to_contain_text("★ speaks for the night")
             expect(first.locator("td.device").nth(1)).to_contain_text("7 h 38 min")
             page.screenshot(path=str(SCREENSHOTS / "device-nights.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_without_javascript_the_form_posts_and_the_job_page_refreshes_until_done(
+    live_url: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, uploads = live_url
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(APPLE, "apple_health_export/export.xml")
+    expect = playwright_sync.expect
+    with playwright_sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(base_url=url, java_script_enabled=False).new_page()
+            page.goto("/login")
+            page.fill("input[name=username]", "sam")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            page.goto("/imports")
+            page.select_option("#f-kind", "apple-health")
+            page.set_input_files("#f-file", str(export))
+            page.click("text=Upload and import")
+            expect(page).to_have_url(f"{url}/imports/1")
+            expect(page.locator("p.notice")).to_contain_text("Done: 25 new samples", timeout=20_000)
+            assert list(uploads.rglob("*")) == []
         finally:
             browser.close()

@@ -3,31 +3,41 @@
 - ``GET /imports``: the upload form (source and file) and the person's latest imports.
 - ``POST /imports``: the body is streamed to disk (``services.uploads``; never parsed
   in memory, size-limited), then a background job imports it
-  (``services.import_jobs``); the browser goes to the job's page.
+  (``services.import_jobs``); the browser goes to the job's page (303), a script that
+  asks for JSON gets ``202 {"id", "url", "status_url"}`` (or ``{"detail", "problems"}``).
 - ``GET /imports/{job_id}``: progress (a ``<progress>`` bar, refreshed every 2 s by a
   meta refresh while the job runs, and by ``/static/devices.js`` polling the JSON when
   scripts run); when done, the nights found per source; when refused, the reason and
   that nothing was stored.
 - ``GET /api/me/imports/{job_id}``: the job as JSON.
 
-Only the person uploads for themselves: every route takes a scope without a
-``{person_id}`` (clinicians and admins get 404), and a job is read by id AND person
-(someone else's job is 404). CSRF: the form's token is its first field, checked
-before any byte of the file is stored (``web.csrf.STREAMED_UPLOADS``).
+Only the person uploads for themselves: every route is about the logged-in person's own
+data (no ``{person_id}``; clinicians and admins get 404), and a job is read by id AND
+person (someone else's job is 404). The form and the upload go through the permission
+check (``PersonScope``/``WriteScope``, audited); the job's status pages use
+``own_person`` (see there why they write no audit row). CSRF: the form's token is its
+first field, checked before any byte of the file is stored (``web.csrf.STREAMED_UPLOADS``).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from nightbridge.core.errors import InvalidInput
+from nightbridge.core.errors import InvalidInput, NotFound
 from nightbridge.web.csrf import FORM_FIELD, HEADER, verify_form_token
-from nightbridge.web.deps import DatabaseDep, PersonScope, SettingsDep, WriteScope, render
+from nightbridge.web.deps import (
+    CurrentActor,
+    DatabaseDep,
+    PersonScope,
+    SettingsDep,
+    WriteScope,
+    render,
+)
 from nightbridge.web.forms import errors_by_field
 
 router = APIRouter()
@@ -147,6 +157,9 @@ async def upload_export(
         if "source" in errors:
             errors["kind"] = errors.pop("source")
         status = 413 if isinstance(exc, UploadTooLarge) else 422
+        if _wants_json(request):
+            problems = [{"field": p.field, "reason": p.reason} for p in exc.problems]
+            return JSONResponse({"detail": str(exc), "problems": problems}, status_code=status)
         return await run_in_threadpool(
             lambda: _form_page(
                 request,
@@ -167,14 +180,39 @@ async def upload_export(
         import_runner(request),
         progress_board(request),
     )
+    if _wants_json(request):
+        return JSONResponse(
+            {"id": job_id, "url": f"/imports/{job_id}", "status_url": f"/api/me/imports/{job_id}"},
+            status_code=202,
+        )
     return RedirectResponse(f"/imports/{job_id}", status_code=303)
 
 
+def _wants_json(request: Request) -> bool:
+    """A script's upload (devices.js asks for JSON, to stay on the page and poll)."""
+    return "application/json" in request.headers.get("accept", "")
+
+
+def own_person(actor: CurrentActor) -> int:
+    """The logged-in person's id (anyone else: 404), WITHOUT an audit row.
+
+    The status of an import is not a read of health data (the upload itself is audited:
+    ``POST /imports`` goes through ``WriteScope``), and on SQLite the running import
+    holds the store's only write lock: an audit write here would make the progress page
+    wait for the end of the import. The job is still read by id AND this person."""
+    if actor.person_id is None:
+        raise NotFound("imports are a person's own")
+    return actor.person_id
+
+
+OwnPerson = Annotated[int, Depends(own_person)]
+
+
 @router.get("/imports/{job_id}", include_in_schema=False)
-def job_page(request: Request, job_id: int, db: DatabaseDep, scope: PersonScope) -> Response:
+def job_page(request: Request, job_id: int, db: DatabaseDep, person_id: OwnPerson) -> Response:
     from nightbridge.services.import_jobs import read_job
 
-    job = read_job(db, scope.person_id, job_id, progress_board(request))
+    job = read_job(db, person_id, job_id, progress_board(request))
     sources = (job.result or {}).get("sources", []) if job.status == "done" else []
     return render(
         request,
@@ -184,9 +222,9 @@ def job_page(request: Request, job_id: int, db: DatabaseDep, scope: PersonScope)
 
 
 @router.get("/api/me/imports/{job_id}")
-def job_json(request: Request, job_id: int, db: DatabaseDep, scope: PersonScope) -> JSONResponse:
+def job_json(request: Request, job_id: int, db: DatabaseDep, person_id: OwnPerson) -> JSONResponse:
     """One import job of the logged-in person: status, progress, result or message."""
     from nightbridge.services.import_jobs import read_job
 
-    job = read_job(db, scope.person_id, job_id, progress_board(request))
+    job = read_job(db, person_id, job_id, progress_board(request))
     return JSONResponse(job.to_dict())
