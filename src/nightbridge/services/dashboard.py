@@ -178,6 +178,20 @@ def list_due(
     return due
 
 
+def record_diary(db: Database, person_id: int, fields: Any) -> NightMetrics:
+    """Store one morning's entry (services.diary.record_entry), then evaluate and record
+    the alerts of that morning and of today, whose sleep rules read the diary
+    (definitions.md section 4: poor sleep on 5 of the last 7 nights)."""
+    from nightbridge.services.diary import record_entry
+    from nightbridge.services.safety import alerts_for
+
+    night = record_entry(db, person_id, fields)
+    today = person_today_date(db, person_id)
+    for day in sorted({night.date, today}):
+        alerts_for(db, person_id, day)
+    return night
+
+
 def list_checkins(db: Database, person_id: int, start: dt.date, end: dt.date) -> list[Any]:
     """The person's daily check-ins (core.checkin.CheckinDay) dated start..end."""
     from nightbridge.storage.repositories.checkins import CheckinRepository

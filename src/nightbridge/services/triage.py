@@ -15,9 +15,10 @@ rose by ``SYMPTOM_DELTA`` points or more, or the mean total sleep time fell by
 nothing worsened. Each half needs ``MIN_POINTS`` values, else the trend is ``unknown``.
 These thresholds are Nightbridge's own choice for ordering a list, not clinical cut-offs.
 
-Alerts counted for the order are those in force today plus those recorded on the two
-days before (``ALERT_LOOKBACK_DAYS``): a clinician who looks in the morning still sees
-yesterday evening's urgent alert at the top.
+Alerts counted for the order are those recorded for today and the two days before
+(``ALERT_LOOKBACK_DAYS``): a clinician who looks in the morning still sees yesterday
+evening's urgent alert at the top. They are read, never re-evaluated, on a page view:
+every write that can raise one records it.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def build_triage(db: Database, actor: Actor, *, now: dt.datetime | None = None) 
     from nightbridge.services.access import check_access
     from nightbridge.services.checkins import list_checkins
     from nightbridge.services.diary import list_entries, list_nights
-    from nightbridge.services.safety import alerts_between, alerts_for
+    from nightbridge.services.safety import alerts_between
     from nightbridge.services.sharing import list_patients
     from nightbridge.storage.repositories.persons import PersonRepository
 
@@ -176,14 +177,9 @@ def build_triage(db: Database, actor: Actor, *, now: dt.datetime | None = None) 
             name = persons.display_name(person_id) or f"Person {person_id}"
             zone = persons.get_profile(person_id).tz
         today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).date()
-        alerts = list(alerts_for(db, person_id, today))
-        earlier = alerts_between(
-            db,
-            person_id,
-            today - dt.timedelta(days=ALERT_LOOKBACK_DAYS),
-            today - dt.timedelta(days=1),
+        alerts = alerts_between(
+            db, person_id, today - dt.timedelta(days=ALERT_LOOKBACK_DAYS), today
         )
-        alerts.extend(earlier)
         span_start = today - dt.timedelta(days=13)
         checkins = list_checkins(db, person_id, today - dt.timedelta(days=365), today)
         nights = list_nights(db, person_id, span_start, today)

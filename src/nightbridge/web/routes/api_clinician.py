@@ -54,7 +54,7 @@ def api_triage(db: DatabaseDep, actor: ClinicianActor) -> list[dict[str, Any]]:
 @router.get("/people/{person_id}/summary", summary="Alerts, nights, check-ins, taper")
 def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
     from nightbridge.services.dashboard import build_trends, person_today_date
-    from nightbridge.services.safety import alerts_between, alerts_for
+    from nightbridge.services.safety import alerts_between
     from nightbridge.services.taper import get_taper, taper_adherence
 
     today = person_today_date(db, scope.person_id)
@@ -62,7 +62,7 @@ def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, 
     return {
         "person_id": scope.person_id,
         "today": today.isoformat(),
-        "alerts_now": [a.to_dict() for a in alerts_for(db, scope.person_id, today)],
+        "alerts_now": [a.to_dict() for a in alerts_between(db, scope.person_id, today, today)],
         "alerts_recent": [
             a.to_dict()
             for a in alerts_between(db, scope.person_id, today - dt.timedelta(days=41), today)

@@ -80,11 +80,11 @@ def api_trends(db: DatabaseDep, scope: ReadScope, days: int = 42) -> dict[str, A
 
 @router.post("/diary", status_code=201, summary="Add or replace one morning's diary entry")
 def api_diary(body: DiaryIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
-    from nightbridge.services.diary import record_entry
+    from nightbridge.services.dashboard import record_diary
 
     fields = {k: (str(v) if v is not None else None) for k, v in body.model_dump().items()}
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
-    return record_entry(db, scope.person_id, fields).to_dict()
+    return record_diary(db, scope.person_id, fields).to_dict()
 
 
 @router.post("/checkins", status_code=201, summary="Record the day's check-in")

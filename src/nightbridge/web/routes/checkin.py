@@ -154,7 +154,7 @@ def checkin_page(
 ) -> Response:
     from nightbridge.services.checkins import list_checkins
     from nightbridge.services.dashboard import person_today_date
-    from nightbridge.services.safety import alerts_for
+    from nightbridge.services.safety import alerts_between
 
     today = person_today_date(db, scope.person_id)
     stored = None
@@ -166,7 +166,7 @@ def checkin_page(
             day = today
         found = list_checkins(db, scope.person_id, day, day)
         stored = found[0] if found else None
-        alerts = alerts_for(db, scope.person_id, day)
+        alerts = alerts_between(db, scope.person_id, day, day)
     return _page(
         request,
         db,

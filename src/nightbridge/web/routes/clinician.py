@@ -76,7 +76,7 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
     from nightbridge.services.intake import list_intake
     from nightbridge.services.notes import list_notes
     from nightbridge.services.profile import get_profile
-    from nightbridge.services.safety import alerts_between, alerts_for
+    from nightbridge.services.safety import alerts_between
     from nightbridge.services.taper import get_taper, taper_adherence
     from nightbridge.storage.repositories.persons import PersonRepository
     from nightbridge.web.routes.trends import trend_charts
@@ -99,7 +99,7 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
         "today": today,
         "view": view,
         "charts": trend_charts(view, prefix="p-"),
-        "alerts_now": alerts_for(db, person_id, today),
+        "alerts_now": alerts_between(db, person_id, today, today),
         "alerts_recent": alerts_between(db, person_id, today - dt.timedelta(days=41), today),
         "questionnaires": [c for c in view.checkins if c.phq9 is not None or c.gad7 is not None],
         "intake": list(reversed(intake)),

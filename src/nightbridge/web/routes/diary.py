@@ -84,14 +84,13 @@ def diary_page(
 
 @router.post("/diary", include_in_schema=False)
 async def diary_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
-    from nightbridge.services.dashboard import person_today_date
-    from nightbridge.services.diary import record_entry
+    from nightbridge.services.dashboard import person_today_date, record_diary
 
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in DIARY_FIELDS + EXTRA_FIELDS}
     fields = {k: v for k, v in values.items() if v or k in DIARY_FIELDS}
     try:
-        night = record_entry(db, scope.person_id, fields)
+        night = record_diary(db, scope.person_id, fields)
     except InvalidInput as exc:
         return render(
             request,

@@ -36,13 +36,17 @@ def page_alerts(request: Request, actor: Any) -> dict[str, Any]:
     """Context hook (web.registry.CONTEXT_HOOKS): the alerts in force today for the
     person who is logged in, most urgent first, shown at the top of every page with what
     to do and the local numbers as ``tel:`` links (definitions.md sections 4 and 6).
-    Clinicians see alerts on the triage list and person pages instead."""
+    Clinicians see alerts on the triage list and person pages instead.
+
+    Read-only: these are the alerts recorded for today, which every write that can
+    raise one (diary, check-in, intake, evening log) evaluates and records. A page
+    view never takes the write lock, so pages stay readable during a long import."""
     if actor.role != "person" or actor.person_id is None:
         return {}
     from nightbridge.core.alerts import sort_alerts
     from nightbridge.services.dashboard import person_today_date
-    from nightbridge.services.safety import alerts_for
+    from nightbridge.services.safety import alerts_between
 
     db = request.app.state.database
     today = person_today_date(db, actor.person_id)
-    return {"alerts": sort_alerts(alerts_for(db, actor.person_id, today))}
+    return {"alerts": sort_alerts(alerts_between(db, actor.person_id, today, today))}
