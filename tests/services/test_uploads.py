@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+import time
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from nightbridge.services.uploads import (
     UploadTooLarge,
     receive_upload,
     safe_file_name,
+    sweep_uploads,
     upload_limit_bytes,
 )
 
@@ -242,3 +244,15 @@ def test_the_limit_comes_from_the_setting_then_the_environment_then_the_default(
         monkeypatch.setenv(MAX_UPLOAD_ENV, bad)
         with pytest.raises(InvalidInput, match=MAX_UPLOAD_ENV):
             upload_limit_bytes()
+
+
+def test_leftover_upload_folders_are_swept_after_a_day(tmp_path: Path) -> None:
+    old, fresh, other = tmp_path / "upload-old", tmp_path / "upload-new", tmp_path / "keep"
+    for folder in (old, fresh, other):
+        folder.mkdir()
+        (folder / "export.zip").write_bytes(b"PK")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+    os.utime(other, (two_days_ago, two_days_ago))
+    assert sweep_uploads(tmp_path) == 1
+    assert leftovers(tmp_path) == ["keep", "keep/export.zip", "upload-new", "upload-new/export.zip"]

@@ -13,14 +13,17 @@ Limits (docs/web-imports.md): the file may not be larger than the deployment's l
 (``max_upload_mb`` setting, else ``NIGHTBRIDGE_MAX_UPLOAD_MB``, else 5120 MiB); past
 it, reading stops, the partial file is deleted and :class:`UploadTooLarge` names the
 limit. A request that announces a larger ``Content-Length`` is refused before reading.
-Text fields are capped at 4 KiB, at most 16 of them, one file per form.
+Text fields are capped at 4 KiB, at most 16 of them, one file per form. Folders left
+by an app that stopped mid-upload are swept after a day (:func:`sweep_uploads`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import AsyncIterable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +43,8 @@ UPLOAD_DIR_ENV = "NIGHTBRIDGE_UPLOAD_DIR"
 #: Longest text field accepted in an upload form, and how many text fields.
 MAX_FIELD_BYTES = 4096
 MAX_FIELDS = 16
+#: Upload folders older than this are leftovers of a stopped app (see sweep_uploads).
+LEFTOVER_AFTER = dt.timedelta(hours=24)
 #: Room for the form's boundaries, headers and text fields beyond the file itself.
 FORM_OVERHEAD_BYTES = MAX_FIELDS * (MAX_FIELD_BYTES + 1024)
 
@@ -100,6 +105,22 @@ def upload_folder(db: Database, setting: Path | None = None) -> Path:
         folder = Path(platformdirs.user_cache_dir("nightbridge")) / "uploads"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def sweep_uploads(folder: Path, *, older_than: dt.timedelta = LEFTOVER_AFTER) -> int:
+    """Delete ``upload-*`` folders last changed more than ``older_than`` ago (left by an
+    app that stopped during an upload or an import; a live one is never that old).
+    Returns how many were deleted."""
+    cutoff = time.time() - older_than.total_seconds()
+    swept = 0
+    for entry in folder.glob("upload-*"):
+        try:
+            if entry.is_dir() and not entry.is_symlink() and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+                swept += 1
+        except FileNotFoundError:  # another process swept it first
+            continue
+    return swept
 
 
 def safe_file_name(raw: str) -> str:

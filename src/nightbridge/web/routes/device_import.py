@@ -123,6 +123,7 @@ async def upload_export(
     from nightbridge.services.uploads import (
         UploadTooLarge,
         receive_upload,
+        sweep_uploads,
         upload_folder,
         upload_limit_bytes,
     )
@@ -141,11 +142,13 @@ async def upload_export(
         get_format(sent_kind)
 
     length = request.headers.get("content-length", "")
+    folder = await run_in_threadpool(upload_folder, db, settings.upload_dir)
+    await run_in_threadpool(sweep_uploads, folder)
     try:
         upload = await receive_upload(
             request.stream(),
             request.headers.get("content-type", ""),
-            folder=await run_in_threadpool(upload_folder, db, settings.upload_dir),
+            folder=folder,
             limit=upload_limit_bytes(settings.max_upload_mb),
             content_length=int(length) if length.isdigit() else None,
             before_file=before_file,
