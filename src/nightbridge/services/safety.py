@@ -101,10 +101,8 @@ def _diary_nights(session: Session, person_id: int, start: dt.date, end: dt.date
     return nights
 
 
-def evaluate_in_session(
-    session: Session, person_id: int, on: dt.date, *, tz: str | None = None
-) -> list[Alert]:
-    """Evaluate ``on`` inside the caller's transaction and record what fired."""
+def _evaluate(session: Session, person_id: int, on: dt.date, *, tz: str | None) -> list[Alert]:
+    """The alerts the rules raise for ``on`` from the stored data (reads only)."""
     profile = PersonRepository(session).get_profile(person_id)
     if tz:
         profile = Profile(
@@ -130,7 +128,7 @@ def evaluate_in_session(
         ),
         taper=stored_taper.plan if stored_taper is not None else None,
     )
-    alerts = evaluate_day(
+    return evaluate_day(
         on,
         data,
         profile,
@@ -138,14 +136,42 @@ def evaluate_in_session(
         interaction_rules=interaction_rules(),
         overdose_actions=overdose_actions(),
     )
+
+
+def evaluate_in_session(
+    session: Session, person_id: int, on: dt.date, *, tz: str | None = None
+) -> list[Alert]:
+    """Evaluate ``on`` inside the caller's write transaction and record what fired."""
+    alerts = _evaluate(session, person_id, on, tz=tz)
     AlertRepository(session).record(person_id, alerts)
     return alerts
 
 
+def _as_recorded(alert: Alert) -> tuple[object, ...]:
+    """What the record keeps of an alert, JSON-normalised (to tell a changed alert)."""
+    evidence = json.loads(json.dumps(dict(alert.evidence), default=str, sort_keys=True))
+    return (alert.level, alert.message, tuple(alert.actions), evidence, alert.source)
+
+
 def alerts_for(db: Database, person_id: int, on: dt.date, *, tz: str | None = None) -> list[Alert]:
-    """The alerts in force on ``on``, most urgent first; evaluated and recorded."""
-    with db.transaction() as session:
-        return evaluate_in_session(session, person_id, on, tz=tz)
+    """The alerts in force on ``on``, most urgent first, recorded with their evidence.
+
+    Evaluated in a read snapshot, so showing a page or the triage list does not write;
+    only an alert that is new (or whose message or evidence changed) since it was last
+    recorded is written, in a short transaction of its own.
+    """
+    with db.reader() as session:
+        alerts = _evaluate(session, person_id, on, tz=tz)
+        recorded = {a.code: a for a in AlertRepository(session).between(person_id, on, on)}
+    fresh = [
+        a
+        for a in alerts
+        if a.code not in recorded or _as_recorded(recorded[a.code]) != _as_recorded(a)
+    ]
+    if fresh:
+        with db.transaction() as session:
+            AlertRepository(session).record(person_id, fresh)
+    return alerts
 
 
 def alerts_between(db: Database, person_id: int, start: dt.date, end: dt.date) -> list[Alert]:
