@@ -245,3 +245,12 @@ def test_the_evening_log_is_no_longer_due_once_tonights_intake_is_in(personas: P
         assert 'data-due="evening"' in a.client.get("/today").text
         a.post_form("/evening", {"substance": "melatonin", "amount": "1", "unit": "mg"})
         assert 'data-due="evening"' not in a.client.get("/today").text
+
+
+def test_the_checkin_shows_todays_earlier_answers_again(personas: Personas) -> None:
+    a = personas.patient_a
+    with time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC), tick=False):
+        a.post_form("/checkin", {"date": "2026-03-05", "symptom_craving": "3", "function": "4"})
+        html = main_of(a.client.get("/checkin").text)
+    assert 'name="symptom_craving" value="3" checked' in html
+    assert 'name="function" value="4" checked' in html

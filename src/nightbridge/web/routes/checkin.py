@@ -167,15 +167,32 @@ def checkin_page(
         found = list_checkins(db, scope.person_id, day, day)
         stored = found[0] if found else None
         alerts = alerts_between(db, scope.person_id, day, day)
+    values: dict[str, Any] = {"date": today.isoformat(), "flag": []}
+    if not saved:
+        earlier = list_checkins(db, scope.person_id, today, today)
+        if earlier:
+            values.update(values_of(earlier[0]))
     return _page(
         request,
         db,
         scope.person_id,
-        values={"date": today.isoformat(), "flag": []},
+        values=values,
         errors={},
         saved=stored,
         day_alerts=alerts,
     )
+
+
+def values_of(checkin: Any) -> dict[str, Any]:
+    """Form values of a stored check-in (today's answers so far are shown again; a
+    second check-in the same day adds to the first)."""
+    values: dict[str, Any] = {f"symptom_{k}": str(v) for k, v in checkin.symptoms.items()}
+    values["flag"] = sorted(checkin.flags)
+    if checkin.function is not None:
+        values["function"] = str(checkin.function)
+    if checkin.self_harm_thoughts is not None:
+        values["self_harm_thoughts"] = "yes" if checkin.self_harm_thoughts else "no"
+    return values
 
 
 @router.post("/checkin", include_in_schema=False)
