@@ -380,12 +380,12 @@ def test_an_app_without_the_setting_reads_the_limit_from_the_environment(
     assert "Up to 2 MB." in a.client.get("/imports").text
 
 
-def test_the_progress_json_can_be_read_while_an_import_holds_the_sqlite_write_lock(
+def test_the_progress_can_be_read_while_an_import_holds_the_sqlite_write_lock(
     people: Personas,
 ) -> None:
-    """SQLite has one writer and the import holds it for its whole transaction: the
-    progress JSON that devices.js polls must not need a write (no audit row for a status
-    read). (HTML pages of a person do wait: the alerts area records the day's alerts.)"""
+    """SQLite has one writer and the import holds it for its whole transaction: the job
+    page and the JSON that devices.js polls must not need a write (no audit row for a
+    status read; the alerts area writes only a new alert)."""
     a = people.patient_a
     people.app.state.import_runner = Deferred()
     where = job_path(upload(a, "apple-health", "export.zip", apple_zip()))
@@ -393,10 +393,12 @@ def test_the_progress_json_can_be_read_while_an_import_holds_the_sqlite_write_lo
     with people.database.transaction() as session:  # what a running import holds
         session.execute(text("UPDATE import_jobs SET status = 'running'"))
         started = time.monotonic()
+        page = a.client.get(where)
         doc = a.client.get("/api/me" + where).json()
         waited = time.monotonic() - started
+    assert page.status_code == 200 and "Waiting to start" in page.text
     assert doc["status"] == "queued"
-    assert waited < 5, f"the progress JSON waited {waited:.1f} s for the write lock"
+    assert waited < 5, f"the progress pages waited {waited:.1f} s for the write lock"
 
 
 def test_a_script_s_upload_gets_the_job_as_json(people: Personas, upload_dir: Path) -> None:
