@@ -1,9 +1,8 @@
 // Device imports, progressive enhancement only (every step works without JavaScript).
 //
 // 1. The upload form: sent with XMLHttpRequest so the page shows the upload's own
-//    progress, then stays on the page and polls the job's JSON (a SQLite store's pages
-//    wait while an import holds its write lock; the JSON does not), and opens the job's
-//    page once the import has ended.
+//    progress (bytes sent), then stays on the page polling the job's JSON, and opens
+//    the job's page once the import has ended.
 // 2. The job's page: polls the JSON every second and moves the <progress> bar; reloads
 //    once the job is done or failed. Without JavaScript its meta refresh does the same.
 (function () {
