@@ -3,7 +3,16 @@
 One module per area; an area's migration lives in ``storage/migrations/versions``.
 """
 
-from nightbridge.storage.tables import accounts, devices, diary, imports, persons, safety, toolkit
+from nightbridge.storage.tables import (
+    accounts,
+    devices,
+    diary,
+    imports,
+    persons,
+    safety,
+    toolkit,
+    window_plans,
+)
 from nightbridge.storage.tables.base import Base, UTCDateTime, utcnow
 
 __all__ = [
@@ -17,4 +26,5 @@ __all__ = [
     "safety",
     "toolkit",
     "utcnow",
+    "window_plans",
 ]
