@@ -19,12 +19,16 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nightbridge.services.devices import import_device
 from nightbridge.services.diary import record_entry
+from nightbridge.web.routes.nights import side_by_side
 from tests.web.conftest import Personas
 
 APPLE = Path(__file__).parents[1] / "data" / "apple_health" / "export_three_sources.xml"
@@ -159,3 +163,42 @@ def test_only_the_person_and_their_clinician_see_the_nights(a_with_nights: Perso
 def test_the_person_s_navigation_links_to_the_nights(personas: Personas) -> None:
     page = personas.patient_a.client.get("/imports").text
     assert '<a href="/nights"' in page
+
+
+night_keys = st.tuples(
+    st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 3, 31)),
+    st.sampled_from(["Apple Watch", "Oura", "Fitbit", "AutoSleep"]),
+    st.booleans(),
+)
+
+
+@given(
+    devices=st.lists(night_keys, unique_by=lambda k: k[:2] if not k[2] else k, max_size=40),
+    diary_dates=st.sets(st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 3, 31))),
+    span=st.tuples(st.integers(0, 89), st.integers(0, 89)).map(sorted),
+)
+def test_every_night_keeps_its_own_cell_and_nothing_is_combined(
+    devices: list[tuple[dt.date, str, bool]], diary_dates: set[dt.date], span: list[int]
+) -> None:
+    start = dt.date(2026, 1, 1) + dt.timedelta(days=span[0])
+    end = dt.date(2026, 1, 1) + dt.timedelta(days=span[1])
+    device_nights = [
+        SimpleNamespace(date=d, source=s, is_nap=nap, tst_min=i)
+        for i, (d, s, nap) in enumerate(devices)
+    ]
+    diary = [SimpleNamespace(date=d) for d in sorted(diary_dates)]
+    view = side_by_side(diary, device_nights, start, end)
+    dates = [row.date for row in view.rows]
+    assert dates == sorted(set(dates), reverse=True)
+    rows = {row.date: row for row in view.rows}
+    for night in device_nights:
+        if night.is_nap or not start <= night.date <= end:
+            assert night.date not in rows or rows[night.date].devices.get(night.source) is not night
+        else:
+            assert rows[night.date].devices[night.source] is night  # the object itself
+    for entry in diary:
+        if start <= entry.date <= end:
+            assert rows[entry.date].diary is entry
+    for row in view.rows:
+        assert row.diary is not None or row.devices, "a date with nothing was listed"
+        assert set(row.devices) <= set(view.sources)
