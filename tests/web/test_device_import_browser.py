@@ -5,11 +5,13 @@ device nights side by side.
 
 The app runs with uvicorn in a thread on a free loopback port over a temporary store,
 with its real background runner (a thread), so the progress page refreshes on its own.
-Screenshots: docs/screenshots/device-import.png and device-nights.png.
+Screenshots go to docs/screenshots/device-import.png and device-nights.png when
+NIGHTBRIDGE_SCREENSHOTS=1.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -40,6 +42,12 @@ if CHROMIUM is None:
         "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
     )
 playwright_sync = pytest.importorskip("playwright.sync_api")
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    if os.environ.get("NIGHTBRIDGE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def _free_port() -> int:
@@ -136,8 +144,7 @@ def test_a_person_uploads_an_export_and_sees_the_nights_side_by_side(
             expect(rows.nth(1)).to_contain_text(WATCH)
             expect(rows.nth(1).locator("td").first).to_have_text("2")
             assert list(uploads.rglob("*")) == [], "the uploaded file must be deleted"
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "device-import.png"), full_page=True)
+            _shot(page, "device-import")
 
             page.goto("/nights?days=366")
             table = page.locator("table.nights-table")
@@ -148,7 +155,7 @@ def test_a_person_uploads_an_export_and_sees_the_nights_side_by_side(
             expect(first.locator("td.diary")).to_contain_text("6 h 55 min")
             expect(first.locator("td.device").nth(1)).to_contain_text("★ speaks for the night")
             expect(first.locator("td.device").nth(1)).to_contain_text("7 h 38 min")
-            page.screenshot(path=str(SCREENSHOTS / "device-nights.png"), full_page=True)
+            _shot(page, "device-nights")
         finally:
             browser.close()
 
