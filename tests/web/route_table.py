@@ -198,6 +198,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/evening"): entry(PATIENTS),
     ("POST", "/evening"): entry(PATIENTS, form={"exercise_min": "20"}),
     ("GET", "/plan"): entry(PATIENTS),
+    ("POST", "/plan"): entry(PATIENTS, form={"rise": "07:00"}),
     ("GET", "/trends"): entry(PATIENTS),
     ("GET", "/clinician"): entry(CLINICIANS),
     ("GET", "/clinician/people/{person_id}"): entry("clinician_a"),
@@ -205,6 +206,9 @@ ROUTES: dict[tuple[str, str], Entry] = {
         "clinician_a", form={"floor_min": "300"}
     ),
     ("POST", "/clinician/people/{person_id}/taper"): entry("clinician_a", form=TAPER_FORM),
+    ("POST", "/clinician/people/{person_id}/window"): entry(
+        "clinician_a", form={"rise": "06:30", "window_min": "330"}
+    ),
     ("POST", "/clinician/people/{person_id}/notes"): entry("clinician_a", form={"body": "ok"}),
     ("GET", "/api/me/today"): api(PATIENTS),
     ("GET", "/api/me/trends"): api(PATIENTS),

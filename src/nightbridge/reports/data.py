@@ -55,13 +55,17 @@ class DeviceNightRow:
 
 @dataclass(frozen=True, slots=True)
 class WindowView:
-    """The sleep window in force (definitions.md section 2), as the window service gave it."""
+    """The sleep window (definitions.md section 2), as the window service gave it:
+    this week's answer (``action``, ``window_min``, ``bedtime``), the window in force
+    (``in_force_min``, from the stored plan) and the plan history, oldest first."""
 
     action: str
     window_min: int | None = None
     bedtime: str | None = None
     rise: str | None = None
     reasons: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
+    in_force_min: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

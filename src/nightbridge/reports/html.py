@@ -125,7 +125,7 @@ def draw_intake_chart(data: ReportData, width: int = 640, height: int = 200) -> 
 
 def report_context(data: ReportData) -> dict[str, Any]:
     """The values the template shows (all text already worded by reports.report)."""
-    window_min = data.window.window_min if data.window else None
+    window_min = (data.window.in_force_min or data.window.window_min) if data.window else None
     checkins = [(c.date, dict(c.symptoms)) for c in data.checkins]
     questionnaires = {
         k: list(v) for k, v in data.questionnaires.items() if k in report.QUESTIONNAIRE_LABEL

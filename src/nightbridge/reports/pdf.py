@@ -150,7 +150,7 @@ def build_story(data: ReportData, width: float) -> list[Any]:
             ),
         )
     )
-    window_min = data.window.window_min if data.window else None
+    window_min = (data.window.in_force_min or data.window.window_min) if data.window else None
     story.append(
         _section(
             "Total sleep time and sleep efficiency",

@@ -97,6 +97,10 @@ def headline(data: ReportData) -> list[tuple[str, str]]:
             )
         else:
             rows.append(("Sleep window", WINDOW_WORDS.get(w.action, w.action)))
+        if w.in_force_min and w.in_force_min != w.window_min:
+            rows.append(("Sleep window in force", hm(w.in_force_min)))
+        if w.history:
+            rows.append(("Sleep window history", "; ".join(w.history)))
     if data.regularity is not None and data.regularity.sri.sri is not None:
         rows.append(("Sleep Regularity Index", num(data.regularity.sri.sri, 0)))
     return rows

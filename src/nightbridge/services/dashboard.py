@@ -129,16 +129,19 @@ def tonight_plan(
 ) -> WindowAdvice:
     """The sleep window for tonight (definitions.md section 2), with its reasons.
 
-    ``current`` is the window in force (minutes) when the person has one, so the weekly
-    titration applies; without it the answer is how to start (as ``nightbridge window``
-    without ``--current``).
+    ``rise`` and ``current`` (the window in force, minutes) default to the plan in force
+    (services.window.current_plan), so the weekly titration applies; without a stored
+    plan the rise time is the median out-of-bed time (``recent_rise``) and the answer is
+    how to start (as ``nightbridge window`` without ``--current``).
     """
-    from nightbridge.services.window import sleep_window
+    from nightbridge.services.window import current_plan, sleep_window
 
+    if rise is None and current_plan(db, person_id) is None:
+        rise = recent_rise(db, person_id, today)
     return sleep_window(
         db,
         person_id,
-        rise=rise or recent_rise(db, person_id, today),
+        rise=rise,
         current=current,
         on=today,
         withdrawal=withdrawal_context(db, person_id, today),
@@ -179,17 +182,12 @@ def list_due(
 
 
 def record_diary(db: Database, person_id: int, fields: Any) -> NightMetrics:
-    """Store one morning's entry (services.diary.record_entry), then evaluate and record
-    the alerts of that morning and of today, whose sleep rules read the diary
-    (definitions.md section 4: poor sleep on 5 of the last 7 nights)."""
-    from nightbridge.services.diary import record_entry
-    from nightbridge.services.safety import alerts_for
+    """Store one morning's entry and record the alerts of that morning and of today,
+    whose sleep rules read the diary (definitions.md section 4: poor sleep on 5 of the
+    last 7 nights), in ONE transaction (services.diary.record_entry_with_alerts)."""
+    from nightbridge.services.diary import record_entry_with_alerts
 
-    night = record_entry(db, person_id, fields)
-    today = person_today_date(db, person_id)
-    for day in sorted({night.date, today}):
-        alerts_for(db, person_id, day)
-    return night
+    return record_entry_with_alerts(db, person_id, fields).night
 
 
 def list_checkins(db: Database, person_id: int, start: dt.date, end: dt.date) -> list[Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
+from nightbridge.core.alerts import Alert
 from nightbridge.core.diary import DiaryEntry, FieldValue, parse_entry
 from nightbridge.core.errors import InvalidInput, Problem
 from nightbridge.core.metrics import NightMetrics, compute_night
@@ -65,6 +66,41 @@ def record_entry(
     with db.transaction() as session:
         DiaryRepository(session).upsert(person_id, entry)
     return metrics
+
+
+@dataclass(frozen=True, slots=True)
+class DiarySave:
+    """One saved morning: its metrics and the alerts its saving evaluated and recorded."""
+
+    night: NightMetrics
+    alerts: tuple[Alert, ...] = ()
+
+
+def record_entry_with_alerts(
+    db: Database,
+    person_id: int,
+    fields: Mapping[str, FieldValue],
+    *,
+    today: dt.date | None = None,
+    tz: str | None = None,
+) -> DiarySave:
+    """Store one morning's entry AND evaluate and record the alerts of that morning and
+    of today (whose sleep rules read the diary: definitions.md section 4, poor sleep on
+    5 of the last 7 nights), all in ONE transaction: if the evaluation fails, the entry
+    is not stored either.
+    """
+    from nightbridge.services.safety import evaluate_in_session
+
+    zone = tz or person_zone(db, person_id)
+    day = today or local_today(zone)
+    entry = parse_entry(fields, today=day, tz=zone)
+    metrics = compute_night(entry, zone)
+    alerts: list[Alert] = []
+    with db.transaction() as session:
+        DiaryRepository(session).upsert(person_id, entry)
+        for on in sorted({metrics.date, day}):
+            alerts.extend(evaluate_in_session(session, person_id, on, tz=zone))
+    return DiarySave(metrics, tuple(alerts))
 
 
 def parse_diary_file(

@@ -276,26 +276,42 @@ def gather_report(
     device_regularity = _device_regularity(db, person_id, device_nights_chosen, zone)
 
     window = None
-    rise = _rise_time(list(nights) or all_nights, zone)
+    from nightbridge.core.window_plan import describe_history
+    from nightbridge.services.window import plan_history
+
+    plans = [p for p in plan_history(db, person_id) if p.set_on <= last]
+    stored = plans[-1] if plans else None
+    rise = stored.rise if stored else _rise_time(list(nights) or all_nights, zone)
     if rise is not None:
-        from nightbridge.services.window import sleep_window
+        from nightbridge.services.window import hold_until_review, sleep_window
         from nightbridge.services.withdrawal import withdrawal_context
 
         advice = sleep_window(
             db,
             person_id,
             rise=rise,
+            current=stored.window_min if stored else None,
             on=last,
             tz=zone,
             withdrawal=withdrawal_context(db, person_id, last),
         )
+        if stored is not None and not stored.due_for_review(last):
+            # A stored window is stepped once a week (Spielman et al. 1987).
+            advice = hold_until_review(advice, stored)
         bedtime = advice.bedtime
+        rise_why = (
+            f"Rise time {advice.rise:%H:%M} (chosen on {stored.set_on.isoformat()})."
+            if stored
+            else f"Rise time {advice.rise:%H:%M} (your median time out of bed)."
+        )
         window = WindowView(
             advice.action,
             advice.window_min,
             bedtime.strftime("%H:%M") if bedtime else None,
             advice.rise.strftime("%H:%M"),
-            (f"Rise time {advice.rise:%H:%M} (your median time out of bed).", *advice.reasons),
+            (rise_why, *advice.reasons),
+            history=tuple(describe_history(plans)),
+            in_force_min=stored.window_min if stored else None,
         )
 
     present = {s for c in checkins for s in c.symptoms}

@@ -10,14 +10,17 @@ from nightbridge.content import load_json
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.window import (
     START_SPAN_DAYS,
+    WARNINGS,
     WindowAdvice,
     WithdrawalContext,
     recommend_window,
 )
+from nightbridge.core.window_plan import WindowPlan, make_plan
 from nightbridge.services.diary import list_nights, local_today
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.diary import DiaryRepository
 from nightbridge.storage.repositories.persons import PersonRepository
+from nightbridge.storage.repositories.window_plans import WindowPlanRepository
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -30,11 +33,81 @@ def parse_rise(text: str) -> dt.time:
     return dt.time(int(match.group(1)), int(match.group(2)))
 
 
-def sleep_window(
+def current_plan(db: Database, person_id: int) -> WindowPlan | None:
+    """The rise time and window in force (the last plan stored), if any."""
+    with db.reader() as session:
+        return WindowPlanRepository(session).current(person_id)
+
+
+def plan_history(db: Database, person_id: int) -> list[WindowPlan]:
+    """Every plan stored for the person, oldest first."""
+    with db.reader() as session:
+        return WindowPlanRepository(session).history(person_id)
+
+
+def set_plan(
     db: Database,
     person_id: int,
     *,
     rise: dt.time,
+    window_min: int | None,
+    by: str,
+    action: str = "set",
+    on: dt.date | None = None,
+) -> WindowPlan:
+    """Store a rise time and window (minutes, or None: rise only) as the plan in force
+    from ``on`` (default: today in the person's zone), in one transaction.
+
+    ``by`` is ``person`` or ``clinician``; ``action`` the window answer it takes, or
+    ``set``. The window is never below the person's ``floor_min`` (definitions.md
+    section 2); ``InvalidInput`` names the field otherwise and nothing is stored.
+    """
+    with db.transaction() as session:
+        profile = PersonRepository(session).get_profile(person_id)
+        plan = make_plan(
+            rise=rise,
+            window_min=window_min,
+            set_on=on or local_today(profile.tz),
+            set_by=by,
+            action=action,
+            floor_min=profile.window.floor_min,
+        )
+        WindowPlanRepository(session).add(person_id, plan)
+    return plan
+
+
+def accept_advice(
+    db: Database, person_id: int, advice: WindowAdvice, *, by: str, on: dt.date | None = None
+) -> WindowPlan:
+    """Store ``advice`` (its rise time and window) as the plan in force.
+
+    An answer without a window (``collect``, ``defer``) stores the rise time alone, but
+    never replaces a window in force: ``InvalidInput`` on field ``accept`` then.
+    """
+    if advice.window_min is None:
+        plan = current_plan(db, person_id)
+        if plan is not None and plan.window_min is not None:
+            raise InvalidInput.one(
+                "accept",
+                f"this answer ({advice.action}) has no window to use; your window of "
+                f"{plan.window_min} min stays in force",
+            )
+    return set_plan(
+        db,
+        person_id,
+        rise=advice.rise,
+        window_min=advice.window_min,
+        by=by,
+        action=advice.action,
+        on=on,
+    )
+
+
+def sleep_window(
+    db: Database,
+    person_id: int,
+    *,
+    rise: dt.time | None = None,
     current: int | None = None,
     on: dt.date | None = None,
     withdrawal: WithdrawalContext | None = None,
@@ -42,12 +115,30 @@ def sleep_window(
 ) -> WindowAdvice:
     """The window for the morning ``on`` (default: today) from the stored diary.
 
-    ``current`` is the window in force (minutes; None when starting); ``withdrawal``
-    comes from the safety store (early withdrawal defers the window); ``tz`` overrides
-    the profile's zone.
+    ``rise`` is the fixed rise time and ``current`` the window in force (minutes; None
+    when starting); either, when not given, comes from the plan in force
+    (``current_plan``). Without a rise time given or stored: ``InvalidInput`` on field
+    ``rise``. ``withdrawal`` comes from the safety store (early withdrawal defers the
+    window); ``tz`` overrides the profile's zone.
+
+    A stored window is titrated once a week (Spielman et al., Sleep 1987;10:45-56):
+    before a full week of mornings on it (``WindowPlan.review_on``) the answer is
+    ``keep``, unless withdrawal defers the window or the diary is too thin to judge.
     """
     if current is not None and not 60 <= current <= 24 * 60:
         raise InvalidInput.one("current", f"must be between 60 and 1440 minutes (got {current})")
+    plan = current_plan(db, person_id) if rise is None or current is None else None
+    if rise is None:
+        if plan is None:
+            raise InvalidInput.one(
+                "rise",
+                "no rise time is stored yet: give one (HH:MM), e.g. --rise 07:00, "
+                "and store it with --accept",
+            )
+        rise = plan.rise
+    in_force: WindowPlan | None = None
+    if current is None and plan is not None and plan.window_min is not None:
+        in_force, current = plan, plan.window_min
     with db.reader() as session:
         profile = PersonRepository(session).get_profile(person_id)
     zone = tz or profile.tz
@@ -61,13 +152,39 @@ def sleep_window(
         if first is not None and first < day - dt.timedelta(days=START_SPAN_DAYS - 1):
             baseline_end = first + dt.timedelta(days=START_SPAN_DAYS - 1)
             nights = list_nights(db, person_id, first, min(baseline_end, day), tz=zone) + nights
-    return recommend_window(
+    advice = recommend_window(
         nights,
         reference_date=day,
         rise=rise,
         profile=profile,
         current_window_min=current,
         withdrawal=withdrawal,
+    )
+    if in_force is not None and not in_force.due_for_review(day):
+        return hold_until_review(advice, in_force)
+    return advice
+
+
+def hold_until_review(advice: WindowAdvice, plan: WindowPlan) -> WindowAdvice:
+    """``advice`` for a window set less than a week ago: a weekly step (increase,
+    decrease, keep, compress) becomes ``keep`` the window in force until
+    ``plan.review_on``; ``defer`` and ``collect`` stand as they are."""
+    if advice.action in ("defer", "collect") or plan.window_min is None:
+        return advice
+    return WindowAdvice(
+        action="keep",
+        rise=advice.rise,
+        window_min=plan.window_min,
+        nights_used=advice.nights_used,
+        mean_tst_min=advice.mean_tst_min,
+        pooled_se_pct=advice.pooled_se_pct,
+        reasons=(
+            f"Your window of {plan.window_min} min has been in force since "
+            f"{plan.set_on.isoformat()}; the weekly step is due on "
+            f"{plan.review_on.isoformat()}, after a full week of mornings on it: keep it "
+            "until then.",
+            *WARNINGS,
+        ),
     )
 
 

@@ -149,7 +149,7 @@ def add(
 ) -> None:
     """Add or replace one morning's entry."""
     from nightbridge.cli.output import print_json
-    from nightbridge.services.diary import record_entry
+    from nightbridge.services.diary import record_entry_with_alerts
 
     st = state(ctx)
     fields = {
@@ -172,7 +172,7 @@ def add(
         "note": note,
     }
     person = st.owner_id()
-    night = record_entry(st.database(), person, fields, tz=override_zone(ctx))
+    night = record_entry_with_alerts(st.database(), person, fields, tz=override_zone(ctx)).night
     if as_json:
         print_json(night.to_dict())
         return

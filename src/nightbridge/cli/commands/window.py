@@ -1,4 +1,8 @@
-"""``nightbridge window --rise HH:MM [--current MIN] [--date D] [--json]`` (docs/cli.md)."""
+"""``nightbridge window --rise HH:MM [--current MIN] [--date D] [--json] [--accept]`` (docs/cli.md).
+
+``--rise`` and ``--current`` default to the plan in force (``services.window.current_plan``);
+``--accept`` stores the answer as the plan in force (an extension of docs/cli.md).
+"""
 
 from __future__ import annotations
 
@@ -13,23 +17,39 @@ def register(app: typer.Typer) -> None:
     @app.command("window")
     def window(
         ctx: typer.Context,
-        rise: Annotated[str, typer.Option("--rise", help="Your fixed rise time, HH:MM.")],
+        rise: Annotated[
+            str | None,
+            typer.Option("--rise", help="Your fixed rise time, HH:MM (default: the one stored)."),
+        ] = None,
         current: Annotated[
             int | None,
-            typer.Option("--current", help="The window in force, minutes (omit to start)."),
+            typer.Option(
+                "--current",
+                help="The window in force, minutes (default: the one stored; omit to start).",
+            ),
         ] = None,
         date: Annotated[
             str | None, typer.Option("--date", help="The morning to answer for (default today).")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+        accept: Annotated[
+            bool,
+            typer.Option("--accept", help="Store this rise time and window as the plan in force."),
+        ] = False,
     ) -> None:
         """The sleep window (CBT-I sleep restriction or compression) for the stored diary."""
         from nightbridge.cli.commands.diary import override_zone, parse_day
         from nightbridge.cli.output import console, print_json
-        from nightbridge.services.window import parse_rise, sleep_window, withdrawal_for
+        from nightbridge.services.diary import local_today
+        from nightbridge.services.window import (
+            accept_advice,
+            parse_rise,
+            sleep_window,
+            withdrawal_for,
+        )
 
         st = state(ctx)
-        rise_time = parse_rise(rise)
+        rise_time = parse_rise(rise) if rise is not None else None
         on = parse_day(date, "date")
         person = st.owner_id()
         db = st.database()
@@ -43,8 +63,18 @@ def register(app: typer.Typer) -> None:
             withdrawal=withdrawal_for(db, person, on, tz=zone),
             tz=zone,
         )
+        plan = (
+            accept_advice(
+                db, person, advice, by="person", on=on or (local_today(zone) if zone else None)
+            )
+            if accept
+            else None
+        )
         if as_json:
-            print_json(advice.to_dict())
+            doc = advice.to_dict()
+            if plan is not None:
+                doc["plan"] = plan.to_dict()
+            print_json(doc)
             return
         out = console()
         doc = advice.to_dict()
@@ -63,3 +93,14 @@ def register(app: typer.Typer) -> None:
         )
         for reason in advice.reasons:
             out.print(f"- {reason}", markup=False)
+        if plan is not None:
+            what = (
+                f"window {plan.window_min} min, bed at {plan.bedtime:%H:%M}"
+                if plan.bedtime is not None
+                else "no window yet"
+            )
+            out.print(
+                f"Stored as your plan from {plan.set_on.isoformat()}: up at "
+                f"{plan.rise:%H:%M}, {what}.",
+                markup=False,
+            )

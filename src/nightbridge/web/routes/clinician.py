@@ -72,12 +72,14 @@ def triage_page(request: Request, db: DatabaseDep, actor: ClinicianActor) -> Res
 
 def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
     """Everything the clinician's person page shows (also used after a refused form)."""
+    from nightbridge.core.window_plan import describe_history
     from nightbridge.services.dashboard import build_trends, person_today_date, person_zone
     from nightbridge.services.intake import list_intake
     from nightbridge.services.notes import list_notes
     from nightbridge.services.profile import get_profile
     from nightbridge.services.safety import alerts_between
     from nightbridge.services.taper import get_taper, taper_adherence
+    from nightbridge.services.window import current_plan, plan_history
     from nightbridge.storage.repositories.persons import PersonRepository
     from nightbridge.web.routes.trends import trend_charts
 
@@ -108,6 +110,8 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
         "notes": list_notes(db, person_id),
         "profile": get_profile(db, person_id),
         "window_fields": WINDOW_FIELDS,
+        "window_plan": current_plan(db, person_id),
+        "window_history": describe_history(plan_history(db, person_id)),
         "evidence_lines": evidence_lines,
         "errors": {},
         "form": "",
@@ -168,6 +172,32 @@ async def save_settings(
     except InvalidInput as exc:
         return _refused(request, db, scope.person_id, "settings", values, exc)
     return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=settings", status_code=303)
+
+
+@router.post("/clinician/people/{person_id}/window", include_in_schema=False)
+async def save_window(
+    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> Response:
+    """Set the rise time and window in force (by the clinician), from today; the window
+    empty stores the rise time alone (definitions.md section 2)."""
+    from nightbridge.services.window import parse_rise, set_plan
+
+    form = await request.form()
+    values = {name: str(form.get(name, "")).strip() for name in ("rise", "window_min")}
+    problems: list[Problem] = []
+    rise = None
+    try:
+        rise = parse_rise(values["rise"])
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    window = _number(values, "window_min", problems, int)
+    try:
+        if problems or rise is None:
+            raise InvalidInput(problems)
+        set_plan(db, scope.person_id, rise=rise, window_min=window, by="clinician")
+    except InvalidInput as exc:
+        return _refused(request, db, scope.person_id, "window", values, exc)
+    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=window", status_code=303)
 
 
 @router.post("/clinician/people/{person_id}/taper", include_in_schema=False)

@@ -1,32 +1,32 @@
-"""Tonight's plan: the sleep window with the reason for it (definitions.md section 2:
-Spielman, Saskin & Thorpy, Sleep 1987;10:45-56; compression for contraindications;
-deferral in early withdrawal) and the stimulus-control instructions (Bootzin 1972),
-which apply whatever the window says.
+"""Tonight's plan: the sleep window in force with this week's advice and its reasons
+(definitions.md section 2: Spielman, Saskin & Thorpy, Sleep 1987;10:45-56; compression
+for contraindications; deferral in early withdrawal), the stimulus-control
+instructions (Bootzin 1972), which apply whatever the window says, and "Use this
+window", which stores the advice as the plan in force (services.window.accept_advice).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from typing import Any
 
-from nightbridge.web.deps import DatabaseDep, ReadScope, render
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
 
 router = APIRouter()
 
 
-@router.get("/plan", include_in_schema=False)
-def plan_page(
-    request: Request,
-    db: DatabaseDep,
-    scope: ReadScope,
-    rise: str | None = None,
-    current: str | None = None,
-) -> Response:
+def _advice(
+    db: DatabaseDep, person_id: int, rise: str | None, current: str | None
+) -> tuple[Any, Any, dict[str, list[str]]]:
+    """The plan in force, the advice for the chosen rise time and window (``rise`` and
+    ``current`` as typed; empty: the plan in force), and the refused fields."""
     from nightbridge.core.errors import InvalidInput
-    from nightbridge.services.dashboard import person_today_date, recent_rise, tonight_plan
-    from nightbridge.services.window import parse_rise, stimulus_control
+    from nightbridge.services.dashboard import person_today_date, tonight_plan
+    from nightbridge.services.window import current_plan, parse_rise
 
-    today = person_today_date(db, scope.person_id)
+    today = person_today_date(db, person_id)
     errors: dict[str, list[str]] = {}
     chosen = None
     window = None
@@ -40,22 +40,73 @@ def plan_page(
             window = int(current)
         except ValueError:
             errors["current"] = [f"{current!r} is not a number of minutes"]
-    rise_time = chosen or recent_rise(db, scope.person_id, today)
     try:
-        advice = tonight_plan(db, scope.person_id, today, rise=rise_time, current=window)
+        advice = tonight_plan(db, person_id, today, rise=chosen, current=window)
     except InvalidInput as exc:
         errors.update({p.field: [p.reason] for p in exc.problems})
-        advice = tonight_plan(db, scope.person_id, today, rise=rise_time)
+        advice = tonight_plan(db, person_id, today, rise=chosen)
+    return current_plan(db, person_id), advice, errors
+
+
+def _page(
+    request: Request,
+    db: DatabaseDep,
+    person_id: int,
+    rise: str | None,
+    current: str | None,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    saved: bool = False,
+) -> Response:
+    from nightbridge.services.window import stimulus_control
+
+    plan, advice, found = _advice(db, person_id, rise, current)
+    found.update(errors or {})
     return render(
         request,
         "person/plan.html",
         {
             "title": "Tonight's plan",
+            "in_force": plan,
             "plan": advice,
-            "rise_value": rise if "rise" in errors else rise_time.strftime("%H:%M"),
+            "rise_value": rise if "rise" in found else advice.rise.strftime("%H:%M"),
             "current_value": current or "",
-            "errors": errors,
+            "errors": found,
+            "saved": saved,
             "stimulus": stimulus_control(),
         },
-        status_code=422 if errors else 200,
+        status_code=422 if found else 200,
     )
+
+
+@router.get("/plan", include_in_schema=False)
+def plan_page(
+    request: Request,
+    db: DatabaseDep,
+    scope: ReadScope,
+    rise: str | None = None,
+    current: str | None = None,
+    saved: str = "",
+) -> Response:
+    return _page(request, db, scope.person_id, rise, current, saved=bool(saved))
+
+
+@router.post("/plan", include_in_schema=False)
+async def use_window(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+    """Store the advice for the chosen rise time (and window) as the plan in force. The
+    window is worked out again here from the stored diary, never taken from the form."""
+    from nightbridge.core.errors import InvalidInput
+    from nightbridge.services.window import accept_advice
+
+    form = await request.form()
+    rise = str(form.get("rise", "")).strip() or None
+    current = str(form.get("current", "")).strip() or None
+    _in_force, advice, errors = _advice(db, scope.person_id, rise, current)
+    if not errors:
+        try:
+            accept_advice(db, scope.person_id, advice, by="person")
+        except InvalidInput as exc:
+            errors = {p.field: [p.reason] for p in exc.problems}
+    if errors:
+        return _page(request, db, scope.person_id, rise, current, errors=errors)
+    return RedirectResponse("/plan?saved=1", status_code=303)
