@@ -27,6 +27,7 @@ NAV: list[NavItem] = [
     NavItem("My people", "/clinician", CLINICIAN),
     NavItem("Program", "/program", PERSON),
     NavItem("Relax", "/relax", PERSON),
+    NavItem("Report", "/report", PERSON),
     NavItem("Sharing", "/sharing", PERSON | CLINICIAN),
     NavItem("Accounts", "/admin/accounts", ADMIN),
     NavItem("Account", "/account", SIGNED_IN),

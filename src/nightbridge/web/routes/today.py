@@ -38,15 +38,15 @@ def page_alerts(request: Request, actor: Any) -> dict[str, Any]:
     to do and the local numbers as ``tel:`` links (definitions.md sections 4 and 6).
     Clinicians see alerts on the triage list and person pages instead.
 
-    Read-only: these are the alerts recorded for today, which every write that can
-    raise one (diary, check-in, intake, evening log) evaluates and records. A page
-    view never takes the write lock, so pages stay readable during a long import."""
+    Evaluated from the stored data in a read snapshot (``services.safety.alerts_for``),
+    so a rule that fires because time passed (poor sleep 7 days after the last dose)
+    shows without waiting for a new entry; only a new or changed alert is written, so a
+    page view does not take the write lock (pages stay readable during a long import)."""
     if actor.role != "person" or actor.person_id is None:
         return {}
-    from nightbridge.core.alerts import sort_alerts
     from nightbridge.services.dashboard import person_today_date
-    from nightbridge.services.safety import alerts_between
+    from nightbridge.services.safety import alerts_for
 
     db = request.app.state.database
     today = person_today_date(db, actor.person_id)
-    return {"alerts": sort_alerts(alerts_between(db, actor.person_id, today, today))}
+    return {"alerts": alerts_for(db, actor.person_id, today)}
