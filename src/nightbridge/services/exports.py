@@ -251,12 +251,16 @@ def export_ics(
 ) -> Path:
     """Write the sleep window and diary reminder calendar (RFC 5545) to the file ``out``.
 
-    The window is the one the report shows (services.reports: the sleep window for the
-    median rise time of the last 14 nights); without one (still collecting, or deferred
-    in early withdrawal) the calendar holds the diary reminder only.
+    The window is the plan in force (services.window.current_plan: the stored rise time
+    and window), unless early withdrawal defers the window; without a stored window,
+    the one the report shows (services.reports:
+    the sleep window for the median rise time of the last 14 nights); without either
+    (still collecting, or deferred in early withdrawal) the calendar holds the diary
+    reminder only.
     """
     from nightbridge.exporters.ics import build_calendar, sleep_events
     from nightbridge.services.reports import gather_report
+    from nightbridge.services.window import current_plan
 
     moment = now or dt.datetime.now(dt.UTC)
     data = gather_person(db, person_id, progress=progress)
@@ -264,7 +268,11 @@ def export_ics(
     report = gather_report(db, person_id, end=last_night, now=moment)
     window = report.window
     bedtime = rise = None
-    if window is not None and window.window_min and window.bedtime and window.rise:
+    plan = current_plan(db, person_id)
+    deferred = window is not None and window.action == "defer"
+    if plan is not None and plan.bedtime is not None and not deferred:
+        bedtime, rise = plan.bedtime, plan.rise
+    elif window is not None and window.window_min and window.bedtime and window.rise:
         bedtime = dt.time.fromisoformat(window.bedtime)
         rise = dt.time.fromisoformat(window.rise)
     diary_at = dt.time.fromisoformat(data.reminders.get("morning_at", "07:30"))
