@@ -41,28 +41,8 @@ if TYPE_CHECKING:
     from nightbridge.services.access import Actor
     from nightbridge.services.auth import AuthPolicy
 
-#: Symptom names of the withdrawal diary (docs/cli.md, ``checkin add --symptom``).
-SYMPTOMS: tuple[str, ...] = (
-    "aches",
-    "runny_nose",
-    "sweating",
-    "flashes",
-    "gooseflesh",
-    "yawning",
-    "restlessness",
-    "restless_legs",
-    "anxiety",
-    "irritability",
-    "low_mood",
-    "nausea",
-    "vomiting",
-    "diarrhoea",
-    "headache",
-    "insomnia",
-    "craving",
-)
-
-#: How prominent each symptom is in Sam's story (kratom withdrawal as reported by
+#: How prominent each symptom is in Sam's story, keyed by the symptom names of
+#: ``core.instruments.withdrawal.SYMPTOMS`` (kratom withdrawal as reported by
 #: Singh, Mueller & Vicknasingam, Drug Alcohol Depend 2014;139:132-7: aches, sleeping
 #: difficulty, watery eyes/nose, hot flashes, restlessness, anger, sadness).
 _WEIGHTS: dict[str, float] = {
