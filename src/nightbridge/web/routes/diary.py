@@ -13,24 +13,13 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from nightbridge.core.diary import REQUIRED_FIELDS
 from nightbridge.core.errors import InvalidInput
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
 
 router = APIRouter()
 
-#: The core items of the Consensus Sleep Diary (Carney et al., SLEEP 2012;35:287-302).
-DIARY_FIELDS: tuple[str, ...] = (
-    "date",
-    "bedtime",
-    "lights_off",
-    "sol_min",
-    "nwak",
-    "waso_min",
-    "final_wake",
-    "out_of_bed",
-    "quality",
-)
 #: Evening items the diary also keeps (optional).
 EXTRA_FIELDS: tuple[str, ...] = ("caffeine", "last_caffeine", "alcohol", "last_alcohol", "note")
 
@@ -40,7 +29,7 @@ def _defaults(db: DatabaseDep, person_id: int, today: dt.date) -> dict[str, str]
     from nightbridge.services.diary import list_entries
 
     entries = list_entries(db, person_id, today - dt.timedelta(days=365), today)
-    values = dict.fromkeys(DIARY_FIELDS + EXTRA_FIELDS, "")
+    values = dict.fromkeys(REQUIRED_FIELDS + EXTRA_FIELDS, "")
     if entries:
         last = entries[-1].to_fields()
         for name in ("bedtime", "lights_off", "final_wake", "out_of_bed"):
@@ -87,8 +76,8 @@ async def diary_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> 
     from nightbridge.services.dashboard import person_today_date, record_diary
 
     form = await request.form()
-    values = {name: str(form.get(name, "")).strip() for name in DIARY_FIELDS + EXTRA_FIELDS}
-    fields = {k: v for k, v in values.items() if v or k in DIARY_FIELDS}
+    values = {name: str(form.get(name, "")).strip() for name in REQUIRED_FIELDS + EXTRA_FIELDS}
+    fields = {k: v for k, v in values.items() if v or k in REQUIRED_FIELDS}
     try:
         night = record_diary(db, scope.person_id, fields)
     except InvalidInput as exc:
