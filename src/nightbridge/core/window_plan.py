@@ -112,11 +112,12 @@ def make_plan(
 
 
 def describe_history(plans: list[WindowPlan]) -> list[str]:
-    """Plain lines for a report: "window 5 h 30 (00:30 to 06:00) from 2026-11-03, set by
-    the clinician", oldest first; a rise-only plan reads "rise time 06:00 from ..."."""
+    """Plain lines for a report, oldest first: "window 5 h 30 (00:30 to 06:00) from
+    2026-11-03, set by a clinician (set)"; a rise-only plan reads "rise time 06:00, no
+    window yet from ..."."""
     lines: list[str] = []
     for plan in plans:
-        who = "you" if plan.set_by == "person" else "the clinician"
+        who = "the person" if plan.set_by == "person" else "a clinician"
         if plan.window_min is None:
             what = f"rise time {plan.rise:%H:%M}, no window yet"
         else:
