@@ -270,3 +270,30 @@ def test_a_failing_alert_evaluation_stores_no_diary_entry(
     with pytest.raises(RuntimeError):
         record_entry_with_alerts(database, pid, {**POOR, "date": REF.isoformat()}, today=REF)
     assert list_entries(database, pid) == []
+
+
+def test_accepting_the_held_window_mid_week_does_not_restart_the_week(
+    database: Database,
+) -> None:
+    pid = new_person(database)
+    set_on = REF - dt.timedelta(days=3)
+    set_plan(database, pid, rise=dt.time(6, 0), window_min=330, by="person", on=set_on)
+    week_on_window(database, pid, sol=10, waso=15)
+    held = sleep_window(database, pid, on=REF)
+    assert (held.action, held.window_min) == ("keep", 330)
+
+    plan = accept_advice(database, pid, held, by="person", on=REF)
+
+    assert plan.set_on == set_on
+    assert len(plan_history(database, pid)) == 1
+
+
+def test_accepting_keep_after_a_full_week_starts_the_next_week(database: Database) -> None:
+    pid = new_person(database)
+    set_plan(database, pid, rise=dt.time(6, 0), window_min=330, by="person", on=SET_ON)
+    week_on_window(database, pid, sol=20, waso=20)  # SE 87.9 %: keep
+    advice = sleep_window(database, pid, on=REF)
+    assert advice.action == "keep"
+    plan = accept_advice(database, pid, advice, by="person", on=REF)
+    assert (plan.set_on, plan.action, plan.review_on) == (REF, "keep", REF + dt.timedelta(days=7))
+    assert len(plan_history(database, pid)) == 2

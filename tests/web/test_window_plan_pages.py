@@ -136,3 +136,23 @@ def test_an_uninvited_clinician_cannot_set_the_window(personas: Personas) -> Non
     )
     assert refused.status_code == 404
     assert plan_history(personas.database, a.person_id) == []
+
+
+def test_mid_week_the_plan_page_offers_no_button_to_restart_the_week(
+    personas: Personas,
+) -> None:
+    a = personas.patient_a
+    with time_machine.travel(NOW, tick=False):
+        ten_nights(personas, a.person_id)
+        set_plan(
+            personas.database,
+            a.person_id,
+            rise=dt.time(6, 45),
+            window_min=405,
+            by="person",
+            on=dt.date(2026, 3, 10),
+        )
+        html = main_of(a.client.get("/plan").text)
+    assert 'data-action="keep"' in html
+    assert "the weekly step is due on 2026-03-17" in html
+    assert "Use this window" not in html

@@ -82,16 +82,22 @@ def accept_advice(
     """Store ``advice`` (its rise time and window) as the plan in force.
 
     An answer without a window (``collect``, ``defer``) stores the rise time alone, but
-    never replaces a window in force: ``InvalidInput`` on field ``accept`` then.
+    never replaces a window in force: ``InvalidInput`` on field ``accept`` then. The
+    same rise time and window as the plan in force, before its weekly review, store
+    nothing (the week on it is not restarted) and return the plan in force.
     """
-    if advice.window_min is None:
-        plan = current_plan(db, person_id)
-        if plan is not None and plan.window_min is not None:
-            raise InvalidInput.one(
-                "accept",
-                f"this answer ({advice.action}) has no window to use; your window of "
-                f"{plan.window_min} min stays in force",
-            )
+    plan = current_plan(db, person_id)
+    if plan is not None and (plan.rise, plan.window_min) == (advice.rise, advice.window_min):
+        with db.reader() as session:
+            zone = PersonRepository(session).get_profile(person_id).tz
+        if not plan.due_for_review(on or local_today(zone)):
+            return plan
+    if advice.window_min is None and plan is not None and plan.window_min is not None:
+        raise InvalidInput.one(
+            "accept",
+            f"this answer ({advice.action}) has no window to use; your window of "
+            f"{plan.window_min} min stays in force",
+        )
     return set_plan(
         db,
         person_id,

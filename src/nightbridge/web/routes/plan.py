@@ -58,10 +58,16 @@ def _page(
     errors: dict[str, list[str]] | None = None,
     saved: bool = False,
 ) -> Response:
+    from nightbridge.services.dashboard import person_today_date
     from nightbridge.services.window import stimulus_control
 
     plan, advice, found = _advice(db, person_id, rise, current)
     found.update(errors or {})
+    held = (
+        plan is not None
+        and (plan.rise, plan.window_min) == (advice.rise, advice.window_min)
+        and not plan.due_for_review(person_today_date(db, person_id))
+    )
     return render(
         request,
         "person/plan.html",
@@ -73,6 +79,7 @@ def _page(
             "current_value": current or "",
             "errors": found,
             "saved": saved,
+            "held": held,
             "stimulus": stimulus_control(),
         },
         status_code=422 if found else 200,
