@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nightbridge.core.alerts import Resource
+from nightbridge.core.alerts import Alert, Resource
 from nightbridge.core.errors import InvalidInput
 
 #: A line's role decides where it is listed: emergency numbers first for emergencies,
@@ -51,6 +51,20 @@ class RegionResources:
         rank = {role: i for i, role in enumerate(order)}
         ranked = sorted(enumerate(self.lines), key=lambda p: (rank.get(p[1].role, 9), p[0]))
         return tuple(line.resource for _, line in ranked)
+
+
+def with_resources(alert: Alert, resources: RegionResources) -> Alert:
+    """``alert`` with the region's lines for its level (``RegionResources.for_level``)."""
+    return Alert(
+        alert.level,
+        alert.code,
+        alert.message,
+        alert.date,
+        alert.actions,
+        resources.for_level(alert.level),
+        alert.evidence,
+        alert.source,
+    )
 
 
 def _parse_line(region: str, index: int, raw: Mapping[str, Any]) -> Line:

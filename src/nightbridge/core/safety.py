@@ -29,7 +29,7 @@ from nightbridge.core.instruments.withdrawal import WITHDRAWAL_THRESHOLD
 from nightbridge.core.intake import DOSE_CLASSES, IntakeEvent
 from nightbridge.core.interactions import InteractionRule, find_interactions
 from nightbridge.core.profile import Profile
-from nightbridge.core.resources import RegionResources
+from nightbridge.core.resources import RegionResources, with_resources
 from nightbridge.core.taper import TaperPlan
 
 #: Poor sleep (definitions.md section 4): SE below 85 % or TST below 6 h (360 min).
@@ -443,21 +443,8 @@ def _questionnaire_alerts(ctx: Context, resources: RegionResources) -> list[Aler
         if answers is not None:
             scored = get_instrument(name).score(answers, on=ctx.day)
             for alert in scored.alerts:
-                alerts.append(_with_resources(alert, resources))
+                alerts.append(with_resources(alert, resources))
     return alerts
-
-
-def _with_resources(alert: Alert, resources: RegionResources) -> Alert:
-    return Alert(
-        alert.level,
-        alert.code,
-        alert.message,
-        alert.date,
-        alert.actions,
-        resources.for_level(alert.level),
-        alert.evidence,
-        alert.source,
-    )
 
 
 def _interaction_alerts(

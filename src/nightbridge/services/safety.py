@@ -22,7 +22,12 @@ from nightbridge.core.errors import InvalidInput
 from nightbridge.core.intake import Vocabulary
 from nightbridge.core.interactions import InteractionRule, parse_rules
 from nightbridge.core.profile import Profile
-from nightbridge.core.resources import RegionResources, parse_resources, resources_for
+from nightbridge.core.resources import (
+    RegionResources,
+    parse_resources,
+    resources_for,
+    with_resources,
+)
 from nightbridge.core.safety import LOOKBACK_NIGHTS, SafetyInputs, evaluate_day
 from nightbridge.services.withdrawal import withdrawal_context
 from nightbridge.storage.database import Database
@@ -182,16 +187,4 @@ def alerts_between(db: Database, person_id: int, start: dt.date, end: dt.date) -
         region = PersonRepository(session).get_profile(person_id).region
         recorded = AlertRepository(session).between(person_id, start, end)
     resources = region_resources(region)
-    return sort_alerts(
-        Alert(
-            a.level,
-            a.code,
-            a.message,
-            a.date,
-            a.actions,
-            resources.for_level(a.level),
-            a.evidence,
-            a.source,
-        )
-        for a in recorded
-    )
+    return sort_alerts(with_resources(a, resources) for a in recorded)

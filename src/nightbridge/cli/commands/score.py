@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         from nightbridge.cli.commands.alerts import alerts_json, parse_answers, print_alerts
         from nightbridge.cli.output import console, print_json
         from nightbridge.core.instruments import get_instrument
+        from nightbridge.core.resources import with_resources
         from nightbridge.services.safety import region_resources
         from nightbridge.storage.database import DATABASE_URL_ENV, SQLITE_FILENAME
 
@@ -43,19 +44,7 @@ def register(app: typer.Typer) -> None:
         day = dt.datetime.now(ZoneInfo(zone)).date()
         resources = region_resources(region)
         result = found.score(values, on=day, resources=resources.for_level("crisis"))
-        alerts = [
-            type(a)(
-                a.level,
-                a.code,
-                a.message,
-                a.date,
-                a.actions,
-                resources.for_level(a.level),
-                a.evidence,
-                a.source,
-            )
-            for a in result.alerts
-        ]
+        alerts = [with_resources(a, resources) for a in result.alerts]
         if as_json:
             print_json(
                 {
