@@ -30,18 +30,6 @@ _WHAT = {
 }
 
 
-def parse_date_option(text: str | None, field: str) -> dt.date | None:
-    """An ISO date option, or None; InvalidInput naming ``field`` when unparseable."""
-    from nightbridge.core.errors import InvalidInput
-
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput.one(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def parse_answers(text: str, field: str) -> list[int]:
     """Comma-separated whole numbers (``1,0,2``); InvalidInput naming ``field``."""
     from nightbridge.core.errors import InvalidInput
@@ -96,11 +84,12 @@ def register(app: typer.Typer) -> None:
         """The safety alerts in force on a date, most urgent first."""
         from zoneinfo import ZoneInfo
 
+        from nightbridge.cli.commands.diary import parse_day
         from nightbridge.cli.output import print_json
         from nightbridge.services.safety import alerts_for
 
         st = state(ctx)
-        day = parse_date_option(date, "date")
+        day = parse_day(date, "date")
         person = st.owner_id()
         profile = st.profile()
         if day is None:

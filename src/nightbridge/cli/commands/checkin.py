@@ -65,17 +65,13 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Record the day's check-in; any alert it raises is shown at once."""
-    from nightbridge.cli.commands.alerts import (
-        alerts_json,
-        parse_answers,
-        parse_date_option,
-        print_alerts,
-    )
+    from nightbridge.cli.commands.alerts import alerts_json, parse_answers, print_alerts
+    from nightbridge.cli.commands.diary import parse_day
     from nightbridge.cli.output import console, print_json
     from nightbridge.services.checkins import record_checkin
 
     st = state(ctx)
-    day = parse_date_option(date, "date")
+    day = parse_day(date, "date")
     assert day is not None  # --date is required by the option itself
     symptoms = parse_symptoms(symptom or [])
     harm = parse_yes_no(self_harm_thoughts)

@@ -55,12 +55,12 @@ def register(app: typer.Typer) -> None:
         import datetime as dt
         from zoneinfo import ZoneInfo
 
-        from nightbridge.cli.commands.alerts import parse_date_option
+        from nightbridge.cli.commands.diary import parse_day
         from nightbridge.cli.output import console, print_json
         from nightbridge.core.taper import build_taper
 
         st = state(ctx)
-        first = parse_date_option(from_, "from")
+        first = parse_day(from_, "from")
         holds = [parse_hold(h) for h in hold or []]
         settings = {
             "start_amount": start,
