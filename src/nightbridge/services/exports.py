@@ -153,6 +153,23 @@ def write_files(files: Mapping[str, str], out: Path) -> list[Path]:
     return written
 
 
+def write_file(out: Path, data: str | bytes, *, kind: str) -> Path:
+    """Write ``data`` (text as UTF-8) to the file ``out`` through ``out.part``, renamed when
+    complete. Refuses an ``out`` that is a folder (asking for a ``kind`` file name, e.g.
+    ``.json``) or whose folder does not exist."""
+    if out.exists() and out.is_dir():
+        raise InvalidInput.one("out", f"{str(out)!r} is a folder; give a {kind} file name")
+    if not out.parent.exists():
+        raise InvalidInput.one("out", f"the folder {str(out.parent)!r} does not exist")
+    part = out.with_name(out.name + ".part")
+    if isinstance(data, str):
+        part.write_text(data, encoding="utf-8")
+    else:
+        part.write_bytes(data)
+    part.replace(out)
+    return out
+
+
 def read_files(path: Path) -> dict[str, str]:
     """The CSV files of an export folder or zip (name -> text), strict UTF-8.
 
@@ -231,14 +248,7 @@ def export_fhir(
         intake=data.intake,
         now=now or dt.datetime.now(dt.UTC),
     )
-    if out.exists() and out.is_dir():
-        raise InvalidInput.one("out", f"{str(out)!r} is a folder; give a .json file name")
-    if not out.parent.exists():
-        raise InvalidInput.one("out", f"the folder {str(out.parent)!r} does not exist")
-    part = out.with_name(out.name + ".part")
-    part.write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    part.replace(out)
-    return out
+    return write_file(out, json.dumps(bundle, indent=2, ensure_ascii=False) + "\n", kind=".json")
 
 
 def export_ics(
@@ -281,11 +291,4 @@ def export_ics(
         start=report.end + dt.timedelta(days=1),
         now=moment,
     )
-    if out.exists() and out.is_dir():
-        raise InvalidInput.one("out", f"{str(out)!r} is a folder; give a .ics file name")
-    if not out.parent.exists():
-        raise InvalidInput.one("out", f"the folder {str(out.parent)!r} does not exist")
-    part = out.with_name(out.name + ".part")
-    part.write_bytes(text.encode("utf-8"))
-    part.replace(out)
-    return out
+    return write_file(out, text.encode("utf-8"), kind=".ics")
