@@ -72,7 +72,14 @@ except InvalidInput as exc:
 usage = resource.getrusage(resource.RUSAGE_SELF)
 outcome["wall_s"] = time.perf_counter() - started
 outcome["cpu_s"] = usage.ru_utime + usage.ru_stime
-outcome["rss_mib"] = usage.ru_maxrss / 1024
+# Peak RSS of this process's own address space: VmHWM resets at exec, while ru_maxrss
+# keeps the parent's peak across fork+exec (a grown pytest worker would count).
+try:
+    with open("/proc/self/status") as status:
+        hwm = next(l for l in status if l.startswith("VmHWM:"))
+    outcome["rss_mib"] = int(hwm.split()[1]) / 1024
+except (OSError, StopIteration):
+    outcome["rss_mib"] = usage.ru_maxrss / 1024
 print(json.dumps(outcome))
 """
 
