@@ -34,6 +34,25 @@ IMPORTS: Table = DeviceImportRow.__table__  # type: ignore[assignment]
 KEY_LOOKUP_BATCH = 2000
 
 
+def _person_source_dates(
+    table: Table,
+    person_id: int,
+    source: str | None,
+    first: dt.date | None,
+    last: dt.date | None,
+) -> list[Any]:
+    """WHERE conditions on ``table``: the person's rows, of ``source`` and dated
+    ``first``..``last`` when those are given."""
+    conditions = [table.c.person_id == person_id]
+    if source is not None:
+        conditions.append(table.c.source == source)
+    if first is not None:
+        conditions.append(table.c.date >= first)
+    if last is not None:
+        conditions.append(table.c.date <= last)
+    return conditions
+
+
 class DeviceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -149,13 +168,7 @@ class DeviceRepository:
         include_naps: bool = False,
     ) -> list[DeviceNight]:
         """Stored nights, oldest first (main sleeps before naps on a date)."""
-        conditions = [NIGHTS.c.person_id == person_id]
-        if source is not None:
-            conditions.append(NIGHTS.c.source == source)
-        if first is not None:
-            conditions.append(NIGHTS.c.date >= first)
-        if last is not None:
-            conditions.append(NIGHTS.c.date <= last)
+        conditions = _person_source_dates(NIGHTS, person_id, source, first, last)
         if not include_naps:
             conditions.append(NIGHTS.c.is_nap.is_(False))
         rows = self.session.execute(
@@ -218,13 +231,7 @@ class DeviceRepository:
         first: dt.date | None = None,
         last: dt.date | None = None,
     ) -> list[DailyActivity]:
-        conditions = [ACTIVITY.c.person_id == person_id]
-        if source is not None:
-            conditions.append(ACTIVITY.c.source == source)
-        if first is not None:
-            conditions.append(ACTIVITY.c.date >= first)
-        if last is not None:
-            conditions.append(ACTIVITY.c.date <= last)
+        conditions = _person_source_dates(ACTIVITY, person_id, source, first, last)
         rows = self.session.execute(
             select(ACTIVITY.c.source, ACTIVITY.c.date, ACTIVITY.c.exercise_min)
             .where(and_(*conditions))
