@@ -89,7 +89,20 @@ def refuse(reason: str) -> InvalidInput:
     return InvalidInput.one(FIELD, reason)
 
 
-class GuardedStream(io.RawIOBase):
+class ReadStream(io.RawIOBase):
+    """A read-only raw stream whose subclasses define only ``read(size)``; ``readinto``
+    (what buffered readers and ``io.TextIOWrapper`` call) copies what ``read`` returns."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        memoryview(buffer)[: len(data)] = data
+        return len(data)
+
+
+class GuardedStream(ReadStream):
     """A read-only file object over a zip member that counts the bytes it inflates.
 
     ``limit`` is the size the central directory declared; producing one byte more means
@@ -103,9 +116,6 @@ class GuardedStream(io.RawIOBase):
         self.limit = limit
         self.name = name
         self.bytes_read = 0
-
-    def readable(self) -> bool:
-        return True
 
     def _count(self, size: int) -> None:
         self.bytes_read += size
@@ -122,11 +132,6 @@ class GuardedStream(io.RawIOBase):
         data = self._read_raw(size)
         self._count(len(data))
         return data
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        memoryview(buffer)[: len(data)] = data
-        return len(data)
 
     def _read_raw(self, size: int) -> bytes:
         try:
@@ -303,7 +308,7 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _COMPRESSED_READ = 4 * MiB
 
 
-class InflateStream(io.RawIOBase):
+class InflateStream(ReadStream):
     """A deflated zip member, inflated as it is read; size and CRC-32 checked at the end.
 
     Reads the archive's file object at its own offsets (seeking before every read), so it
@@ -329,9 +334,6 @@ class InflateStream(io.RawIOBase):
         self._produced = 0
         self._done = False
 
-    def readable(self) -> bool:
-        return True
-
     def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:
             return b"".join(iter(lambda: self.read(8 * MiB), b""))
@@ -353,11 +355,6 @@ class InflateStream(io.RawIOBase):
             if self._inflater.eof or (not out and not self._pending and self._left <= 0):
                 self._finish()
         return parts[0] if len(parts) == 1 else b"".join(parts)
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        memoryview(buffer)[: len(data)] = data
-        return len(data)
 
     def _read_compressed(self) -> bytes:
         if self._left <= 0:

@@ -15,7 +15,6 @@ Every stream counts the bytes read and reports them to ``on_bytes`` (progress ba
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import zipfile
 from collections.abc import Callable, Iterator
@@ -28,7 +27,7 @@ from nightbridge.importers import archive
 OnBytes = Callable[[int], None]
 
 
-class _Counted(io.RawIOBase):
+class _Counted(archive.ReadStream):
     """A read-only stream that reports how many bytes were read through it."""
 
     def __init__(self, raw: BinaryIO, on_bytes: OnBytes | None) -> None:
@@ -37,19 +36,11 @@ class _Counted(io.RawIOBase):
         self._on_bytes = on_bytes
         self.name = getattr(raw, "name", "")
 
-    def readable(self) -> bool:
-        return True
-
     def read(self, size: int | None = -1) -> bytes:
         data = self._raw.read(-1 if size is None else size)
         if data and self._on_bytes is not None:
             self._on_bytes(len(data))
         return data
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        memoryview(buffer)[: len(data)] = data
-        return len(data)
 
     def close(self) -> None:
         if not self.closed:
@@ -180,20 +171,12 @@ def open_export(source: ExportSource, on_bytes: OnBytes | None = None) -> Iterat
     yield SingleFile(name, reopen, size, on_bytes)
 
 
-class _Unclosable(io.RawIOBase):
+class _Unclosable(archive.ReadStream):
     """The caller's stream, read from the start, left open when the reader closes it."""
 
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__()
         self._raw = raw
 
-    def readable(self) -> bool:
-        return True
-
     def read(self, size: int | None = -1) -> bytes:
         return self._raw.read(-1 if size is None else size)
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        memoryview(buffer)[: len(data)] = data
-        return len(data)
