@@ -29,15 +29,13 @@ def _plan_page(
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> Response:
+    from nightbridge.core.relapse import PLAN_LISTS
     from nightbridge.services.relapse import checkin_trend, content, cravings, get_plan
     from nightbridge.services.toolkit import program_status
 
     plan = get_plan(db, person_id)
     if values is None:
-        values = {
-            name: "\n".join(getattr(plan, name))
-            for name in ("triggers", "warning_signs", "coping_steps", "reasons")
-        }
+        values = {name: "\n".join(getattr(plan, name)) for name in PLAN_LISTS}
         values["people"] = [(c.name, c.phone) for c in plan.people]
         values["shared"] = plan.shared
     people = list(values["people"]) + [("", "")] * max(0, PEOPLE_ROWS - len(values["people"]))
