@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nightbridge.core.diary import DiaryEntry
-from nightbridge.core.timeline import format_time_value, parse_time_value
+from nightbridge.core.timeline import EVENTS, format_time_value, parse_time_value
 from nightbridge.storage.tables.diary import DiaryEntryRow
 
-_TIMES = ("bedtime", "lights_off", "final_wake", "out_of_bed")
 _NUMBERS = ("sol_min", "nwak", "waso_min", "quality")
 _OPTIONAL_NUMBERS = ("rested", "naps", "naps_min", "caffeine", "alcohol")
 _OPTIONAL_CLOCKS = ("last_caffeine", "last_alcohol")
@@ -100,7 +99,7 @@ class DiaryRepository:
 
 
 def _apply(row: DiaryEntryRow, entry: DiaryEntry) -> None:
-    for name in _TIMES:
+    for name in EVENTS:
         setattr(row, name, format_time_value(getattr(entry, name)))
     for name in (*_NUMBERS, *_OPTIONAL_NUMBERS):
         setattr(row, name, getattr(entry, name))

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.diary import REQUIRED_FIELDS
 from nightbridge.core.errors import InvalidInput
+from nightbridge.core.timeline import EVENTS
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
 
@@ -32,7 +33,7 @@ def _defaults(db: DatabaseDep, person_id: int, today: dt.date) -> dict[str, str]
     values = dict.fromkeys(REQUIRED_FIELDS + EXTRA_FIELDS, "")
     if entries:
         last = entries[-1].to_fields()
-        for name in ("bedtime", "lights_off", "final_wake", "out_of_bed"):
+        for name in EVENTS:
             values[name] = last.get(name, "")[:5]
     values["date"] = today.isoformat()
     return values
