@@ -13,7 +13,8 @@ from typing import Any
 from fastapi import Request, Response
 
 from nightbridge.services.access import ANONYMOUS
-from nightbridge.services.auth import SessionInfo, open_session, resolve_session
+from nightbridge.services.auth import SessionInfo, end_session, open_session, resolve_session
+from nightbridge.storage.database import Database
 
 COOKIE_NAME = "__Host-nb_session"
 _UNSET = object()
@@ -85,6 +86,11 @@ def apply_cookie(request: Request, response: Response) -> Response:
     return response
 
 
-def mark_ended(request: Request) -> None:
+def end_current_session(request: Request, database: Database) -> None:
+    """Log out: end this request's session in the store (if it has one) and mark it
+    ended, so ``apply_cookie`` clears the cookie."""
+    info = current_session(request)
+    if info is not None:
+        end_session(database, info.token)
     request.state.nb_ended = True
     request.state.nb_session = None

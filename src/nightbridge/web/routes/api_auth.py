@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from nightbridge.core.errors import NotFound
 from nightbridge.services.accounts import create_account, list_accounts, update_account
 from nightbridge.services.audit import list_person_events
-from nightbridge.services.auth import LoginRefused, authenticate, end_session, verify_totp
+from nightbridge.services.auth import LoginRefused, authenticate, verify_totp
 from nightbridge.services.sharing import (
     create_invite,
     list_patients,
@@ -34,7 +34,12 @@ from nightbridge.web.deps import (
     ReadScope,
     SettingsDep,
 )
-from nightbridge.web.sessions import apply_cookie, current_session, mark_ended, start_session
+from nightbridge.web.sessions import (
+    apply_cookie,
+    current_session,
+    end_current_session,
+    start_session,
+)
 
 router = APIRouter(prefix="/api")
 
@@ -160,10 +165,7 @@ def api_totp(
 
 @router.post("/auth/logout", status_code=204, tags=["auth"])
 def api_logout(request: Request, database: DatabaseDep) -> Response:
-    info = current_session(request)
-    if info is not None:
-        end_session(database, info.token)
-    mark_ended(request)
+    end_current_session(request, database)
     return apply_cookie(request, Response(status_code=204))
 
 

@@ -13,7 +13,6 @@ from nightbridge.services.accounts import create_account, has_accounts
 from nightbridge.services.auth import (
     LoginRefused,
     authenticate,
-    end_session,
     start_enrolment,
     verify_totp,
 )
@@ -22,8 +21,8 @@ from nightbridge.web.forms import errors_by_field, safe_next
 from nightbridge.web.sessions import (
     apply_cookie,
     current_session,
+    end_current_session,
     ensure_session,
-    mark_ended,
     start_session,
 )
 
@@ -153,10 +152,7 @@ def enrol_submit(
 
 @router.post("/logout")
 def logout(request: Request, database: DatabaseDep) -> Response:
-    info = current_session(request)
-    if info is not None:
-        end_session(database, info.token)
-    mark_ended(request)
+    end_current_session(request, database)
     return _redirect(request, "/login")
 
 
