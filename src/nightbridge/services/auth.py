@@ -157,7 +157,6 @@ def authenticate(
     attempt is audited; failures count towards the lockout in the same transaction.
     """
     now = now or utcnow()
-    refused = False
     stage = "full"
     with database.transaction() as session:
         accounts = AccountRepository(session)
@@ -165,43 +164,14 @@ def authenticate(
         account = accounts.get_for_update(found.id) if found is not None else None
         if account is None:
             verify_password(policy, _dummy_hash(policy), password)  # same time as a real try
-            record_event(
-                session,
-                Actor(None, "anonymous"),
-                person_id=None,
-                action="login",
-                object="account",
-                outcome="failed",
-                detail="unknown username",
-                now=now,
-            )
-            refused = True
+            outcome, detail = "failed", "unknown username"
         elif account.disabled or _is_locked(account, now):
             verify_password(policy, _dummy_hash(policy), password)  # same time as a real try
-            record_event(
-                session,
-                actor_of(account),
-                person_id=account.person_id,
-                action="login",
-                object="account",
-                outcome="locked",
-                detail="disabled" if account.disabled else f"locked until {account.locked_until}",
-                now=now,
-            )
-            refused = True
+            outcome = "locked"
+            detail = "disabled" if account.disabled else f"locked until {account.locked_until}"
         elif not verify_password(policy, account.password_hash, password):
             _register_failure(policy, account, now)
-            record_event(
-                session,
-                actor_of(account),
-                person_id=account.person_id,
-                action="login",
-                object="account",
-                outcome="failed",
-                detail=f"wrong password ({account.failed_logins} in a row)",
-                now=now,
-            )
-            refused = True
+            outcome, detail = "failed", f"wrong password ({account.failed_logins} in a row)"
         else:
             if account.totp_confirmed:
                 stage = "totp"
@@ -210,17 +180,18 @@ def authenticate(
             else:
                 account.failed_logins = 0
                 account.locked_until = None
-            record_event(
-                session,
-                actor_of(account),
-                person_id=account.person_id,
-                action="login",
-                object="account",
-                outcome="ok",
-                detail=f"password; next {stage}",
-                now=now,
-            )
-    if refused or account is None:
+            outcome, detail = "ok", f"password; next {stage}"
+        record_event(
+            session,
+            actor_of(account) if account is not None else Actor(None, "anonymous"),
+            person_id=account.person_id if account is not None else None,
+            action="login",
+            object="account",
+            outcome=outcome,
+            detail=detail,
+            now=now,
+        )
+    if outcome != "ok" or account is None:
         raise LoginRefused()
     return account.id, stage
 
