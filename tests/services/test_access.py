@@ -126,3 +126,30 @@ def test_without_a_share_nobody_but_the_person_gets_in(
     except NotFound:
         granted = False
     assert granted == allowed
+
+
+def test_check_access_many_agrees_with_the_rules_and_audits_each_person(
+    database: Database,
+) -> None:
+    from sqlalchemy import select
+
+    from nightbridge.services.access import check_access_many
+    from nightbridge.storage.tables.accounts import AuditEventRow
+
+    world = build(database)
+    a, b = world["a"], world["b"]
+    assert isinstance(a, int) and isinstance(b, int)
+    for name in RULES:
+        actor = world[name]
+        assert isinstance(actor, Actor)
+        allowed = check_access_many(database, actor, [a, b], "read", "GET /list")
+        expected = [p for p in (a, b) if outcome(database, actor, p, "read") == "ok"]
+        assert allowed == expected, name
+    with database.reader() as session:
+        rows = session.scalars(select(AuditEventRow).where(AuditEventRow.object == "GET /list"))
+        audited = [(r.actor_account_id, r.person_id, r.outcome) for r in rows]
+    assert len(audited) == 2 * len(RULES)
+    invited = world["invited"]
+    assert isinstance(invited, Actor)
+    assert (invited.account_id, a, "allowed") in audited
+    assert (invited.account_id, b, "denied") in audited

@@ -19,6 +19,7 @@ clinician's next request.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -111,3 +112,35 @@ def check_access(
         )
     if refusal is not None:
         raise refusal
+
+
+def check_access_many(
+    database: Database, actor: Actor, person_ids: Iterable[int], action: str, object: str
+) -> list[int]:
+    """``check_access`` for several people in ONE transaction: the ids ``actor`` may
+    ``action``, in the order given. Every person gets their own audit row (allowed or
+    refused), as with ``check_access``; a list page such as the clinician's triage then
+    writes once instead of once per person."""
+    allowed: list[int] = []
+    with database.transaction() as session:
+        audit = AuditRepository(session)
+        at = utcnow()
+        for person_id in person_ids:
+            try:
+                authorize(session, actor, person_id, action)
+                outcome = "allowed"
+                allowed.append(person_id)
+            except NotFound:
+                outcome = "denied"
+            except Forbidden:
+                outcome = "forbidden"
+            audit.append(
+                at=at,
+                actor_account_id=actor.account_id,
+                actor_role=actor.role,
+                person_id=person_id,
+                action=action,
+                object=object,
+                outcome=outcome,
+            )
+    return allowed

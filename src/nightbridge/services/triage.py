@@ -152,44 +152,49 @@ def assess_trend(
 def build_triage(db: Database, actor: Actor, *, now: dt.datetime | None = None) -> list[TriageRow]:
     """The clinician's list: every person who shares with ``actor`` now, in triage order.
 
-    Each person's data is read through the one permission check (which also writes the
-    audit row); a share revoked a moment ago is simply not listed.
+    Each person's data is read through the one permission check, which appends one audit
+    row per person (all in one transaction); a share revoked a moment ago is simply not
+    listed. Only the 14 days the trend compares are read, plus the newest entry's date.
     """
     from zoneinfo import ZoneInfo
 
-    from nightbridge.core.errors import NotFound
-    from nightbridge.services.access import check_access
-    from nightbridge.services.checkins import list_checkins
-    from nightbridge.services.diary import list_entries, list_nights
+    from nightbridge.services.access import check_access_many
+    from nightbridge.services.diary import list_nights
     from nightbridge.services.safety import alerts_between
     from nightbridge.services.sharing import list_patients
+    from nightbridge.storage.repositories.checkins import CheckinRepository
+    from nightbridge.storage.repositories.diary import DiaryRepository
     from nightbridge.storage.repositories.persons import PersonRepository
 
     rows: list[TriageRow] = []
-    for share in list_patients(db, actor):
-        person_id = share.person_id
-        try:
-            check_access(db, actor, person_id, "read", "GET /clinician (triage)")
-        except NotFound:
-            continue
+    shared = [share.person_id for share in list_patients(db, actor)]
+    for person_id in check_access_many(db, actor, shared, "read", "GET /clinician (triage)"):
         with db.reader() as session:
             persons = PersonRepository(session)
             name = persons.display_name(person_id) or f"Person {person_id}"
             zone = persons.get_profile(person_id).tz
-        today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).date()
+            today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).date()
+            span_start = today - dt.timedelta(days=13)
+            checkin_repo = CheckinRepository(session)
+            checkins = checkin_repo.between(person_id, span_start, today)
+            newest_entry = DiaryRepository(session).latest(person_id)
+            last_dates = [
+                d
+                for d in (
+                    checkin_repo.last_date(person_id, today),
+                    newest_entry.date if newest_entry and newest_entry.date <= today else None,
+                )
+                if d is not None
+            ]
         alerts = alerts_between(
             db, person_id, today - dt.timedelta(days=ALERT_LOOKBACK_DAYS), today
         )
-        span_start = today - dt.timedelta(days=13)
-        checkins = list_checkins(db, person_id, today - dt.timedelta(days=365), today)
         nights = list_nights(db, person_id, span_start, today)
-        entries = list_entries(db, person_id, today - dt.timedelta(days=365), today)
-        last_dates = [c.date for c in checkins[-1:]] + [e.date for e in entries[-1:]]
         trend = assess_trend(
             [
                 (c.date, float(c.withdrawal_score))
                 for c in checkins
-                if c.date >= span_start and c.withdrawal_score is not None
+                if c.withdrawal_score is not None
             ],
             [(n.date, float(n.tst_min)) for n in nights],
             today,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nightbridge.core.checkin import CheckinDay
@@ -52,6 +52,14 @@ class CheckinRepository:
         row.gad7 = list(checkin.gad7) if checkin.gad7 is not None else None
         row.gad7_total = sum(checkin.gad7) if checkin.gad7 is not None else None
         self.session.flush()
+
+    def last_date(self, person_id: int, on_or_before: dt.date) -> dt.date | None:
+        """The date of the person's newest check-in up to ``on_or_before``, if any."""
+        return self.session.scalar(
+            select(func.max(CheckinRow.date)).where(
+                CheckinRow.person_id == person_id, CheckinRow.date <= on_or_before
+            )
+        )
 
     def between(self, person_id: int, start: dt.date, end: dt.date) -> list[CheckinDay]:
         """Check-ins dated ``start..end`` (both included), oldest first."""
