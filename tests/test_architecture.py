@@ -19,21 +19,56 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "nightbridge"
 
 FORBIDDEN = {
     "core": {
-        "sqlalchemy", "alembic", "fastapi", "starlette", "jinja2", "typer", "click", "rich",
-        "uvicorn", "httpx", "requests", "reportlab", "psycopg", "sqlite3", "socket", "urllib",
-        "nightbridge.storage", "nightbridge.services", "nightbridge.web", "nightbridge.cli",
-        "nightbridge.importers", "nightbridge.reports", "nightbridge.content",
+        "sqlalchemy",
+        "alembic",
+        "fastapi",
+        "starlette",
+        "jinja2",
+        "typer",
+        "click",
+        "rich",
+        "uvicorn",
+        "httpx",
+        "requests",
+        "reportlab",
+        "psycopg",
+        "sqlite3",
+        "socket",
+        "urllib",
+        "nightbridge.storage",
+        "nightbridge.services",
+        "nightbridge.web",
+        "nightbridge.cli",
+        "nightbridge.importers",
+        "nightbridge.reports",
+        "nightbridge.content",
     },
     "importers": {
-        "fastapi", "typer", "rich", "nightbridge.storage", "nightbridge.services",
-        "nightbridge.web", "nightbridge.cli",
+        "fastapi",
+        "typer",
+        "rich",
+        "nightbridge.storage",
+        "nightbridge.services",
+        "nightbridge.web",
+        "nightbridge.cli",
     },
     "reports": {
-        "sqlalchemy", "fastapi", "typer", "nightbridge.storage", "nightbridge.services",
-        "nightbridge.web", "nightbridge.cli",
+        "sqlalchemy",
+        "fastapi",
+        "typer",
+        "nightbridge.storage",
+        "nightbridge.services",
+        "nightbridge.web",
+        "nightbridge.cli",
     },
-    "storage": {"fastapi", "typer", "rich", "nightbridge.services", "nightbridge.web",
-                "nightbridge.cli"},
+    "storage": {
+        "fastapi",
+        "typer",
+        "rich",
+        "nightbridge.services",
+        "nightbridge.web",
+        "nightbridge.cli",
+    },
     "services": {"fastapi", "starlette", "typer", "rich", "nightbridge.web", "nightbridge.cli"},
 }
 
@@ -94,6 +129,17 @@ def test_help_loads_no_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     loaded = set(json.loads(out))
-    heavy = {"sqlalchemy", "fastapi", "starlette", "uvicorn", "numpy", "reportlab", "alembic",
-             "jinja2", "argon2", "psycopg", "pydantic"}
+    heavy = {
+        "sqlalchemy",
+        "fastapi",
+        "starlette",
+        "uvicorn",
+        "numpy",
+        "reportlab",
+        "alembic",
+        "jinja2",
+        "argon2",
+        "psycopg",
+        "pydantic",
+    }
     assert loaded & heavy == set()

@@ -271,7 +271,8 @@ def test_no_toolkit_page_renders_an_escaped_attribute(personas: Personas) -> Non
         page = a.client.get(path)
         assert page.status_code == 200, path
         assert "&#34;" not in page.text, path  # a quote escaped inside a tag breaks it
-    assert re.search(r'<input id="f-intensity"[^>]* min="0" max="10"', a.client.get("/relapse").text)
+    relapse_page = a.client.get("/relapse").text
+    assert re.search(r'<input id="f-intensity"[^>]* min="0" max="10"', relapse_page)
 
 
 def test_the_check_in_trend_api_answers_a_clinician_only_once_shared(personas: Personas) -> None:
