@@ -140,3 +140,63 @@ def test_a_demo_load_cut_short_is_reported_not_passed_off_as_complete(
     monkeypatch.undo()
     with pytest.raises(NightbridgeError, match="cut short"):
         load_demo(database, days=14, today=TODAY, policy=FAST)
+
+
+def test_sam_has_device_nights_beside_the_diary_through_the_apple_health_import(
+    database: Database,
+) -> None:
+    from nightbridge.services.devices import device_nights
+    from nightbridge.services.diary import list_nights
+
+    logins = load_demo(database, days=28, today=TODAY, policy=FAST)
+    start = TODAY - dt.timedelta(days=27)
+    nights = device_nights(database, logins.person_id, start=start, end=TODAY)
+    chosen = [n for n in nights if n.chosen]
+    assert len({n.date for n in chosen}) >= 28 - 3  # the watch was charging on two nights
+    assert {n.source for n in chosen} == {"Sam’s Apple Watch"}  # the iPhone's in-bed only
+    assert all(n.has_stages and n.stages["deep"] > 0 and n.stages["rem"] > 0 for n in chosen)
+    diary = {n.date: n for n in list_nights(database, logins.person_id, start, TODAY)}
+    both = [(n, diary[n.date]) for n in chosen if n.date in diary]
+    assert len(both) >= 20
+    # Devices read a little more sleep than the diary, on most nights and on average.
+    more = [device.tst_min - night.tst_min for device, night in both]
+    assert sum(d > 0 for d in more) >= 0.8 * len(more)
+    assert 0 < sum(more) / len(more) < 90
+
+
+def test_jordan_has_a_window_dr_lee_started_two_weeks_ago_and_widened_once(
+    database: Database,
+) -> None:
+    from nightbridge.services.window import current_plan, plan_history, withdrawal_for
+
+    logins = load_demo(database, days=28, today=TODAY, policy=FAST)
+    history = plan_history(database, logins.second_person_id)
+    assert [(p.set_on, p.set_by, p.action) for p in history] == [
+        (TODAY - dt.timedelta(days=14), "clinician", "start"),
+        (TODAY - dt.timedelta(days=7), "clinician", "increase"),
+    ]
+    assert history[1].window_min == history[0].window_min + 15
+    assert current_plan(database, logins.second_person_id) == history[-1]
+    context = withdrawal_for(database, logins.second_person_id, TODAY)
+    assert context.last_dose_date is None and not context.moderate_or_worse_dates
+    # Sam is still tapering: the window is deferred, so none is stored for Sam.
+    assert plan_history(database, logins.person_id) == []
+
+
+def test_triage_puts_sam_first_with_one_advise_alert_from_yesterdays_gad7(
+    database: Database,
+) -> None:
+    from nightbridge.services.triage import build_triage
+
+    logins = load_demo(database, days=14, today=TODAY, policy=FAST)
+    with database.reader() as session:
+        clinician = AccountRepository(session).by_username(logins.clinician_email)
+        assert clinician is not None
+        clinician_id = clinician.id
+    now = dt.datetime.combine(TODAY, dt.time(12, 0), tzinfo=dt.UTC)
+    rows = build_triage(database, Actor(clinician_id, "clinician"), now=now)
+    assert [(r.name, r.top_level) for r in rows] == [("Sam", "advise"), ("Jordan", None)]
+    assert [(a.date, a.code) for a in rows[0].alerts] == [
+        (TODAY - dt.timedelta(days=1), "gad7_moderate")
+    ]
+    assert rows[1].days_since_entry == 5

@@ -10,6 +10,7 @@ import pytest
 from nightbridge.core.errors import InvalidInput
 from nightbridge.services.demo import (
     QUESTIONNAIRE_EVERY_DAYS,
+    RECENT_GAD7,
     DemoLogins,
     plan_demo,
     plan_second_person,
@@ -102,3 +103,39 @@ def test_the_logins_say_how_to_get_a_totp_code() -> None:
     text = "\n".join(logins.lines(python="python3"))
     assert """python3 -c "import pyotp; print(pyotp.TOTP('JBSWY3DPEHPK3PXP').now())\"""" in text
     assert logins.person_email in text and logins.person_password in text
+
+
+def test_yesterdays_gad7_is_in_the_moderate_band_and_the_rest_of_the_plan_is_unchanged() -> None:
+    plan = plan_demo(42, today=TODAY)
+    yesterday = plan.days[-2]
+    assert yesterday.gad7 == RECENT_GAD7 and 10 <= sum(RECENT_GAD7) <= 14
+    assert yesterday.phq9 is None
+    assert [d.date for d in plan.days if d.gad7 is not None][-1] == TODAY - dt.timedelta(days=1)
+
+
+def test_jordan_keeps_the_window_on_the_nights_it_is_in_force() -> None:
+    rise = dt.time(6, 30)
+    since = TODAY - dt.timedelta(days=14)
+
+    def kept(day: dt.date) -> tuple[dt.time, int] | None:
+        return (rise, 345) if day > since else None
+
+    free = plan_second_person(42, today=TODAY)
+    kept_entries = plan_second_person(42, today=TODAY, window=kept)
+    before = [e for e in kept_entries if dt.date.fromisoformat(e["date"]) <= since]
+    assert before == free[: len(before)]  # the same seed: the same nights before it
+    for entry in kept_entries[len(before) :]:
+        assert "00:37" <= entry["lights_off"] <= "00:51"  # 06:30 - 5 h 45 min, give or take
+        assert "06:30" <= entry["out_of_bed"] <= "06:36"
+
+
+def test_the_apple_health_export_is_seeded_and_keeps_each_instants_own_offset() -> None:
+    from nightbridge.services.demo_devices import apple_health_export
+
+    plan = plan_demo(14, today=dt.date(2026, 11, 7))  # US clocks go back on 2026-11-01
+    now = dt.datetime(2026, 11, 7, 23, 0, tzinfo=dt.UTC)
+    export = apple_health_export(plan, "America/New_York", now, seed=1)
+    assert export == apple_health_export(plan, "America/New_York", now, seed=1)
+    text = export.decode()
+    assert 'startDate="2026-10-31 23' in text and " -0400" in text and " -0500" in text
+    assert text.count("AnalysisInBed") == 14 and "AnalysisAsleepDeep" in text

@@ -14,12 +14,23 @@ The story (every number invented; shapes follow the sources in docs/definitions.
   time grows from about 5 h to about 6 h 45 min. Two mornings have no entry.
 - On day 3 Sam drinks alcohol on a kratom day: the urgent combination alert (section 4);
   on day 5 Sam reports vomiting for 24 h (an urgent red flag).
-- PHQ-9 and GAD-7 every 14 days, easing from moderate to mild; item 9 always 0.
+- PHQ-9 and GAD-7 every 14 days, easing from moderate to mild; item 9 always 0. After a
+  tense week, Sam's GAD-7 of yesterday is 10 (``RECENT_GAD7``): the one alert in force on
+  the clinician's triage (``gad7_moderate``, advise), so Sam sorts first.
+- Sam's iPhone and Apple Watch nights come in through the real Apple Health import
+  (``services.demo_devices`` writes the export.xml): the watch's staged nights sit beside
+  the diary on ``/nights`` and in the report, reading a little more sleep than the diary.
+- Sam is tapering, so the sleep window is deferred (early withdrawal) throughout: no
+  window is stored for Sam.
 - Evenings: caffeine (cups and time of the last), alcohol, screens in the last hour,
   exercise minutes.
 - Today's check-in is left to do, so the home page has something due.
 - Dr. Lee (clinician, with TOTP) was invited by Sam. Jordan (second person) also shares
-  with Dr. Lee: tapered off earlier, sleeping steadily, but has not logged for 5 days.
+  with Dr. Lee: tapered off before the demo's span (no kratom or opioid logged, low
+  withdrawal scores), sleeping steadily but inefficiently, and has not logged for 5 days.
+  Dr. Lee started Jordan's sleep window 14 days ago (rise 06:30, from the rules' ``start``
+  answer) and widened it 7 days ago (the weekly ``increase``), both stored as set by the
+  clinician; Jordan's nights since keep the window.
 
 The demo logins are public by design (this is demo data on the person's own machine).
 Sam is the store's own person (the one ``nightbridge init`` creates), so the CLI shows
@@ -70,6 +81,12 @@ TAPER_START_G = 12.0
 TAPER_STEP_PCT = 10.0
 TAPER_EVERY_DAYS = 7
 QUESTIONNAIRE_EVERY_DAYS = 14
+#: Sam's GAD-7 of yesterday, after a tense week: total 10, the low end of the moderate
+#: band (Spitzer et al. 2006), which raises the ``advise`` alert ``gad7_moderate``.
+RECENT_GAD7 = (2, 1, 2, 2, 1, 1, 1)
+#: Jordan's fixed rise time, and when Dr. Lee started the window (days before today).
+JORDAN_RISE = dt.time(6, 30)
+JORDAN_WINDOW_DAYS_AGO = 14
 
 PERSON_EMAIL = "sam@demo.nightbridge.local"
 PERSON_PASSWORD = "demo-sam-sleeps-better"  # noqa: S105 - public demo login, printed
@@ -274,16 +291,23 @@ def plan_demo(days: int = 42, *, today: dt.date, seed: int = SEED) -> DemoPlan:
         due = i % QUESTIONNAIRE_EVERY_DAYS == 0
         phq_total = round(14 - 7 * progress + rng.gauss(0, 1))
         gad_total = round(12 - 6 * progress + rng.gauss(0, 1))
+        # Drawn in this order (diary, function, questionnaires): the seed's story depends on it.
+        diary = None if day in skipped or i == 0 else _diary(rng, day, progress)
+        function = max(1, min(5, round(2 + 2 * progress + rng.gauss(0, 0.4))))
+        phq9 = _answers(rng, phq_total, 9) if due else None
+        gad7 = _answers(rng, gad_total, 7) if due else None
+        if i == days - 2:
+            gad7 = RECENT_GAD7  # a tense week near the end of the taper (gad7_moderate)
         out.append(
             DemoDay(
                 date=day,
-                diary=None if day in skipped or i == 0 else _diary(rng, day, progress),
+                diary=diary,
                 symptoms=symptoms,
                 flags=("vomiting_24h",) if i == 5 else (),
-                function=max(1, min(5, round(2 + 2 * progress + rng.gauss(0, 0.4)))),
+                function=function,
                 self_harm_thoughts=False,
-                phq9=_answers(rng, phq_total, 9) if due else None,
-                gad7=_answers(rng, gad_total, 7) if due else None,
+                phq9=phq9,
+                gad7=gad7,
                 intake=tuple(intake),
                 evening=evening,
             )
@@ -291,13 +315,43 @@ def plan_demo(days: int = 42, *, today: dt.date, seed: int = SEED) -> DemoPlan:
     return DemoPlan(start=start, today=today, days=tuple(out))
 
 
-def plan_second_person(days: int, *, today: dt.date, seed: int = SEED + 1) -> list[dict[str, str]]:
-    """Jordan's diary: steady nights, the last 5 days missing (stale data on triage)."""
+def _kept_window(
+    rng: random.Random, day: dt.date, rise: dt.time, window_min: int
+) -> dict[str, str]:
+    """A morning on a sleep window: to bed at its bedtime, up at the rise time, and
+    sleeping efficiently (what restriction aims at; Spielman et al., Sleep 1987)."""
+    rise_min = rise.hour * 60 + rise.minute
+    return {
+        "date": day.isoformat(),
+        "bedtime": _hhmm(_clock(rise_min - window_min - rng.randint(0, 4))),
+        "lights_off": _hhmm(_clock(rise_min - window_min + rng.randint(0, 4))),
+        "sol_min": str(max(3, round(7 + rng.gauss(0, 2)))),
+        "nwak": str(max(1, round(1.3 + rng.gauss(0, 0.5)))),
+        "waso_min": str(max(5, round(9 + rng.gauss(0, 3)))),
+        "final_wake": _hhmm(_clock(rise_min - rng.randint(0, 5))),
+        "out_of_bed": _hhmm(_clock(rise_min + rng.randint(0, 4))),
+        "quality": str(rng.choice((3, 3, 4))),
+    }
+
+
+#: The window Jordan keeps on the night before a date (rise time, minutes), or None.
+KeptWindow = Callable[[dt.date], "tuple[dt.time, int] | None"]
+
+
+def plan_second_person(
+    days: int, *, today: dt.date, seed: int = SEED + 1, window: KeptWindow | None = None
+) -> list[dict[str, str]]:
+    """Jordan's diary: steady nights, the last 5 days missing (stale data on triage).
+
+    ``window(date)`` gives the sleep window Jordan kept the night before ``date`` (None:
+    none); those mornings go to bed at its bedtime and get up at its rise time.
+    """
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     entries: list[dict[str, str]] = []
     for i in range(days - 5):
         day = today - dt.timedelta(days=days - 1 - i)
-        entries.append(_diary(rng, day, 0.8))
+        kept = window(day) if window is not None else None
+        entries.append(_diary(rng, day, 0.8) if kept is None else _kept_window(rng, day, *kept))
     return entries
 
 
@@ -409,7 +463,9 @@ def load_demo(
     from nightbridge.services.accounts import create_account
     from nightbridge.services.auth import AuthPolicy as Policy
     from nightbridge.services.checkins import record_checkin
-    from nightbridge.services.diary import person_zone, record_entry
+    from nightbridge.services.demo_devices import import_demo_devices
+    from nightbridge.services.demo_window import load_second_diary
+    from nightbridge.services.diary import person_zone
     from nightbridge.services.notes import add_note
     from nightbridge.services.taper import set_taper
 
@@ -459,8 +515,7 @@ def load_demo(
         _load_day(db, owner, day, zone, now, today)
         if progress:
             progress(done, total)
-    for entry in plan_second_person(days, today=today):
-        record_entry(db, jordan, entry, today=today)
+    import_demo_devices(db, owner, plan, zone_name, now)
     for offset in range(days - 1, 4, -3):
         record_checkin(
             db,
@@ -471,6 +526,7 @@ def load_demo(
             self_harm_thoughts=False,
             today=today,
         )
+    load_second_diary(db, jordan, days, today)
     # The clinician comes last: a load cut short leaves no clinician, which
     # _find_logins reports instead of passing a half-loaded demo off as complete.
     clinician_account = create_account(
