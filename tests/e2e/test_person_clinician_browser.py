@@ -12,10 +12,6 @@ The app runs with uvicorn in a thread on a free loopback port over a temporary s
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,20 +24,15 @@ from nightbridge.services.accounts import create_account
 from nightbridge.services.sharing import create_invite, redeem_invite
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
+from tests.browser import launch_chromium, require_playwright, serve_app
 from tests.web.conftest import FAST_AUTH, enrol_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "a long passphrase for the browser"
 PHONE = {"width": 390, "height": 844}
 
-if CHROMIUM is None:
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-playwright_sync = pytest.importorskip("playwright.sync_api")
+playwright_sync = require_playwright()
 
 
 @dataclass
@@ -51,16 +42,8 @@ class LiveApp:
     clinician_secret: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[LiveApp]:
-    import uvicorn
-
     database = Database(f"sqlite:///{tmp_path / 'nightbridge.sqlite3'}")
     database.migrate()
     accounts = {}
@@ -83,27 +66,17 @@ def live_app(tmp_path: Path) -> Iterator[LiveApp]:
         person = Actor(accounts[username], "person", person_id)
         redeem_invite(database, clinician, create_invite(database, person).code)
     app = create_app(database, settings=Settings(auth=FAST_AUTH))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
     try:
-        yield LiveApp(f"http://127.0.0.1:{port}", database, secret)
+        with serve_app(app) as url:
+            yield LiveApp(url, database, secret)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         database.dispose()
 
 
 @pytest.fixture
 def browser(live_app: LiveApp):  # type: ignore[no-untyped-def]
     with playwright_sync.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = launch_chromium(pw)
         try:
             yield chromium
         finally:

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,59 +18,36 @@ import pytest
 from nightbridge.services.accounts import create_account
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
+from tests.browser import launch_chromium, require_playwright, serve_app
 from tests.web.conftest import FAST_AUTH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "a long passphrase for the browser"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-if CHROMIUM is None:
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-playwright_sync = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+playwright_sync = require_playwright()
 
 
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
     database = Database(f"sqlite:///{tmp_path / 'nightbridge.sqlite3'}")
     database.migrate()
     create_account(
         database, FAST_AUTH, username="sam", password=PASSWORD, role="person", display_name="Sam"
     )
     app = create_app(database, settings=Settings(auth=FAST_AUTH))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serve_app(app) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         database.dispose()
 
 
 @pytest.fixture
 def browser_context(live_app: str):  # type: ignore[no-untyped-def]
     with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         context = browser.new_context(
             base_url=live_app, color_scheme="dark", viewport={"width": 420, "height": 900}
         )
@@ -192,7 +165,7 @@ def test_a_person_completes_lesson_one_breathes_and_reaches_their_plan_in_one_ta
 def quiet_context(live_app: str):  # type: ignore[no-untyped-def]
     """A browser that asks for reduced motion and may show notifications."""
     with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         context = browser.new_context(
             base_url=live_app,
             color_scheme="dark",

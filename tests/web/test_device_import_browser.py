@@ -12,10 +12,6 @@ NIGHTBRIDGE_SCREENSHOTS=1.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,22 +22,17 @@ from nightbridge.services.accounts import create_account
 from nightbridge.services.diary import record_entry
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
+from tests.browser import launch_chromium, require_playwright, serve_app
 from tests.web.conftest import FAST_AUTH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "a long passphrase for the browser"
 APPLE = Path(__file__).parents[1] / "data" / "apple_health" / "export_three_sources.xml"
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 WATCH = "Dana’s Apple Watch"
 
-if CHROMIUM is None:
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-playwright_sync = pytest.importorskip("playwright.sync_api")
+playwright_sync = require_playwright()
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -50,16 +41,8 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live_url(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    import uvicorn
-
     database = Database(f"sqlite:///{tmp_path / 'nightbridge.sqlite3'}")
     database.migrate()
     create_account(
@@ -79,20 +62,10 @@ def live_url(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     record_entry(database, 1, diary)
     uploads = tmp_path / "uploads"
     app = create_app(database, settings=Settings(auth=FAST_AUTH, upload_dir=uploads))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", uploads
+        with serve_app(app) as url:
+            yield url, uploads
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         runner = getattr(app.state, "import_runner", None)
         if runner is not None:
             runner.shutdown(wait=True)
@@ -108,7 +81,7 @@ def test_a_person_uploads_an_export_and_sees_the_nights_side_by_side(
         zf.write(APPLE, "apple_health_export/export.xml")
     expect = playwright_sync.expect
     with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         try:
             page = browser.new_context(
                 base_url=url, viewport={"width": 1200, "height": 900}
@@ -169,7 +142,7 @@ def test_without_javascript_the_form_posts_and_the_job_page_refreshes_until_done
         zf.write(APPLE, "apple_health_export/export.xml")
     expect = playwright_sync.expect
     with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
         try:
             page = browser.new_context(base_url=url, java_script_enabled=False).new_page()
             page.goto("/login")

@@ -1,0 +1,63 @@
+"""Shared pieces of the real-browser tests.
+
+Debian's Chromium driven by Playwright (``executable_path`` set to that binary; never
+``playwright install``), with the flags this machine needs, and the app served by uvicorn
+in a thread on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def require_playwright() -> Any:
+    """``playwright.sync_api``, or skip the calling test module with the reason."""
+    if CHROMIUM is None:
+        pytest.skip(
+            "Debian's chromium is not installed (apt-get install chromium)",
+            allow_module_level=True,
+        )
+    return pytest.importorskip("playwright.sync_api")
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless, with no background network traffic."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve_app(app: Any, *, start_timeout: float = 15) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
