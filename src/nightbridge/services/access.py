@@ -84,6 +84,30 @@ def authorize(session: Session, actor: Actor, person_id: int, action: str) -> No
     raise NotFound(f"no person {person_id}")
 
 
+def _authorize_and_audit(
+    session: Session, actor: Actor, person_id: int, action: str, object: str
+) -> NightbridgeError | None:
+    """``authorize`` and append its audit row (allowed or refused); returns the refusal."""
+    refusal: NightbridgeError | None = None
+    try:
+        authorize(session, actor, person_id, action)
+        outcome = "allowed"
+    except NotFound as exc:
+        refusal, outcome = exc, "denied"
+    except Forbidden as exc:
+        refusal, outcome = exc, "forbidden"
+    AuditRepository(session).append(
+        at=utcnow(),
+        actor_account_id=actor.account_id,
+        actor_role=actor.role,
+        person_id=person_id,
+        action=action,
+        object=object,
+        outcome=outcome,
+    )
+    return refusal
+
+
 def check_access(
     database: Database, actor: Actor, person_id: int, action: str, object: str
 ) -> None:
@@ -92,24 +116,8 @@ def check_access(
     The audit row is committed even when access is refused, then the refusal is
     raised; this is what the web layer's ``PersonScope`` dependency calls.
     """
-    refusal: NightbridgeError | None = None
     with database.transaction() as session:
-        try:
-            authorize(session, actor, person_id, action)
-            outcome = "allowed"
-        except NotFound as exc:
-            refusal, outcome = exc, "denied"
-        except Forbidden as exc:
-            refusal, outcome = exc, "forbidden"
-        AuditRepository(session).append(
-            at=utcnow(),
-            actor_account_id=actor.account_id,
-            actor_role=actor.role,
-            person_id=person_id,
-            action=action,
-            object=object,
-            outcome=outcome,
-        )
+        refusal = _authorize_and_audit(session, actor, person_id, action, object)
     if refusal is not None:
         raise refusal
 
@@ -121,26 +129,9 @@ def check_access_many(
     ``action``, in the order given. Every person gets their own audit row (allowed or
     refused), as with ``check_access``; a list page such as the clinician's triage then
     writes once instead of once per person."""
-    allowed: list[int] = []
     with database.transaction() as session:
-        audit = AuditRepository(session)
-        at = utcnow()
-        for person_id in person_ids:
-            try:
-                authorize(session, actor, person_id, action)
-                outcome = "allowed"
-                allowed.append(person_id)
-            except NotFound:
-                outcome = "denied"
-            except Forbidden:
-                outcome = "forbidden"
-            audit.append(
-                at=at,
-                actor_account_id=actor.account_id,
-                actor_role=actor.role,
-                person_id=person_id,
-                action=action,
-                object=object,
-                outcome=outcome,
-            )
-    return allowed
+        return [
+            person_id
+            for person_id in person_ids
+            if _authorize_and_audit(session, actor, person_id, action, object) is None
+        ]
