@@ -8,6 +8,7 @@ file of the shape of ``content/crisis_resources.json`` named by
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -21,7 +22,7 @@ from nightbridge.core.alerts import Alert, sort_alerts
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.intake import Vocabulary
 from nightbridge.core.interactions import InteractionRule, parse_rules
-from nightbridge.core.profile import Profile
+from nightbridge.core.metrics import NightMetrics, compute_night
 from nightbridge.core.resources import (
     RegionResources,
     parse_resources,
@@ -33,6 +34,7 @@ from nightbridge.services.withdrawal import withdrawal_context
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.alerts import AlertRepository
 from nightbridge.storage.repositories.checkins import CheckinRepository
+from nightbridge.storage.repositories.diary import DiaryRepository
 from nightbridge.storage.repositories.intake import IntakeRepository
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.storage.repositories.tapers import TaperRepository
@@ -90,13 +92,10 @@ def overdose_actions() -> tuple[str, ...]:
     return ("Signs of overdose: " + "; ".join(doc["signs"]) + ".", *doc["steps"])
 
 
-def _diary_nights(session: Session, person_id: int, start: dt.date, end: dt.date, tz: str) -> list:  # type: ignore[type-arg]
-    """Diary nights (``NightMetrics``) dated ``start..end``; none if the diary is absent."""
-    try:
-        from nightbridge.core.metrics import compute_night
-        from nightbridge.storage.repositories.diary import DiaryRepository
-    except ImportError:  # pragma: no cover - the diary area ships with Nightbridge
-        return []
+def _diary_nights(
+    session: Session, person_id: int, start: dt.date, end: dt.date, tz: str
+) -> list[NightMetrics]:
+    """Diary nights dated ``start..end``; an entry that no longer places is skipped."""
     nights = []
     for entry in DiaryRepository(session).list(person_id, start, end):
         try:
@@ -110,13 +109,7 @@ def _evaluate(session: Session, person_id: int, on: dt.date, *, tz: str | None) 
     """The alerts the rules raise for ``on`` from the stored data (reads only)."""
     profile = PersonRepository(session).get_profile(person_id)
     if tz:
-        profile = Profile(
-            tz=tz,
-            region=profile.region,
-            conditions=profile.conditions,
-            safety_critical_job=profile.safety_critical_job,
-            window=profile.window,
-        )
+        profile = dataclasses.replace(profile, tz=tz)
     intake_repo = IntakeRepository(session)
     intake = intake_repo.between(person_id, on - dt.timedelta(days=INTAKE_LOOKBACK_DAYS), on)
     earlier = intake_repo.last_dose_before(person_id, on - dt.timedelta(days=INTAKE_LOOKBACK_DAYS))
