@@ -16,15 +16,19 @@ from tests.web.conftest import FAST_AUTH, PASSWORD, login, new_client
 PLATFORM_ONLY = ("auth", "account", "sharing", "admin", "api_auth")
 
 
-def test_a_router_module_that_does_not_exist_yet_is_skipped() -> None:
+def test_a_listed_router_module_that_does_not_exist_is_an_error() -> None:
+    with pytest.raises(ModuleNotFoundError, match="no_such_router"):
+        registry.include_routers(FastAPI(), ("auth", "no_such_router"))
+
+
+def test_every_listed_router_module_exists() -> None:
     app = FastAPI()
-    included = registry.include_routers(app, ("auth", "no_such_module_yet"))
-    assert included == ["auth"]
+    assert registry.include_routers(app) == list(registry.ROUTER_MODULES)
+    assert len(app.routes) > len(registry.ROUTER_MODULES)
 
 
 def test_a_router_module_with_a_broken_import_is_not_hidden(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Only "this router does not exist yet" is skipped; a router whose own import fails
-    (a missing dependency) must fail loudly."""
+    """A router whose own import fails (a missing dependency) fails loudly."""
 
     def fail(name: str) -> None:
         raise ModuleNotFoundError("No module named 'missing_dependency'", name="missing_dependency")

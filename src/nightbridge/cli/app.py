@@ -2,9 +2,9 @@
 
 ``--home`` and ``--tz`` are accepted before the command name and after it
 (``nightbridge metrics d.csv --tz Europe/Berlin``): ``hoist_global_options`` moves them in
-front before Typer parses. Command modules are registered by name in ``COMMAND_MODULES``;
-each has ``register(app)`` and imports its heavy dependencies inside the command, so
-``nightbridge --help`` starts fast.
+front before Typer parses. Command modules are registered by name in ``COMMAND_MODULES``
+(a listed name without its module is an error); each has ``register(app)`` and imports its
+heavy dependencies inside the command, so ``nightbridge --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -95,13 +95,7 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"nightbridge.cli.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"nightbridge.cli.commands.{name}":
-                continue  # not built yet
-            raise
-        module.register(app)
+        importlib.import_module(f"nightbridge.cli.commands.{name}").register(app)
 
 
 _register_all()

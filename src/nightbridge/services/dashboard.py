@@ -110,15 +110,6 @@ def recent_rise(db: Database, person_id: int, today: dt.date) -> dt.time:
     return typical_rise(times)
 
 
-def withdrawal_context(db: Database, person_id: int, today: dt.date) -> Any:
-    """The safety store's view of withdrawal for the window (None until it exists)."""
-    try:
-        from nightbridge.services.withdrawal import withdrawal_context as context_of
-    except ImportError:
-        return None
-    return context_of(db, person_id, today)
-
-
 def tonight_plan(
     db: Database,
     person_id: int,
@@ -135,6 +126,7 @@ def tonight_plan(
     how to start (as ``nightbridge window`` without ``--current``).
     """
     from nightbridge.services.window import current_plan, sleep_window
+    from nightbridge.services.withdrawal import withdrawal_context
 
     if rise is None and current_plan(db, person_id) is None:
         rise = recent_rise(db, person_id, today)

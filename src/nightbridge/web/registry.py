@@ -1,8 +1,8 @@
 """Where the app finds its routers and template context hooks: add ONE line here.
 
 ``ROUTER_MODULES``: modules under ``nightbridge.web.routes`` that expose ``router``
-(a FastAPI ``APIRouter``). A module that does not exist yet is skipped, so engineers can
-list theirs before it lands. Every route must also get an entry in
+(a FastAPI ``APIRouter``); a listed name without its module is an error. Every route must
+also get an entry in
 ``tests/web/route_table.py`` (a test enumerates ``app.routes`` and fails otherwise).
 
 ``CONTEXT_HOOKS``: ``"module:function"`` names; each ``function(request, actor)`` returns
@@ -29,9 +29,6 @@ ROUTER_MODULES: tuple[str, ...] = (
     "today",
     "diary",
     "checkin",
-    "intake",
-    "taper",
-    "alerts",
     "trends",
     "evening",
     "plan",
@@ -39,10 +36,8 @@ ROUTER_MODULES: tuple[str, ...] = (
     "api_person",
     "api_clinician",
     "reports",
-    "devices",
     "device_import",
     "nights",
-    "api_health",
     # toolkit
     "program",
     "relax",
@@ -51,33 +46,16 @@ ROUTER_MODULES: tuple[str, ...] = (
     "help_now",
 )
 
-CONTEXT_HOOKS: tuple[str, ...] = (
-    # "nightbridge.web.routes.alerts:page_alerts",
-    "nightbridge.web.routes.today:page_alerts",
-)
+CONTEXT_HOOKS: tuple[str, ...] = ("nightbridge.web.routes.today:page_alerts",)
 
 ContextHook = Callable[[Any, Any], dict[str, Any]]
 
 
-def _import_optional(name: str) -> Any | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
 def include_routers(app: FastAPI, modules: tuple[str, ...] = ROUTER_MODULES) -> list[str]:
-    """Include every router that exists; return the module names included."""
-    included = []
+    """Include each listed router; return the module names included."""
     for short in modules:
-        module = _import_optional(f"nightbridge.web.routes.{short}")
-        if module is None:
-            continue
-        app.include_router(module.router)
-        included.append(short)
-    return included
+        app.include_router(importlib.import_module(f"nightbridge.web.routes.{short}").router)
+    return list(modules)
 
 
 def load_context_hooks(names: tuple[str, ...] = CONTEXT_HOOKS) -> list[ContextHook]:

@@ -26,11 +26,9 @@ def _today(db: DatabaseDep, person_id: int) -> dt.date:
 
 
 def _window(db: DatabaseDep, person_id: int, today: dt.date) -> object | None:
-    """The sleep window advice from the core (definitions.md section 2), if available."""
-    try:
-        from nightbridge.services.dashboard import tonight_plan
-    except ModuleNotFoundError:  # pragma: no cover - the dashboard service is not built
-        return None
+    """Tonight's sleep-window advice (definitions.md section 2)."""
+    from nightbridge.services.dashboard import tonight_plan
+
     return tonight_plan(db, person_id, today)
 
 
