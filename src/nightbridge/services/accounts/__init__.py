@@ -1,0 +1,1 @@
+"""Accounts, logins, sharing and notes: who may see whom."""

@@ -1,0 +1,1 @@
+"""The clinician's side: triage of the people who share with them."""

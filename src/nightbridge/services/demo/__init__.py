@@ -1,0 +1,1 @@
+"""The demo people and their data (serve --demo, nightbridge demo)."""

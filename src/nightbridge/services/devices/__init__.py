@@ -1,0 +1,1 @@
+"""Device imports: files, uploads, import jobs and the nights they give."""

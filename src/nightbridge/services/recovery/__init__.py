@@ -1,0 +1,1 @@
+"""Check-ins, intake, tapers, safety alerts, withdrawal, relapse prevention, reminders and the toolkit."""

@@ -1,0 +1,1 @@
+"""The sleep diary, the CBT-I window, the person's profile, hygiene nudges and the Today/Trends views."""
