@@ -6,7 +6,7 @@
     python bench/bench_apple_import.py --parse-only --reader reference  # expat, for scale
     python bench/bench_apple_import.py --parse-only --reader inflate    # zip inflate only
 
-The full path is the product's own: ``services.devices.import_device`` (zip checks,
+The full path is the product's own: ``services.devices.devices.import_device`` (zip checks,
 guarded inflate, the fast reader, samples stored with their content keys, nights built by
 ``core.device_nights`` and stored) into a fresh SQLite database under ``bench/out/``, one
 transaction. Prints size, wall seconds, CPU seconds (user + system: steadier than wall
@@ -72,7 +72,7 @@ def child(zip_path: Path, db_path: Path, parse_only: bool, reader: str = "fast")
             "path": f"{what[reader]} + nights, nothing stored",
         }
     else:
-        from nightbridge.services.devices import import_device
+        from nightbridge.services.devices.devices import import_device
 
         summary = import_device(
             database,  # type: ignore[arg-type]
@@ -81,7 +81,7 @@ def child(zip_path: Path, db_path: Path, parse_only: bool, reader: str = "fast")
             zip_path,
             tz="America/New_York",
         )
-        from nightbridge.services.devices import device_row_counts
+        from nightbridge.services.devices.devices import device_row_counts
 
         counts = device_row_counts(database, person_id)  # type: ignore[arg-type]
         size = int(os.environ.get("NB_BENCH_XML_SIZE", "0"))
@@ -89,7 +89,7 @@ def child(zip_path: Path, db_path: Path, parse_only: bool, reader: str = "fast")
             "samples": summary.added,
             "nights": summary.nights,
             "rows": counts,
-            "path": "services.devices.import_device (zip -> samples + nights in SQLite)",
+            "path": "services.devices.devices.import_device (zip -> samples + nights in SQLite)",
         }
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)

@@ -39,9 +39,9 @@ import httpx
 import pyotp
 
 from nightbridge.services.access import Actor
-from nightbridge.services.accounts import create_account
-from nightbridge.services.auth import AuthPolicy, start_enrolment, verify_totp
-from nightbridge.services.sharing import create_invite, redeem_invite
+from nightbridge.services.accounts.accounts import create_account
+from nightbridge.services.accounts.auth import AuthPolicy, start_enrolment, verify_totp
+from nightbridge.services.accounts.sharing import create_invite, redeem_invite
 from nightbridge.storage.database import Database
 
 COOKIE = "__Host-nb_session"

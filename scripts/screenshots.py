@@ -3,7 +3,7 @@ desktop (1280x900) width, into docs/screenshots/ (README links them).
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark]
 
-Loads the demo (services.demo) into a temporary store, serves it with uvicorn on a free
+Loads the demo (services.demo.demo) into a temporary store, serves it with uvicorn on a free
 loopback port and drives Debian's Chromium through Playwright (never ``playwright
 install``). Nothing leaves the machine.
 """
@@ -58,7 +58,7 @@ def main() -> int:
     import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from nightbridge.services.demo import load_demo
+    from nightbridge.services.demo.demo import load_demo
     from nightbridge.storage.database import Database
     from nightbridge.web.app import create_app
 

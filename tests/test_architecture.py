@@ -143,3 +143,50 @@ def test_help_loads_no_heavy_library() -> None:
         "pydantic",
     }
     assert loaded & heavy == set()
+
+
+# The rooms of services/ (STYLE.md, "Growing the house") and which other rooms each may use.
+# The one permission check and the audit trail stay at the top, import no room, and every
+# room may use them. A new room gets a line here; a new cross-room import is a decision,
+# made here, not a side effect.
+SERVICE_TOP = {"access.py", "audit.py"}
+SERVICE_ROOMS: dict[str, set[str]] = {
+    "accounts": set(),
+    "sleep": {"recovery", "devices"},
+    "recovery": {"sleep"},
+    "devices": {"sleep"},
+    "clinic": {"accounts", "sleep", "recovery"},
+    "handover": {"sleep", "recovery", "devices"},
+    "demo": {"accounts", "sleep", "recovery", "devices"},
+}
+
+
+def _room_of(name: str) -> str | None:
+    parts = name.split(".")
+    if parts[:2] != ["nightbridge", "services"] or len(parts) < 3:
+        return None
+    return parts[2]
+
+
+def test_services_top_holds_only_access_and_audit() -> None:
+    services = SRC / "services"
+    loose = {p.name for p in services.glob("*.py")} - SERVICE_TOP - {"__init__.py"}
+    rooms = {p.name for p in services.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert loose == set(), "put a new service module in its room"
+    assert rooms == set(SERVICE_ROOMS), "list a new room in SERVICE_ROOMS"
+
+
+def test_each_service_room_uses_only_the_rooms_it_may() -> None:
+    bad: list[str] = []
+    services = SRC / "services"
+    for path in sorted(services.rglob("*.py")):
+        rel = path.relative_to(services)
+        own = rel.parts[0] if len(rel.parts) > 1 else None
+        allowed = {"access", "audit"} | ({own} | SERVICE_ROOMS[own] if own else set())
+        if own is None:  # access.py and audit.py use no room
+            allowed = {"access", "audit"}
+        for lineno, name in _imports(path):
+            room = _room_of(name)
+            if room is not None and room not in allowed:
+                bad.append(f"services/{rel}:{lineno} imports {name}")
+    assert bad == []

@@ -20,8 +20,8 @@ import pyotp
 import pytest
 
 from nightbridge.services.access import Actor
-from nightbridge.services.accounts import create_account
-from nightbridge.services.sharing import create_invite, redeem_invite
+from nightbridge.services.accounts.accounts import create_account
+from nightbridge.services.accounts.sharing import create_invite, redeem_invite
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
 from tests.browser import launch_chromium, require_playwright, serve_app

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from nightbridge.services.accounts import create_account
+from nightbridge.services.accounts.accounts import create_account
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
 from tests.browser import launch_chromium, require_playwright, serve_app

@@ -1,4 +1,4 @@
-"""Fill a store through the real services with the seeded demo plan (services.demo.plan_demo):
+"""Fill a store through the real services with the seeded demo plan (services.demo.demo.plan_demo):
 diary, check-ins with questionnaires, intake (kratom, coffee, one alcohol day), evening
 log, and the taper the plan follows. Used by the report and export tests."""
 
@@ -8,13 +8,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from nightbridge.core.profile import Profile
-from nightbridge.services import checkins, diary, intake, taper, toolkit
-from nightbridge.services.demo import (
+from nightbridge.services.demo.demo import (
     TAPER_EVERY_DAYS,
     TAPER_START_G,
     TAPER_STEP_PCT,
     plan_demo,
 )
+from nightbridge.services.recovery import checkins, intake, taper, toolkit
+from nightbridge.services.sleep import diary
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 

@@ -26,9 +26,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from nightbridge.services.access import Actor
-from nightbridge.services.accounts import create_account
-from nightbridge.services.auth import AuthPolicy, start_enrolment, verify_totp
-from nightbridge.services.sharing import create_invite, list_shares, redeem_invite
+from nightbridge.services.accounts.accounts import create_account
+from nightbridge.services.accounts.auth import AuthPolicy, start_enrolment, verify_totp
+from nightbridge.services.accounts.sharing import create_invite, list_shares, redeem_invite
 from nightbridge.storage.database import Database
 from nightbridge.storage.tables.accounts import WebSessionRow
 from nightbridge.web.app import Settings, create_app

@@ -6,8 +6,8 @@ import datetime as dt
 
 import time_machine
 
-from nightbridge.services.checkins import record_checkin
-from nightbridge.services.profile import get_profile
+from nightbridge.services.recovery.checkins import record_checkin
+from nightbridge.services.sleep.profile import get_profile
 from tests.web.conftest import Personas
 
 NOW = dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.UTC)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import time_machine
 
-from nightbridge.services.diary import list_entries
+from nightbridge.services.sleep.diary import list_entries
 from tests.web.conftest import Personas
 
 NIGHT = {

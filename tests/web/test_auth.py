@@ -9,8 +9,8 @@ import time_machine
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from nightbridge.services.accounts import create_account
-from nightbridge.services.auth import hash_token, resolve_session
+from nightbridge.services.accounts.accounts import create_account
+from nightbridge.services.accounts.auth import hash_token, resolve_session
 from nightbridge.storage.database import Database
 from nightbridge.storage.tables.accounts import AccountRow, AuditEventRow, WebSessionRow
 from nightbridge.web.sessions import COOKIE_NAME

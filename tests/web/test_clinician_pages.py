@@ -7,11 +7,11 @@ import re
 
 import time_machine
 
-from nightbridge.services.checkins import record_checkin
-from nightbridge.services.notes import list_notes
-from nightbridge.services.profile import get_profile
-from nightbridge.services.sharing import create_invite, redeem_invite, revoke_share
-from nightbridge.services.taper import get_taper
+from nightbridge.services.accounts.notes import list_notes
+from nightbridge.services.accounts.sharing import create_invite, redeem_invite, revoke_share
+from nightbridge.services.recovery.checkins import record_checkin
+from nightbridge.services.recovery.taper import get_taper
+from nightbridge.services.sleep.profile import get_profile
 from tests.web.conftest import Personas
 
 NOW = dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.UTC)

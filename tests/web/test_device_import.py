@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from nightbridge.services.devices import device_nights, device_row_counts
-from nightbridge.services.import_jobs import InlineRunner, recent_jobs
+from nightbridge.services.devices.devices import device_nights, device_row_counts
+from nightbridge.services.devices.import_jobs import InlineRunner, recent_jobs
 from nightbridge.web.app import Settings
 from nightbridge.web.sessions import COOKIE_NAME
 from tests.web.conftest import FAST_AUTH, Persona, Personas

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from nightbridge.services.accounts import create_account
-from nightbridge.services.diary import record_entry
+from nightbridge.services.accounts.accounts import create_account
+from nightbridge.services.sleep.diary import record_entry
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
 from tests.browser import launch_chromium, require_playwright, serve_app

@@ -26,8 +26,8 @@ import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nightbridge.services.devices import import_device
-from nightbridge.services.diary import record_entry
+from nightbridge.services.devices.devices import import_device
+from nightbridge.services.sleep.diary import record_entry
 from nightbridge.web.routes.nights import side_by_side
 from tests.web.conftest import Personas
 

@@ -11,10 +11,10 @@ import re
 
 import time_machine
 
-from nightbridge.services.checkins import list_checkins
-from nightbridge.services.devices import device_activity
-from nightbridge.services.diary import list_entries, record_entry
-from nightbridge.services.intake import list_intake
+from nightbridge.services.devices.devices import device_activity
+from nightbridge.services.recovery.checkins import list_checkins
+from nightbridge.services.recovery.intake import list_intake
+from nightbridge.services.sleep.diary import list_entries, record_entry
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
 from tests.web.conftest import Personas
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from nightbridge.services.diary import record_entry
+from nightbridge.services.sleep.diary import record_entry
 from tests.web.conftest import Personas
 
 NIGHT = {

@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 
 from nightbridge.core.profile import Profile
-from nightbridge.services.accounts import create_account
+from nightbridge.services.accounts.accounts import create_account
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.web import registry

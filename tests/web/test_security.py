@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nightbridge.services.auth import AuthPolicy
+from nightbridge.services.accounts.auth import AuthPolicy
 from nightbridge.web.security import CSP
 from tests.web.conftest import PASSWORD, Personas, csrf_from, new_client
 

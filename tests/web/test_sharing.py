@@ -8,7 +8,7 @@ import re
 import time_machine
 from sqlalchemy import select
 
-from nightbridge.services.sharing import INVITE_ALPHABET
+from nightbridge.services.accounts.sharing import INVITE_ALPHABET
 from nightbridge.storage.tables.accounts import InviteRow
 from tests.web.conftest import Personas
 

@@ -7,9 +7,9 @@ import datetime as dt
 import re
 from importlib import resources
 
-from nightbridge.services.diary import record_entry
-from nightbridge.services.relapse import get_plan
-from nightbridge.services.toolkit import program_status
+from nightbridge.services.recovery.relapse import get_plan
+from nightbridge.services.recovery.toolkit import program_status
+from nightbridge.services.sleep.diary import record_entry
 from tests.web.conftest import Personas
 
 TEMPLATES = resources.files("nightbridge.web").joinpath("templates/toolkit")

@@ -9,8 +9,8 @@ import datetime as dt
 import time_machine
 
 from nightbridge.services.audit import list_person_events
-from nightbridge.services.diary import record_entry
-from nightbridge.services.window import current_plan, plan_history, set_plan
+from nightbridge.services.sleep.diary import record_entry
+from nightbridge.services.sleep.window import current_plan, plan_history, set_plan
 from tests.web.conftest import Personas
 
 NOW = dt.datetime(2026, 3, 12, 12, 0, tzinfo=dt.UTC)

@@ -1,2 +1,2 @@
 """Exports: Nightbridge data in other formats (FHIR R4, CSV, iCalendar). Pure: core values
-in, text out; services.exports gathers from the store and writes the files."""
+in, text out; services.handover.exports gathers from the store and writes the files."""

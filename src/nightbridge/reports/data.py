@@ -1,6 +1,6 @@
 """What a report shows: one ``ReportData`` value of plain core objects.
 
-``services.reports.gather_report`` fills it from the store; ``reports.pdf`` and
+``services.handover.reports.gather_report`` fills it from the store; ``reports.pdf`` and
 ``reports.html`` render it. Nothing here touches a database or a file, so a report can be
 rendered from any data (tests build one by hand).
 """

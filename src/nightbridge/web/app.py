@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound
 from nightbridge.services.access import Forbidden
-from nightbridge.services.auth import AuthPolicy
+from nightbridge.services.accounts.auth import AuthPolicy
 from nightbridge.storage.database import Database
 from nightbridge.web import registry
 from nightbridge.web.csrf import CsrfRefused, LoginRequired, verify_csrf

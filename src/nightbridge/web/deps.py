@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse
 
 from nightbridge.core.errors import NotFound
 from nightbridge.services.access import ANONYMOUS, Actor, check_access
-from nightbridge.services.auth import SessionInfo
+from nightbridge.services.accounts.auth import SessionInfo
 from nightbridge.storage.database import Database
 from nightbridge.web.csrf import LoginRequired
 from nightbridge.web.navigation import items_for

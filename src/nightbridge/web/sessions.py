@@ -13,7 +13,12 @@ from typing import Any
 from fastapi import Request, Response
 
 from nightbridge.services.access import ANONYMOUS
-from nightbridge.services.auth import SessionInfo, end_session, open_session, resolve_session
+from nightbridge.services.accounts.auth import (
+    SessionInfo,
+    end_session,
+    open_session,
+    resolve_session,
+)
 from nightbridge.storage.database import Database
 
 COOKIE_NAME = "__Host-nb_session"

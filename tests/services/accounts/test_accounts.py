@@ -1,4 +1,4 @@
-"""services.accounts: creating accounts (a person account makes the person), rules for
+"""services.accounts.accounts: creating accounts (a person account makes the person), rules for
 usernames and passwords, atomic writes."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
 from nightbridge.services.access import Actor
-from nightbridge.services.accounts import (
+from nightbridge.services.accounts.accounts import (
     change_password,
     create_account,
     get_account,
     list_accounts,
     update_account,
 )
-from nightbridge.services.auth import AuthPolicy, verify_password
+from nightbridge.services.accounts.auth import AuthPolicy, verify_password
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.storage.tables.accounts import AccountRow

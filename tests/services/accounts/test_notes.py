@@ -9,7 +9,7 @@ import time_machine
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
-from nightbridge.services.notes import MAX_NOTE_CHARS, add_note, list_notes
+from nightbridge.services.accounts.notes import MAX_NOTE_CHARS, add_note, list_notes
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.storage.tables.accounts import AccountRow

@@ -1,4 +1,4 @@
-"""services.sharing on both engines: codes, redemption, expiry, revocation."""
+"""services.accounts.sharing on both engines: codes, redemption, expiry, revocation."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from nightbridge.core.errors import InvalidInput, NotFound
 from nightbridge.core.profile import Profile
 from nightbridge.services.access import Actor, authorize
-from nightbridge.services.sharing import (
+from nightbridge.services.accounts.sharing import (
     INVITE_ALPHABET,
     INVITE_LENGTH,
     INVITE_TTL,

@@ -1,4 +1,4 @@
-"""Triage order and trend: tables of worked cases (rule: services/triage.py docstring)."""
+"""Triage order and trend: tables of worked cases (rule: services/clinic/triage.py docstring)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from nightbridge.core.alerts import Alert
-from nightbridge.services.triage import Trend, TriageRow, assess_trend, order_triage
+from nightbridge.services.clinic.triage import Trend, TriageRow, assess_trend, order_triage
 
 TODAY = dt.date(2026, 4, 20)
 

@@ -9,14 +9,14 @@ import pytest
 
 from nightbridge.core.errors import NightbridgeError
 from nightbridge.services.access import Actor
-from nightbridge.services.auth import AuthPolicy, verify_password
-from nightbridge.services.checkins import list_checkins
-from nightbridge.services.demo import load_demo
-from nightbridge.services.diary import list_entries, record_entry
-from nightbridge.services.notes import list_notes
-from nightbridge.services.safety import alerts_between
-from nightbridge.services.sharing import list_patients
-from nightbridge.services.taper import get_taper
+from nightbridge.services.accounts.auth import AuthPolicy, verify_password
+from nightbridge.services.accounts.notes import list_notes
+from nightbridge.services.accounts.sharing import list_patients
+from nightbridge.services.demo.demo import load_demo
+from nightbridge.services.recovery.checkins import list_checkins
+from nightbridge.services.recovery.safety import alerts_between
+from nightbridge.services.recovery.taper import get_taper
+from nightbridge.services.sleep.diary import list_entries, record_entry
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
 
@@ -129,7 +129,7 @@ def test_the_demo_command_refuses_too_few_days(run_cli) -> None:  # type: ignore
 def test_a_demo_load_cut_short_is_reported_not_passed_off_as_complete(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nightbridge.services.demo as demo
+    import nightbridge.services.demo.demo as demo
 
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("power cut")
@@ -145,8 +145,8 @@ def test_a_demo_load_cut_short_is_reported_not_passed_off_as_complete(
 def test_sam_has_device_nights_beside_the_diary_through_the_apple_health_import(
     database: Database,
 ) -> None:
-    from nightbridge.services.devices import device_nights
-    from nightbridge.services.diary import list_nights
+    from nightbridge.services.devices.devices import device_nights
+    from nightbridge.services.sleep.diary import list_nights
 
     logins = load_demo(database, days=28, today=TODAY, policy=FAST)
     start = TODAY - dt.timedelta(days=27)
@@ -167,7 +167,7 @@ def test_sam_has_device_nights_beside_the_diary_through_the_apple_health_import(
 def test_jordan_has_a_window_dr_lee_started_two_weeks_ago_and_widened_once(
     database: Database,
 ) -> None:
-    from nightbridge.services.window import current_plan, plan_history, withdrawal_for
+    from nightbridge.services.sleep.window import current_plan, plan_history, withdrawal_for
 
     logins = load_demo(database, days=28, today=TODAY, policy=FAST)
     history = plan_history(database, logins.second_person_id)
@@ -186,7 +186,7 @@ def test_jordan_has_a_window_dr_lee_started_two_weeks_ago_and_widened_once(
 def test_triage_puts_sam_first_with_one_advise_alert_from_yesterdays_gad7(
     database: Database,
 ) -> None:
-    from nightbridge.services.triage import build_triage
+    from nightbridge.services.clinic.triage import build_triage
 
     logins = load_demo(database, days=14, today=TODAY, policy=FAST)
     with database.reader() as session:

@@ -1,4 +1,4 @@
-"""The demo plan: seeded, realistic in shape (the story in services/demo.py)."""
+"""The demo plan: seeded, realistic in shape (the story in services/demo/demo.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import statistics
 import pytest
 
 from nightbridge.core.errors import InvalidInput
-from nightbridge.services.demo import (
+from nightbridge.services.demo.demo import (
     QUESTIONNAIRE_EVERY_DAYS,
     RECENT_GAD7,
     DemoLogins,
@@ -130,7 +130,7 @@ def test_jordan_keeps_the_window_on_the_nights_it_is_in_force() -> None:
 
 
 def test_the_apple_health_export_is_seeded_and_keeps_each_instants_own_offset() -> None:
-    from nightbridge.services.demo_devices import apple_health_export
+    from nightbridge.services.demo.demo_devices import apple_health_export
 
     plan = plan_demo(14, today=dt.date(2026, 11, 7))  # US clocks go back on 2026-11-01
     now = dt.datetime(2026, 11, 7, 23, 0, tzinfo=dt.UTC)

@@ -11,7 +11,7 @@ import pytest
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
-from nightbridge.services.devices import (
+from nightbridge.services.devices.devices import (
     device_activity,
     device_nights,
     device_row_counts,
@@ -20,7 +20,7 @@ from nightbridge.services.devices import (
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[2] / "data"
 FITBIT = DATA / "fitbit" / "Takeout" / "Fitbit" / "Global Export Data"
 NY, BERLIN = "America/New_York", "Europe/Berlin"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nightbridge.core.device_nights import build_nights
 from nightbridge.core.profile import Profile
 from nightbridge.core.samples import SleepSample
-from nightbridge.services.devices import device_nights, rebuild_nights
+from nightbridge.services.devices.devices import device_nights, rebuild_nights
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.devices import DeviceRepository
 from nightbridge.storage.repositories.persons import PersonRepository

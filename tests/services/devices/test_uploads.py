@@ -1,4 +1,4 @@
-"""Receiving an upload (services.uploads): a multipart/form-data body (RFC 7578) parsed
+"""Receiving an upload (services.devices.uploads): a multipart/form-data body (RFC 7578) parsed
 as a stream, the file written to disk in its own private folder, the size limit
 enforced while reading, and nothing left behind when the upload is refused."""
 
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nightbridge.core.errors import InvalidInput
-from nightbridge.services.uploads import (
+from nightbridge.services.devices.uploads import (
     DEFAULT_MAX_UPLOAD_MB,
     MAX_FIELD_BYTES,
     MAX_UPLOAD_ENV,

@@ -1,4 +1,4 @@
-"""Import jobs (services.import_jobs) on SQLite and PostgreSQL: a real export uploaded
+"""Import jobs (services.devices.import_jobs) on SQLite and PostgreSQL: a real export uploaded
 and imported by a job, a hostile one refused with nothing stored, the uploaded file
 deleted in every case, progress that only goes forward, and jobs that belong to their
 person. Expected nights per source are those computed by hand for the sample export in
@@ -17,8 +17,8 @@ import time_machine
 
 from nightbridge.core.errors import NotFound
 from nightbridge.core.profile import Profile
-from nightbridge.services.devices import device_nights, device_row_counts
-from nightbridge.services.import_jobs import (
+from nightbridge.services.devices.devices import device_nights, device_row_counts
+from nightbridge.services.devices.import_jobs import (
     STALLED_AFTER,
     UNEXPECTED,
     InlineRunner,
@@ -27,12 +27,12 @@ from nightbridge.services.import_jobs import (
     recent_jobs,
     start_import,
 )
-from nightbridge.services.uploads import ReceivedUpload
+from nightbridge.services.devices.uploads import ReceivedUpload
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.import_jobs import ImportJobRepository
 from nightbridge.storage.repositories.persons import PersonRepository
 
-DATA = Path(__file__).parents[1] / "data"
+DATA = Path(__file__).parents[2] / "data"
 APPLE = DATA / "apple_health" / "export_three_sources.xml"
 WATCH = "Dana’s Apple Watch"
 #: nights per source in export_three_sources.xml (tests/cli/test_import_nights.py)
@@ -50,7 +50,7 @@ def person(db: Database) -> int:
 
 
 def uploaded(tmp_path: Path, name: str, build: Any) -> ReceivedUpload:
-    """An upload as services.uploads leaves it: the file alone in its own folder."""
+    """An upload as services.devices.uploads leaves it: the file alone in its own folder."""
     folder = tmp_path / "uploads" / f"upload-{name}"
     folder.mkdir(parents=True)
     path = folder / name
@@ -147,7 +147,7 @@ def test_a_hostile_export_fails_its_job_and_stores_nothing(
 def test_an_unexpected_error_fails_the_job_without_details(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nightbridge.services.import_jobs as jobs
+    import nightbridge.services.devices.import_jobs as jobs
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk on fire at /secret/path")

@@ -17,14 +17,14 @@ from nightbridge.core.profile import Profile
 from nightbridge.exporters.csv_export import neutralise, read_table, restore, write_table
 from nightbridge.exporters.fhir import CODE_SYSTEM, LOINC
 from nightbridge.exporters.ics import DailyEvent, build_calendar, fold_line, sleep_events
-from nightbridge.services.devices import import_device
-from nightbridge.services.exports import export_csv, export_fhir, export_ics, read_files
-from nightbridge.services.nightbridge_csv import restore_export
+from nightbridge.services.devices.devices import import_device
+from nightbridge.services.handover.exports import export_csv, export_fhir, export_ics, read_files
+from nightbridge.services.handover.nightbridge_csv import restore_export
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 from tests.services.store_sample import TZ, fill_store
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 NOW = dt.datetime(2026, 3, 23, 2, 0, tzinfo=dt.UTC)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from nightbridge.core.errors import InvalidInput
-from nightbridge.services.reports import gather_report, make_report, report_span
+from nightbridge.services.handover.reports import gather_report, make_report, report_span
 from nightbridge.storage.database import Database
 from tests.services.store_sample import TODAY, fill_store
 

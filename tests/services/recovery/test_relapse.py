@@ -9,7 +9,7 @@ import pytest
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
-from nightbridge.services.relapse import (
+from nightbridge.services.recovery.relapse import (
     checkin_trend,
     cravings,
     get_plan,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
-from nightbridge.services.reminders import (
+from nightbridge.services.recovery.reminders import (
     build_calendar,
     calendar_for,
     escape_text,

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 
 from nightbridge.core.profile import Profile
-from nightbridge.services.checkins import record_checkin
-from nightbridge.services.safety import alerts_for
+from nightbridge.services.recovery.checkins import record_checkin
+from nightbridge.services.recovery.safety import alerts_for
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.alerts import AlertRepository
 from nightbridge.storage.repositories.persons import PersonRepository
@@ -56,8 +56,8 @@ def test_reading_alerts_already_recorded_writes_nothing(
 def test_a_new_alert_found_on_reading_is_recorded_once(
     database: Database, person: int, record_calls: list[int]
 ) -> None:
-    from nightbridge.services.diary import record_entry
-    from nightbridge.services.intake import log_intake
+    from nightbridge.services.recovery.intake import log_intake
+    from nightbridge.services.sleep.diary import record_entry
 
     log_intake(
         database,

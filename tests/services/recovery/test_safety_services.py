@@ -12,12 +12,12 @@ import pytest
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
-from nightbridge.services import safety as safety_service
-from nightbridge.services.checkins import list_checkins, record_checkin
-from nightbridge.services.intake import list_intake, log_intake
-from nightbridge.services.safety import alerts_between, alerts_for, region_resources
-from nightbridge.services.taper import get_taper, hold_step, set_taper, taper_adherence
-from nightbridge.services.withdrawal import withdrawal_context
+from nightbridge.services.recovery import safety as safety_service
+from nightbridge.services.recovery.checkins import list_checkins, record_checkin
+from nightbridge.services.recovery.intake import list_intake, log_intake
+from nightbridge.services.recovery.safety import alerts_between, alerts_for, region_resources
+from nightbridge.services.recovery.taper import get_taper, hold_step, set_taper, taper_adherence
+from nightbridge.services.recovery.withdrawal import withdrawal_context
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 

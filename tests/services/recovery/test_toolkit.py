@@ -11,7 +11,7 @@ import time_machine
 from nightbridge.core.checkin import CheckinDay
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
-from nightbridge.services.toolkit import (
+from nightbridge.services.recovery.toolkit import (
     add_thought_record,
     complete_lesson,
     lesson,

@@ -11,7 +11,7 @@ import time_machine
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
-from nightbridge.services.diary import (
+from nightbridge.services.sleep.diary import (
     import_diary,
     list_entries,
     list_nights,
@@ -21,7 +21,7 @@ from nightbridge.services.diary import (
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 
-DATA = Path(__file__).parents[1] / "data" / "diary"
+DATA = Path(__file__).parents[2] / "data" / "diary"
 FIELDS = {
     "date": "2026-03-08",
     "bedtime": "22:30",

@@ -9,9 +9,9 @@ import pytest
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
 from nightbridge.core.window import WithdrawalContext
-from nightbridge.services.diary import record_entry
-from nightbridge.services.profile import get_profile, update_profile
-from nightbridge.services.window import parse_rise, sleep_window, stimulus_control
+from nightbridge.services.sleep.diary import record_entry
+from nightbridge.services.sleep.profile import get_profile, update_profile
+from nightbridge.services.sleep.window import parse_rise, sleep_window, stimulus_control
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 

@@ -12,11 +12,11 @@ import time_machine
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.intake import make_intake_event
 from nightbridge.core.profile import Profile
-from nightbridge.services.demo import plan_demo, plan_second_person
-from nightbridge.services.diary import record_entry
-from nightbridge.services.nudges import dismiss_nudge, nudges_for
-from nightbridge.services.safety import vocabulary
-from nightbridge.services.toolkit import save_evening
+from nightbridge.services.demo.demo import plan_demo, plan_second_person
+from nightbridge.services.recovery.safety import vocabulary
+from nightbridge.services.recovery.toolkit import save_evening
+from nightbridge.services.sleep.diary import record_entry
+from nightbridge.services.sleep.nudges import dismiss_nudge, nudges_for
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.intake import IntakeRepository
 from nightbridge.storage.repositories.persons import PersonRepository

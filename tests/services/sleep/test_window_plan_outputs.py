@@ -7,10 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 from nightbridge.core.profile import Profile
-from nightbridge.services.diary import record_entry
-from nightbridge.services.exports import export_ics
-from nightbridge.services.reports import gather_report
-from nightbridge.services.window import set_plan
+from nightbridge.services.handover.exports import export_ics
+from nightbridge.services.handover.reports import gather_report
+from nightbridge.services.sleep.diary import record_entry
+from nightbridge.services.sleep.window import set_plan
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 

@@ -1,4 +1,4 @@
-"""The sleep window in force (services.window: set_plan, current_plan, plan_history,
+"""The sleep window in force (services.sleep.window: set_plan, current_plan, plan_history,
 accept_advice) and its weekly titration on a real store, on both engines.
 
 Rules: definitions.md section 2 (Spielman, Saskin & Thorpy, Sleep 1987;10:45-56: a fixed
@@ -14,9 +14,9 @@ import pytest
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.profile import Profile
 from nightbridge.core.window import WithdrawalContext
-from nightbridge.services.diary import list_entries, record_entry
-from nightbridge.services.profile import update_profile
-from nightbridge.services.window import (
+from nightbridge.services.sleep.diary import list_entries, record_entry
+from nightbridge.services.sleep.profile import update_profile
+from nightbridge.services.sleep.window import (
     accept_advice,
     current_plan,
     plan_history,
@@ -237,9 +237,9 @@ POOR = {  # eight hours in bed, five asleep: SE 62.5 %
 def test_a_diary_save_records_the_poor_sleep_alert_in_the_same_transaction(
     database: Database,
 ) -> None:
-    from nightbridge.services.diary import record_entry_with_alerts
-    from nightbridge.services.intake import log_intake
-    from nightbridge.services.safety import alerts_between
+    from nightbridge.services.recovery.intake import log_intake
+    from nightbridge.services.recovery.safety import alerts_between
+    from nightbridge.services.sleep.diary import record_entry_with_alerts
 
     pid = new_person(database, Profile(tz="America/New_York"))
     log_intake(database, pid, "kratom", 2, "g", dt.datetime(2026, 10, 30, 14, 0, tzinfo=dt.UTC))
@@ -258,8 +258,8 @@ def test_a_diary_save_records_the_poor_sleep_alert_in_the_same_transaction(
 def test_a_failing_alert_evaluation_stores_no_diary_entry(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nightbridge.services import safety
-    from nightbridge.services.diary import record_entry_with_alerts
+    from nightbridge.services.recovery import safety
+    from nightbridge.services.sleep.diary import record_entry_with_alerts
 
     pid = new_person(database)
 

@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
 
         from nightbridge.cli.commands.diary import parse_day
         from nightbridge.cli.output import print_json
-        from nightbridge.services.safety import alerts_for
+        from nightbridge.services.recovery.safety import alerts_for
 
         st = state(ctx)
         day = parse_day(date, "date")

@@ -68,7 +68,7 @@ def add(
     from nightbridge.cli.commands.alerts import alerts_json, parse_answers, print_alerts
     from nightbridge.cli.commands.diary import parse_day
     from nightbridge.cli.output import console, print_json
-    from nightbridge.services.checkins import record_checkin
+    from nightbridge.services.recovery.checkins import record_checkin
 
     st = state(ctx)
     day = parse_day(date, "date")

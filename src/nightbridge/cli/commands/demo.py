@@ -18,7 +18,7 @@ def load_and_print(ctx: typer.Context, days: int, *, as_json: bool = False) -> N
     from rich.progress import Progress
 
     from nightbridge.cli.output import print_json
-    from nightbridge.services.demo import load_demo
+    from nightbridge.services.demo.demo import load_demo
 
     st = state(ctx)
     database = st.database()

@@ -149,7 +149,7 @@ def add(
 ) -> None:
     """Add or replace one morning's entry."""
     from nightbridge.cli.output import print_json
-    from nightbridge.services.diary import record_entry_with_alerts
+    from nightbridge.services.sleep.diary import record_entry_with_alerts
 
     st = state(ctx)
     fields = {
@@ -192,7 +192,7 @@ def import_(
     ] = False,
 ) -> None:
     """Add many entries from a CSV, all or nothing (an entry for a stored date replaces it)."""
-    from nightbridge.services.diary import import_diary
+    from nightbridge.services.sleep.diary import import_diary
 
     st = state(ctx)
     person = st.owner_id()
@@ -218,7 +218,7 @@ def list_(
 ) -> None:
     """Stored entries with their metrics, oldest first."""
     from nightbridge.cli.output import print_json
-    from nightbridge.services.diary import list_entries, list_nights
+    from nightbridge.services.sleep.diary import list_entries, list_nights
 
     st = state(ctx)
     first, last = parse_day(start, "from"), parse_day(end, "to")

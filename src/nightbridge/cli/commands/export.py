@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export everything of the store's person: FHIR R4, CSV files, or a calendar."""
         from nightbridge.core.errors import InvalidInput
-        from nightbridge.services import exports
+        from nightbridge.services.handover import exports
 
         kind = fmt.strip().lower()
         if kind not in FORMATS:
@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         ],
     ) -> None:
         """Restore Nightbridge's own CSV export into an empty store (all or nothing)."""
-        from nightbridge.services.nightbridge_csv import restore_export
+        from nightbridge.services.handover.nightbridge_csv import restore_export
 
         st = state(ctx)
         person_id = st.owner_id()

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         from nightbridge.cli.output import console, print_json
         from nightbridge.core.errors import InvalidInput
         from nightbridge.importers import get_format
-        from nightbridge.services.devices import import_device
+        from nightbridge.services.devices.devices import import_device
 
         fmt = get_format(kind)
         if not path.exists():

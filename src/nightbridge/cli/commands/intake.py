@@ -66,7 +66,7 @@ def add(
     """Log one intake; warns at once about risky combinations that day."""
     from nightbridge.cli.commands.alerts import alerts_json, print_alerts
     from nightbridge.cli.output import console, print_json
-    from nightbridge.services.intake import log_intake
+    from nightbridge.services.recovery.intake import log_intake
 
     st = state(ctx)
     person = st.owner_id()

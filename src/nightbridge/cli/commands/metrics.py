@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         """
         from nightbridge.cli.commands.diary import open_input, print_nights
         from nightbridge.cli.output import print_json
-        from nightbridge.services.diary import metrics_from_file
+        from nightbridge.services.sleep.diary import metrics_from_file
 
         zone = state(ctx).zone()
         with open_input(file) as handle:

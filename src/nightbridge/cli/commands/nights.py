@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         from nightbridge.cli.commands.diary import parse_day
         from nightbridge.cli.output import console, print_json
         from nightbridge.core.errors import InvalidInput
-        from nightbridge.services.devices import device_nights
+        from nightbridge.services.devices.devices import device_nights
 
         first = parse_day(start, "from")
         last = parse_day(end, "to")

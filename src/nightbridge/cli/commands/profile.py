@@ -54,7 +54,7 @@ def set_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the profile as JSON.")] = False,
 ) -> None:
     """Change the settings; --tz (global) sets the time zone. Prints the profile."""
-    from nightbridge.services.profile import update_profile
+    from nightbridge.services.sleep.profile import update_profile
 
     st = state(ctx)
     conditions: list[str] | None = [] if clear_conditions else condition
@@ -79,7 +79,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the profile as JSON.")] = False,
 ) -> None:
     """Print the settings."""
-    from nightbridge.services.profile import get_profile
+    from nightbridge.services.sleep.profile import get_profile
 
     st = state(ctx)
     _show(get_profile(st.database(), st.owner_id()), as_json)

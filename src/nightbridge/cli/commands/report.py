@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         from nightbridge.cli.output import console
         from nightbridge.core.errors import InvalidInput
         from nightbridge.reports.report import format_of
-        from nightbridge.services.reports import make_report
+        from nightbridge.services.handover.reports import make_report
 
         fmt = format_of(out)
         first = parse_day(start, "from")

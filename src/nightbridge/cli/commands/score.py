@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         from nightbridge.cli.output import console, print_json
         from nightbridge.core.instruments import get_instrument
         from nightbridge.core.resources import with_resources
-        from nightbridge.services.safety import region_resources
+        from nightbridge.services.recovery.safety import region_resources
         from nightbridge.storage.database import DATABASE_URL_ENV, SQLITE_FILENAME
 
         st = state(ctx)

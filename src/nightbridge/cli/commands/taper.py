@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
             "substance": substance,
         }
         if save:
-            from nightbridge.services.taper import set_taper
+            from nightbridge.services.recovery.taper import set_taper
 
             person = st.owner_id()
             profile = st.profile()

@@ -1,6 +1,6 @@
 """``nightbridge window --rise HH:MM [--current MIN] [--date D] [--json] [--accept]`` (docs/cli.md).
 
-``--rise`` and ``--current`` default to the plan in force (``services.window.current_plan``);
+``--rise`` and ``--current`` default to the plan in force (``services.sleep.window.current_plan``);
 ``--accept`` stores the answer as the plan in force (an extension of docs/cli.md).
 """
 
@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
         """The sleep window (CBT-I sleep restriction or compression) for the stored diary."""
         from nightbridge.cli.commands.diary import override_zone, parse_day
         from nightbridge.cli.output import console, print_json
-        from nightbridge.services.diary import local_today
-        from nightbridge.services.window import (
+        from nightbridge.services.sleep.diary import local_today
+        from nightbridge.services.sleep.window import (
             accept_advice,
             parse_rise,
             sleep_window,

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from nightbridge.core.errors import InvalidInput, NotFound, Problem
 from nightbridge.core.profile import Profile
 from nightbridge.services.access import ROLES, Actor
-from nightbridge.services.audit import record_event
-from nightbridge.services.auth import (
+from nightbridge.services.accounts.auth import (
     AuthPolicy,
     LoginRefused,
     end_other_sessions,
     validate_password,
     verify_password,
 )
+from nightbridge.services.audit import record_event
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.storage.repositories.persons import PersonRepository

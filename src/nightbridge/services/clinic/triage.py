@@ -159,9 +159,9 @@ def build_triage(db: Database, actor: Actor, *, now: dt.datetime | None = None) 
     from zoneinfo import ZoneInfo
 
     from nightbridge.services.access import check_access_many
-    from nightbridge.services.diary import list_nights
-    from nightbridge.services.safety import alerts_between
-    from nightbridge.services.sharing import list_patients
+    from nightbridge.services.accounts.sharing import list_patients
+    from nightbridge.services.recovery.safety import alerts_between
+    from nightbridge.services.sleep.diary import list_nights
     from nightbridge.storage.repositories.checkins import CheckinRepository
     from nightbridge.storage.repositories.diary import DiaryRepository
     from nightbridge.storage.repositories.persons import PersonRepository

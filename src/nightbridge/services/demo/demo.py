@@ -18,7 +18,7 @@ The story (every number invented; shapes follow the sources in docs/definitions.
   tense week, Sam's GAD-7 of yesterday is 10 (``RECENT_GAD7``): the one alert in force on
   the clinician's triage (``gad7_moderate``, advise), so Sam sorts first.
 - Sam's iPhone and Apple Watch nights come in through the real Apple Health import
-  (``services.demo_devices`` writes the export.xml): the watch's staged nights sit beside
+  (``services.demo.demo_devices`` writes the export.xml): the watch's staged nights sit beside
   the diary on ``/nights`` and in the report, reading a little more sleep than the diary.
 - Sam is tapering, so the sleep window is deferred (early withdrawal) throughout: no
   window is stored for Sam.
@@ -50,7 +50,7 @@ from nightbridge.storage.database import Database
 
 if TYPE_CHECKING:
     from nightbridge.services.access import Actor
-    from nightbridge.services.auth import AuthPolicy
+    from nightbridge.services.accounts.auth import AuthPolicy
 
 #: How prominent each symptom is in Sam's story, keyed by the symptom names of
 #: ``core.instruments.withdrawal.SYMPTOMS`` (kratom withdrawal as reported by
@@ -384,7 +384,7 @@ def _find_logins(db: Database) -> DemoLogins | None:
             and len(ShareRepository(session).persons_of_clinician(clinician.id)) == 2
         )
         if complete:
-            from nightbridge.services.notes import list_notes
+            from nightbridge.services.accounts.notes import list_notes
 
             complete = bool(list_notes(db, person.person_id or 0))
         if not complete or second is None or clinician is None:
@@ -407,7 +407,7 @@ def _enrol_totp(db: Database, policy: AuthPolicy, account_id: int) -> str:
     a login straight after can use the current code (codes are accepted once)."""
     import pyotp
 
-    from nightbridge.services.auth import start_enrolment, verify_totp
+    from nightbridge.services.accounts.auth import start_enrolment, verify_totp
 
     secret, _ = start_enrolment(db, account_id)
     earlier = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
@@ -416,7 +416,7 @@ def _enrol_totp(db: Database, policy: AuthPolicy, account_id: int) -> str:
 
 
 def _share(db: Database, person: Actor, clinician: Actor) -> None:
-    from nightbridge.services.sharing import create_invite, redeem_invite
+    from nightbridge.services.accounts.sharing import create_invite, redeem_invite
 
     redeem_invite(db, clinician, create_invite(db, person).code)
 
@@ -425,7 +425,7 @@ def _owner_person(db: Database, tz: str) -> int:
     """The store's own person (created if missing); refused when it already has a diary."""
     from nightbridge.core.errors import NightbridgeError
     from nightbridge.core.profile import Profile
-    from nightbridge.services.diary import list_entries
+    from nightbridge.services.sleep.diary import list_entries
     from nightbridge.storage.repositories.persons import PersonRepository
     from nightbridge.storage.tables.persons import PersonRow
 
@@ -460,14 +460,14 @@ def load_demo(
     from zoneinfo import ZoneInfo
 
     from nightbridge.services.access import Actor
-    from nightbridge.services.accounts import create_account
-    from nightbridge.services.auth import AuthPolicy as Policy
-    from nightbridge.services.checkins import record_checkin
-    from nightbridge.services.demo_devices import import_demo_devices
-    from nightbridge.services.demo_window import load_second_diary
-    from nightbridge.services.diary import person_zone
-    from nightbridge.services.notes import add_note
-    from nightbridge.services.taper import set_taper
+    from nightbridge.services.accounts.accounts import create_account
+    from nightbridge.services.accounts.auth import AuthPolicy as Policy
+    from nightbridge.services.accounts.notes import add_note
+    from nightbridge.services.demo.demo_devices import import_demo_devices
+    from nightbridge.services.demo.demo_window import load_second_diary
+    from nightbridge.services.recovery.checkins import record_checkin
+    from nightbridge.services.recovery.taper import set_taper
+    from nightbridge.services.sleep.diary import person_zone
 
     found = _find_logins(db)
     if found is not None:
@@ -563,7 +563,7 @@ def load_demo(
 
 
 def _find_person(db: Database, account_id: int) -> int:
-    from nightbridge.services.accounts import get_account
+    from nightbridge.services.accounts.accounts import get_account
 
     person = get_account(db, account_id).person_id
     assert person is not None  # a person account always has its person
@@ -574,10 +574,10 @@ def _load_day(
     db: Database, person_id: int, day: DemoDay, zone: Any, now: dt.datetime, today: dt.date
 ) -> None:
     """One day of Sam's data, each part through its service."""
-    from nightbridge.services.checkins import record_checkin
-    from nightbridge.services.dashboard import save_evening_log
-    from nightbridge.services.diary import record_entry
-    from nightbridge.services.intake import log_intake
+    from nightbridge.services.recovery.checkins import record_checkin
+    from nightbridge.services.recovery.intake import log_intake
+    from nightbridge.services.sleep.dashboard import save_evening_log
+    from nightbridge.services.sleep.diary import record_entry
 
     if day.diary is not None:
         record_entry(db, person_id, day.diary, today=today)

@@ -1,8 +1,8 @@
 """The demo's device nights: a small Apple Health ``export.xml`` for Sam, made in memory.
 
 ``apple_health_export`` is pure and seeded: it writes what an iPhone and an Apple Watch
-would have exported over the demo's span, and ``services.demo.load_demo`` imports it
-through ``services.devices.import_device`` like any other export (docs/device-nights.md).
+would have exported over the demo's span, and ``services.demo.demo.load_demo`` imports it
+through ``services.devices.devices.import_device`` like any other export (docs/device-nights.md).
 
 - **Sam's iPhone** writes one ``InBed`` sample a night (its bedtime schedule): from about
   the diary's bedtime to about the time out of bed. Time in bed alone is not a night
@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from nightbridge.core.timeline import to_instant
 
 if TYPE_CHECKING:
-    from nightbridge.services.demo import DemoPlan
+    from nightbridge.services.demo.demo import DemoPlan
     from nightbridge.storage.database import Database
 
 WATCH = "Sam’s Apple Watch"
@@ -126,7 +126,7 @@ def _watch_night(
 
 def apple_health_export(plan: DemoPlan, zone_name: str, now: dt.datetime, *, seed: int) -> bytes:
     """The export.xml of Sam's phone and watch over ``plan``'s nights (see module)."""
-    from nightbridge.services.demo import _diary
+    from nightbridge.services.demo.demo import _diary
 
     zone = ZoneInfo(zone_name)
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
@@ -152,8 +152,8 @@ def import_demo_devices(
     """Sam's phone and watch nights, through the real Apple Health import."""
     from io import BytesIO
 
-    from nightbridge.services.demo import SEED
-    from nightbridge.services.devices import import_device
+    from nightbridge.services.demo.demo import SEED
+    from nightbridge.services.devices.devices import import_device
 
     export = BytesIO(apple_health_export(plan, zone_name, now, seed=SEED + 2))
     export.name = "export.xml"

@@ -4,7 +4,7 @@ Sam is tapering, so every day of the demo is early withdrawal and the window is 
 (docs/sleep-window.md): no window is stored for Sam. Jordan tapered off before the
 demo's span, so Dr. Lee starts a window ``JORDAN_WINDOW_DAYS_AGO`` days before today
 from the rules' answer on the diary stored by then, and takes the weekly answer a week
-later (``services.window.sleep_window`` and ``accept_advice`` with ``by="clinician"``,
+later (``services.sleep.window.sleep_window`` and ``accept_advice`` with ``by="clinician"``,
 dated those mornings). Jordan's nights after each change keep the window in force.
 """
 
@@ -13,15 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from nightbridge.services.demo import JORDAN_RISE, JORDAN_WINDOW_DAYS_AGO, plan_second_person
+from nightbridge.services.demo.demo import JORDAN_RISE, JORDAN_WINDOW_DAYS_AGO, plan_second_person
 from nightbridge.storage.database import Database
 
 
 def load_second_diary(db: Database, person_id: int, days: int, today: dt.date) -> None:
     """Jordan's diary, with the sleep window Dr. Lee started ``JORDAN_WINDOW_DAYS_AGO``
     days ago and titrated a week later, each from the diary stored by then."""
-    from nightbridge.services.diary import record_entry
-    from nightbridge.services.window import plan_history
+    from nightbridge.services.sleep.diary import record_entry
+    from nightbridge.services.sleep.window import plan_history
 
     start = today - dt.timedelta(days=JORDAN_WINDOW_DAYS_AGO)
     done: dt.date | None = None
@@ -44,7 +44,7 @@ def load_second_diary(db: Database, person_id: int, days: int, today: dt.date) -
 def titrate_window(db: Database, person_id: int, on: dt.date) -> None:
     """What the window rules answer on ``on``, stored as set by the clinician; nothing is
     stored when they give no window (too few nights yet, or early withdrawal)."""
-    from nightbridge.services.window import (
+    from nightbridge.services.sleep.window import (
         accept_advice,
         current_plan,
         sleep_window,

@@ -1,6 +1,6 @@
 """Device imports and device nights (definitions.md section 7; docs/device-nights.md).
 
-``import_device`` opens an export (zip, folder or file; ``services.device_files``), runs
+``import_device`` opens an export (zip, folder or file; ``services.devices.device_files``), runs
 the reader registered for its kind (``importers.READERS``) and stores what is new in ONE
 write transaction: a bad or hostile file raises ``InvalidInput`` and changes nothing.
 Samples are stored in batches of ``BATCH`` as they stream out of the reader, so memory
@@ -22,7 +22,7 @@ from nightbridge.core.device_nights import DeviceNight, build_nights
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import DailyActivity, SleepSample
 from nightbridge.importers import DeviceRecord, get_format
-from nightbridge.services.device_files import open_export
+from nightbridge.services.devices.device_files import open_export
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.devices import DeviceRepository
 

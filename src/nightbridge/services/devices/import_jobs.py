@@ -1,11 +1,11 @@
 """Importing an uploaded export in the background, with its progress in the database.
 
-The web app stores the upload (``services.uploads``), calls :func:`start_import` (one
+The web app stores the upload (``services.devices.uploads``), calls :func:`start_import` (one
 ``queued`` row in ``import_jobs``) and hands :func:`run_import_job` to a *runner*: in
 the app a single background thread (:func:`background_runner`; SQLite takes one writer
 at a time anyway), in tests :class:`InlineRunner` (runs at once, deterministic).
 
-The job runs ``services.devices.import_device`` (one write transaction: a bad or
+The job runs ``services.devices.devices.import_device`` (one write transaction: a bad or
 hostile file stores nothing) and records ``running`` -> ``done`` with the import
 summary (samples added and already stored, nights per source), or ``failed`` with the
 refusal text. The uploaded file is deleted afterwards in every case.
@@ -31,9 +31,9 @@ from typing import Any, Protocol
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.importers import get_format
-from nightbridge.services.devices import import_device
-from nightbridge.services.diary import person_zone
-from nightbridge.services.uploads import ReceivedUpload
+from nightbridge.services.devices.devices import import_device
+from nightbridge.services.devices.uploads import ReceivedUpload
+from nightbridge.services.sleep.diary import person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.import_jobs import ImportJob, ImportJobRepository
 

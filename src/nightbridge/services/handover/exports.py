@@ -261,16 +261,16 @@ def export_ics(
 ) -> Path:
     """Write the sleep window and diary reminder calendar (RFC 5545) to the file ``out``.
 
-    The window is the plan in force (services.window.current_plan: the stored rise time
+    The window is the plan in force (services.sleep.window.current_plan: the stored rise time
     and window), unless early withdrawal defers the window; without a stored window,
-    the one the report shows (services.reports:
+    the one the report shows (services.handover.reports:
     the sleep window for the median rise time of the last 14 nights); without either
     (still collecting, or deferred in early withdrawal) the calendar holds the diary
     reminder only.
     """
     from nightbridge.exporters.ics import build_calendar, sleep_events
-    from nightbridge.services.reports import gather_report
-    from nightbridge.services.window import current_plan
+    from nightbridge.services.handover.reports import gather_report
+    from nightbridge.services.sleep.window import current_plan
 
     moment = now or dt.datetime.now(dt.UTC)
     data = gather_person(db, person_id, progress=progress)

@@ -72,7 +72,7 @@ def _problem(problems: list[Problem], file: str, row: int, exc: Exception) -> No
 
 def parse_export(texts: dict[str, str], *, today: dt.date) -> _Parsed:
     """Every file checked; ``InvalidInput`` listing every problem (file, row, field)."""
-    from nightbridge.services.safety import vocabulary
+    from nightbridge.services.recovery.safety import vocabulary
 
     problems: list[Problem] = []
     parsed = _Parsed()
@@ -231,8 +231,8 @@ def restore_export(
 ) -> RestoreResult:
     """Restore the export at ``path`` (folder or zip) for ``person_id``: all or nothing."""
     from nightbridge.core.device_nights import build_nights
-    from nightbridge.services.exports import read_files
-    from nightbridge.services.safety import evaluate_in_session
+    from nightbridge.services.handover.exports import read_files
+    from nightbridge.services.recovery.safety import evaluate_in_session
     from nightbridge.storage.repositories.checkins import CheckinRepository
     from nightbridge.storage.repositories.devices import DeviceRepository
     from nightbridge.storage.repositories.diary import DiaryRepository

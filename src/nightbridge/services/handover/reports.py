@@ -124,12 +124,12 @@ def gather_report(
     progress: Progress | None = None,
 ) -> ReportData:
     """Everything the report shows for ``person_id`` over ``start..end`` (mornings)."""
-    from nightbridge.services import checkins as checkin_service
-    from nightbridge.services import devices as device_service
-    from nightbridge.services import diary as diary_service
-    from nightbridge.services import intake as intake_service
-    from nightbridge.services import safety as safety_service
-    from nightbridge.services import taper as taper_service
+    from nightbridge.services.devices import devices as device_service
+    from nightbridge.services.recovery import checkins as checkin_service
+    from nightbridge.services.recovery import intake as intake_service
+    from nightbridge.services.recovery import safety as safety_service
+    from nightbridge.services.recovery import taper as taper_service
+    from nightbridge.services.sleep import diary as diary_service
     from nightbridge.storage.repositories.toolkit import ToolkitRepository
 
     step = progress or (lambda _label: None)
@@ -277,14 +277,14 @@ def gather_report(
 
     window = None
     from nightbridge.core.window_plan import describe_history
-    from nightbridge.services.window import plan_history
+    from nightbridge.services.sleep.window import plan_history
 
     plans = [p for p in plan_history(db, person_id) if p.set_on <= last]
     stored = plans[-1] if plans else None
     rise = stored.rise if stored else _rise_time(list(nights) or all_nights, zone)
     if rise is not None:
-        from nightbridge.services.window import hold_until_review, sleep_window
-        from nightbridge.services.withdrawal import withdrawal_context
+        from nightbridge.services.recovery.withdrawal import withdrawal_context
+        from nightbridge.services.sleep.window import hold_until_review, sleep_window
 
         advice = sleep_window(
             db,

@@ -1,1 +1,2 @@
-"""Check-ins, intake, tapers, safety alerts, withdrawal, relapse prevention, reminders and the toolkit."""
+"""Check-ins, intake, tapers, safety alerts, withdrawal, relapse prevention, reminders
+and the toolkit."""

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from nightbridge.core.alerts import Alert
 from nightbridge.core.checkin import CheckinDay, make_checkin, merge_checkins
 from nightbridge.core.errors import InvalidInput
-from nightbridge.services.safety import evaluate_in_session
+from nightbridge.services.recovery.safety import evaluate_in_session
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.checkins import CheckinRepository
 from nightbridge.storage.repositories.persons import PersonRepository

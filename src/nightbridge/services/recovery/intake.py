@@ -13,7 +13,7 @@ from nightbridge.core.alerts import Alert
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.intake import IntakeEvent, make_intake_event
 from nightbridge.core.interactions import Interaction, find_interactions
-from nightbridge.services.safety import evaluate_in_session, interaction_rules, vocabulary
+from nightbridge.services.recovery.safety import evaluate_in_session, interaction_rules, vocabulary
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.intake import IntakeRepository
 from nightbridge.storage.repositories.persons import PersonRepository

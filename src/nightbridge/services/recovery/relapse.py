@@ -25,7 +25,7 @@ from nightbridge.core.relapse import (
     validate_craving,
     validate_plan,
 )
-from nightbridge.services.diary import local_today, person_zone
+from nightbridge.services.sleep.diary import local_today, person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
@@ -128,7 +128,7 @@ def help_now(db: Database, person_id: int | None) -> HelpNow:
 
     Works without a person (signed out): the lines alone, with an empty plan.
     """
-    from nightbridge.services.safety import region_resources
+    from nightbridge.services.recovery.safety import region_resources
 
     region = "US"
     plan = RelapsePlan()

@@ -30,7 +30,7 @@ from nightbridge.core.resources import (
     with_resources,
 )
 from nightbridge.core.safety import LOOKBACK_NIGHTS, SafetyInputs, evaluate_day
-from nightbridge.services.withdrawal import withdrawal_context
+from nightbridge.services.recovery.withdrawal import withdrawal_context
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.alerts import AlertRepository
 from nightbridge.storage.repositories.checkins import CheckinRepository

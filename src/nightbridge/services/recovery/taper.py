@@ -19,7 +19,7 @@ from nightbridge.core.taper import (
     build_taper,
     compare_intake,
 )
-from nightbridge.services.safety import vocabulary
+from nightbridge.services.recovery.safety import vocabulary
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.intake import IntakeRepository
 from nightbridge.storage.repositories.persons import PersonRepository

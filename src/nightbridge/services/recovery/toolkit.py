@@ -30,7 +30,7 @@ from nightbridge.core.program import (
     parse_lesson,
     validate_thought_record,
 )
-from nightbridge.services.diary import local_today, person_zone
+from nightbridge.services.sleep.diary import local_today, person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
 

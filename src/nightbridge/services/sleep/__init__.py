@@ -1,1 +1,2 @@
-"""The sleep diary, the CBT-I window, the person's profile, hygiene nudges and the Today/Trends views."""
+"""The sleep diary, the CBT-I window, the person's profile, hygiene nudges and the
+Today/Trends views."""

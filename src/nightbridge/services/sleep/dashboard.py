@@ -1,9 +1,9 @@
 """What the person's pages and the clinician's person page show, gathered once.
 
 The pages and the JSON API both call these functions, so the HTML and ``/api`` always
-agree. Nothing here decides a clinical number: metrics come from services.diary
-(definitions.md section 1), the window from services.window (section 2), alerts from
-services.safety (section 4); this module picks dates, spans and what is due.
+agree. Nothing here decides a clinical number: metrics come from services.sleep.diary
+(definitions.md section 1), the window from services.sleep.window (section 2), alerts from
+services.recovery.safety (section 4); this module picks dates, spans and what is due.
 
 What is due today (Nightbridge's own reminders, not clinical rules):
 - the morning diary when there is no entry dated today;
@@ -72,7 +72,7 @@ class TodayView:
 
 
 def person_zone(db: Database, person_id: int) -> str:
-    from nightbridge.services.diary import person_zone as zone_of
+    from nightbridge.services.sleep.diary import person_zone as zone_of
 
     return zone_of(db, person_id)
 
@@ -99,7 +99,7 @@ def typical_rise(entries_out_of_bed: Sequence[dt.time]) -> dt.time:
 
 
 def recent_rise(db: Database, person_id: int, today: dt.date) -> dt.time:
-    from nightbridge.services.diary import list_entries
+    from nightbridge.services.sleep.diary import list_entries
 
     times: list[dt.time] = []
     for entry in list_entries(db, person_id, today - dt.timedelta(days=13), today):
@@ -121,12 +121,12 @@ def tonight_plan(
     """The sleep window for tonight (definitions.md section 2), with its reasons.
 
     ``rise`` and ``current`` (the window in force, minutes) default to the plan in force
-    (services.window.current_plan), so the weekly titration applies; without a stored
+    (services.sleep.window.current_plan), so the weekly titration applies; without a stored
     plan the rise time is the median out-of-bed time (``recent_rise``) and the answer is
     how to start (as ``nightbridge window`` without ``--current``).
     """
-    from nightbridge.services.window import current_plan, sleep_window
-    from nightbridge.services.withdrawal import withdrawal_context
+    from nightbridge.services.recovery.withdrawal import withdrawal_context
+    from nightbridge.services.sleep.window import current_plan, sleep_window
 
     if rise is None and current_plan(db, person_id) is None:
         rise = recent_rise(db, person_id, today)
@@ -176,8 +176,8 @@ def list_due(
 def record_diary(db: Database, person_id: int, fields: Any) -> NightMetrics:
     """Store one morning's entry and record the alerts of that morning and of today,
     whose sleep rules read the diary (definitions.md section 4: poor sleep on 5 of the
-    last 7 nights), in ONE transaction (services.diary.record_entry_with_alerts)."""
-    from nightbridge.services.diary import record_entry_with_alerts
+    last 7 nights), in ONE transaction (services.sleep.diary.record_entry_with_alerts)."""
+    from nightbridge.services.sleep.diary import record_entry_with_alerts
 
     return record_entry_with_alerts(db, person_id, fields).night
 
@@ -204,8 +204,8 @@ def last_questionnaires(db: Database, person_id: int, today: dt.date) -> dict[st
 def has_evening_log(db: Database, person_id: int, morning: dt.date) -> bool:
     """True when the evening before ``morning`` has been logged: its evening items, or
     intake logged from 17:00 local time that evening, or exercise minutes for that day."""
-    from nightbridge.services.devices import device_activity
-    from nightbridge.services.intake import list_intake
+    from nightbridge.services.devices.devices import device_activity
+    from nightbridge.services.recovery.intake import list_intake
     from nightbridge.storage.repositories.toolkit import ToolkitRepository
 
     evening = morning - dt.timedelta(days=1)
@@ -224,7 +224,7 @@ def has_evening_log(db: Database, person_id: int, morning: dt.date) -> bool:
 
 def build_today(db: Database, person_id: int, *, now: dt.datetime | None = None) -> TodayView:
     """Everything the person's home page shows (alerts come from the page's alert hook)."""
-    from nightbridge.services.diary import list_nights
+    from nightbridge.services.sleep.diary import list_nights
 
     local = (
         now.astimezone(ZoneInfo(person_zone(db, person_id))) if now else person_now(db, person_id)
@@ -283,7 +283,7 @@ def build_trends(
     db: Database, person_id: int, *, end: dt.date | None = None, days: int = 42
 ) -> TrendsView:
     """The last ``days`` days up to ``end`` (default today): nights, check-ins, window."""
-    from nightbridge.services.diary import list_nights
+    from nightbridge.services.sleep.diary import list_nights
 
     last = end or person_today_date(db, person_id)
     start = last - dt.timedelta(days=days - 1)
@@ -357,7 +357,7 @@ def save_evening_log(
     unit, time), caffeine and alcohol (as intake events, so the interaction and nudge
     rules see them), screens in the last hour (the toolkit's evening item) and exercise
     minutes (self-reported activity); then the day's alerts are evaluated and recorded
-    in the same transaction (as ``services.intake.log_intake`` does).
+    in the same transaction (as ``services.recovery.intake.log_intake`` does).
 
     Everything is checked first; a problem in any field stores nothing. Times are
     today's local clock times (a time still ahead is taken as now); the night is dated
@@ -367,7 +367,7 @@ def save_evening_log(
     from nightbridge.core.intake import IntakeEvent, make_intake_event
     from nightbridge.core.nudges import EveningExtras, validate_evening
     from nightbridge.core.samples import DailyActivity
-    from nightbridge.services.safety import evaluate_in_session, vocabulary
+    from nightbridge.services.recovery.safety import evaluate_in_session, vocabulary
     from nightbridge.storage.repositories.devices import DeviceRepository
     from nightbridge.storage.repositories.intake import IntakeRepository
     from nightbridge.storage.repositories.toolkit import ToolkitRepository

@@ -89,7 +89,7 @@ def record_entry_with_alerts(
     5 of the last 7 nights), all in ONE transaction: if the evaluation fails, the entry
     is not stored either.
     """
-    from nightbridge.services.safety import evaluate_in_session
+    from nightbridge.services.recovery.safety import evaluate_in_session
 
     zone = tz or person_zone(db, person_id)
     day = today or local_today(zone)

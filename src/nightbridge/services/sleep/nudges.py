@@ -24,7 +24,7 @@ from nightbridge.core.nudges import (
     night_of,
     place_evening_time,
 )
-from nightbridge.services.diary import list_entries, local_today, person_zone
+from nightbridge.services.sleep.diary import list_entries, local_today, person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
 

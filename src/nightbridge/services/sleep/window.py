@@ -16,7 +16,7 @@ from nightbridge.core.window import (
     recommend_window,
 )
 from nightbridge.core.window_plan import WindowPlan, make_plan
-from nightbridge.services.diary import list_nights, local_today
+from nightbridge.services.sleep.diary import list_nights, local_today
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.diary import DiaryRepository
 from nightbridge.storage.repositories.persons import PersonRepository
@@ -205,8 +205,8 @@ def withdrawal_for(
 ) -> WithdrawalContext:
     """The withdrawal context for the morning ``on`` (default today) from the safety store:
     the last kratom or opioid dose and the days with a moderate-or-worse symptom score
-    (``services.withdrawal.withdrawal_context``)."""
-    from nightbridge.services.withdrawal import withdrawal_context
+    (``services.recovery.withdrawal.withdrawal_context``)."""
+    from nightbridge.services.recovery.withdrawal import withdrawal_context
 
     if on is None:
         with db.reader() as session:

@@ -8,15 +8,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from nightbridge.core.errors import InvalidInput, NotFound
-from nightbridge.services.accounts import change_password, get_account
-from nightbridge.services.audit import list_person_events
-from nightbridge.services.auth import (
+from nightbridge.services.accounts.accounts import change_password, get_account
+from nightbridge.services.accounts.auth import (
     LoginRefused,
     end_other_sessions,
     start_enrolment,
     verify_password,
     verify_totp,
 )
+from nightbridge.services.audit import list_person_events
 from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.web.deps import AuditScope, CurrentActor, DatabaseDep, SettingsDep, render
 from nightbridge.web.forms import errors_by_field

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput
-from nightbridge.services.accounts import create_account, list_accounts, update_account
+from nightbridge.services.accounts.accounts import create_account, list_accounts, update_account
 from nightbridge.web.deps import AdminActor, DatabaseDep, SettingsDep, render
 from nightbridge.web.forms import errors_by_field
 

@@ -14,16 +14,16 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from nightbridge.core.errors import NotFound
-from nightbridge.services.accounts import create_account, list_accounts, update_account
-from nightbridge.services.audit import list_person_events
-from nightbridge.services.auth import LoginRefused, authenticate, verify_totp
-from nightbridge.services.sharing import (
+from nightbridge.services.accounts.accounts import create_account, list_accounts, update_account
+from nightbridge.services.accounts.auth import LoginRefused, authenticate, verify_totp
+from nightbridge.services.accounts.sharing import (
     create_invite,
     list_patients,
     list_shares,
     redeem_invite,
     revoke_share,
 )
+from nightbridge.services.audit import list_person_events
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.web.deps import (
     AdminActor,

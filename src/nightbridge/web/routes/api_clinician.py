@@ -46,16 +46,16 @@ class TaperIn(BaseModel):
 
 @router.get("/triage", summary="The people who share with me, most urgent first")
 def api_triage(db: DatabaseDep, actor: ClinicianActor) -> list[dict[str, Any]]:
-    from nightbridge.services.triage import build_triage
+    from nightbridge.services.clinic.triage import build_triage
 
     return [row.to_dict() for row in build_triage(db, actor)]
 
 
 @router.get("/people/{person_id}/summary", summary="Alerts, nights, check-ins, taper")
 def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
-    from nightbridge.services.dashboard import build_trends, person_today_date
-    from nightbridge.services.safety import alerts_between
-    from nightbridge.services.taper import get_taper, taper_adherence
+    from nightbridge.services.recovery.safety import alerts_between
+    from nightbridge.services.recovery.taper import get_taper, taper_adherence
+    from nightbridge.services.sleep.dashboard import build_trends, person_today_date
 
     today = person_today_date(db, scope.person_id)
     taper = get_taper(db, scope.person_id)
@@ -77,7 +77,7 @@ def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, 
 def api_notes(
     person_id: int, db: DatabaseDep, actor: ClinicianActor, scope: ReadScope
 ) -> list[dict[str, Any]]:
-    from nightbridge.services.notes import list_notes
+    from nightbridge.services.accounts.notes import list_notes
 
     return [n.to_dict() for n in list_notes(db, scope.person_id)]
 
@@ -86,7 +86,7 @@ def api_notes(
 def api_add_note(
     person_id: int, body: NoteIn, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> dict[str, Any]:
-    from nightbridge.services.notes import add_note
+    from nightbridge.services.accounts.notes import add_note
 
     return add_note(db, scope.person_id, actor.account_id, body.body).to_dict()
 
@@ -97,7 +97,7 @@ def api_settings(
 ) -> dict[str, Any]:
     import dataclasses
 
-    from nightbridge.services.profile import update_profile
+    from nightbridge.services.sleep.profile import update_profile
 
     changes = {k: v for k, v in body.model_dump().items() if v is not None}
     profile = update_profile(db, scope.person_id, **changes)
@@ -108,7 +108,7 @@ def api_settings(
 def api_taper(
     person_id: int, body: TaperIn, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> dict[str, Any]:
-    from nightbridge.services.taper import set_taper
+    from nightbridge.services.recovery.taper import set_taper
 
     plan = set_taper(
         db,

@@ -66,21 +66,21 @@ class EveningIn(BaseModel):
 
 @router.get("/today", summary="Last night, tonight's plan and what is due today")
 def api_today(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
-    from nightbridge.services.dashboard import build_today
+    from nightbridge.services.sleep.dashboard import build_today
 
     return build_today(db, scope.person_id).to_dict()
 
 
 @router.get("/trends", summary="Nights, check-ins and the sleep window over the last days")
 def api_trends(db: DatabaseDep, scope: ReadScope, days: int = 42) -> dict[str, Any]:
-    from nightbridge.services.dashboard import build_trends
+    from nightbridge.services.sleep.dashboard import build_trends
 
     return build_trends(db, scope.person_id, days=max(7, min(days, 366))).to_dict()
 
 
 @router.post("/diary", status_code=201, summary="Add or replace one morning's diary entry")
 def api_diary(body: DiaryIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
-    from nightbridge.services.dashboard import record_diary
+    from nightbridge.services.sleep.dashboard import record_diary
 
     fields = {k: (str(v) if v is not None else None) for k, v in body.model_dump().items()}
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
@@ -89,7 +89,7 @@ def api_diary(body: DiaryIn, db: DatabaseDep, scope: WriteScope) -> dict[str, An
 
 @router.post("/checkins", status_code=201, summary="Record the day's check-in")
 def api_checkin(body: CheckinIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
-    from nightbridge.services.checkins import record_checkin
+    from nightbridge.services.recovery.checkins import record_checkin
 
     result = record_checkin(
         db,
@@ -107,7 +107,7 @@ def api_checkin(body: CheckinIn, db: DatabaseDep, scope: WriteScope) -> dict[str
 
 @router.post("/evening", status_code=201, summary="Record tonight's evening log")
 def api_evening(body: EveningIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
-    from nightbridge.services.dashboard import save_evening_log
+    from nightbridge.services.sleep.dashboard import save_evening_log
 
     fields = {
         k: ("" if v is None else ("yes" if v is True else "no" if v is False else str(v)))
@@ -128,8 +128,8 @@ def api_evening(body: EveningIn, db: DatabaseDep, scope: WriteScope) -> dict[str
 def api_plan(
     db: DatabaseDep, scope: ReadScope, rise: str | None = None, current: int | None = None
 ) -> dict[str, Any]:
-    from nightbridge.services.dashboard import person_today_date, tonight_plan
-    from nightbridge.services.window import parse_rise, stimulus_control
+    from nightbridge.services.sleep.dashboard import person_today_date, tonight_plan
+    from nightbridge.services.sleep.window import parse_rise, stimulus_control
 
     today = person_today_date(db, scope.person_id)
     chosen = parse_rise(rise) if rise else None

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput, NotFound
-from nightbridge.services.accounts import create_account, has_accounts
-from nightbridge.services.auth import (
+from nightbridge.services.accounts.accounts import create_account, has_accounts
+from nightbridge.services.accounts.auth import (
     LoginRefused,
     authenticate,
     start_enrolment,

@@ -118,8 +118,8 @@ def _page(
     day_alerts: Any = (),
 ) -> Response:
     from nightbridge.core.instruments.withdrawal import SYMPTOMS
-    from nightbridge.services.dashboard import last_questionnaires, person_today_date
-    from nightbridge.services.dashboard import questionnaires_due as due_of
+    from nightbridge.services.sleep.dashboard import last_questionnaires, person_today_date
+    from nightbridge.services.sleep.dashboard import questionnaires_due as due_of
 
     today = person_today_date(db, person_id)
     due = due_of(last_questionnaires(db, person_id, today), today)
@@ -152,9 +152,9 @@ def _page(
 def checkin_page(
     request: Request, db: DatabaseDep, scope: ReadScope, saved: str | None = None
 ) -> Response:
-    from nightbridge.services.checkins import list_checkins
-    from nightbridge.services.dashboard import person_today_date
-    from nightbridge.services.safety import alerts_between
+    from nightbridge.services.recovery.checkins import list_checkins
+    from nightbridge.services.recovery.safety import alerts_between
+    from nightbridge.services.sleep.dashboard import person_today_date
 
     today = person_today_date(db, scope.person_id)
     stored = None
@@ -197,7 +197,7 @@ def values_of(checkin: Any) -> dict[str, Any]:
 
 @router.post("/checkin", include_in_schema=False)
 async def checkin_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
-    from nightbridge.services.checkins import record_checkin
+    from nightbridge.services.recovery.checkins import record_checkin
 
     form = await request.form()
     values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}

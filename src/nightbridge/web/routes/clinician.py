@@ -64,7 +64,7 @@ def evidence_lines(evidence: dict[str, Any]) -> list[str]:
 
 @router.get("/clinician", include_in_schema=False)
 def triage_page(request: Request, db: DatabaseDep, actor: ClinicianActor) -> Response:
-    from nightbridge.services.triage import build_triage
+    from nightbridge.services.clinic.triage import build_triage
 
     rows = build_triage(db, actor)
     return render(request, "clinician/triage.html", {"title": "My people", "rows": rows})
@@ -73,13 +73,13 @@ def triage_page(request: Request, db: DatabaseDep, actor: ClinicianActor) -> Res
 def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
     """Everything the clinician's person page shows (also used after a refused form)."""
     from nightbridge.core.window_plan import describe_history
-    from nightbridge.services.dashboard import build_trends, person_today_date, person_zone
-    from nightbridge.services.intake import list_intake
-    from nightbridge.services.notes import list_notes
-    from nightbridge.services.profile import get_profile
-    from nightbridge.services.safety import alerts_between
-    from nightbridge.services.taper import get_taper, taper_adherence
-    from nightbridge.services.window import current_plan, plan_history
+    from nightbridge.services.accounts.notes import list_notes
+    from nightbridge.services.recovery.intake import list_intake
+    from nightbridge.services.recovery.safety import alerts_between
+    from nightbridge.services.recovery.taper import get_taper, taper_adherence
+    from nightbridge.services.sleep.dashboard import build_trends, person_today_date, person_zone
+    from nightbridge.services.sleep.profile import get_profile
+    from nightbridge.services.sleep.window import current_plan, plan_history
     from nightbridge.storage.repositories.persons import PersonRepository
     from nightbridge.web.routes.trends import trend_charts
 
@@ -156,7 +156,7 @@ def _number(values: dict[str, str], name: str, problems: list[Problem], kind: ty
 async def save_settings(
     request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> Response:
-    from nightbridge.services.profile import update_profile
+    from nightbridge.services.sleep.profile import update_profile
 
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name, _, _ in WINDOW_FIELDS}
@@ -180,7 +180,7 @@ async def save_window(
 ) -> Response:
     """Set the rise time and window in force (by the clinician), from today; the window
     empty stores the rise time alone (definitions.md section 2)."""
-    from nightbridge.services.window import parse_rise, set_plan
+    from nightbridge.services.sleep.window import parse_rise, set_plan
 
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in ("rise", "window_min")}
@@ -204,7 +204,7 @@ async def save_window(
 async def save_taper(
     request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> Response:
-    from nightbridge.services.taper import set_taper
+    from nightbridge.services.recovery.taper import set_taper
 
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in TAPER_FIELDS}
@@ -240,7 +240,7 @@ async def save_taper(
 async def save_note(
     request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> Response:
-    from nightbridge.services.notes import add_note
+    from nightbridge.services.accounts.notes import add_note
 
     form = await request.form()
     body = str(form.get("body", ""))

@@ -1,9 +1,9 @@
 """Device exports through the web app (docs/web-imports.md).
 
 - ``GET /imports``: the upload form (source and file) and the person's latest imports.
-- ``POST /imports``: the body is streamed to disk (``services.uploads``; never parsed
+- ``POST /imports``: the body is streamed to disk (``services.devices.uploads``; never parsed
   in memory, size-limited), then a background job imports it
-  (``services.import_jobs``); the browser goes to the job's page (303), a script that
+  (``services.devices.import_jobs``); the browser goes to the job's page (303), a script that
   asks for JSON gets ``202 {"id", "url", "status_url"}`` (or ``{"detail", "problems"}``).
 - ``GET /imports/{job_id}``: progress (a ``<progress>`` bar, refreshed every 2 s by a
   meta refresh while the job runs, and by ``/static/devices.js`` polling the JSON when
@@ -47,7 +47,7 @@ _LOCK = threading.Lock()
 def import_runner(request: Request) -> Any:
     """The app's runner for import jobs (one background thread, made on first use;
     tests set ``app.state.import_runner`` to an ``InlineRunner``)."""
-    from nightbridge.services.import_jobs import background_runner
+    from nightbridge.services.devices.import_jobs import background_runner
 
     state = request.app.state
     with _LOCK:
@@ -58,7 +58,7 @@ def import_runner(request: Request) -> Any:
 
 def progress_board(request: Request) -> Any:
     """The app process's live progress of its import jobs."""
-    from nightbridge.services.import_jobs import ProgressBoard
+    from nightbridge.services.devices.import_jobs import ProgressBoard
 
     state = request.app.state
     with _LOCK:
@@ -87,8 +87,8 @@ def _form_page(
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> Response:
-    from nightbridge.services.import_jobs import recent_jobs
-    from nightbridge.services.uploads import upload_limit_bytes
+    from nightbridge.services.devices.import_jobs import recent_jobs
+    from nightbridge.services.devices.uploads import upload_limit_bytes
 
     limit_mb = upload_limit_bytes(settings.max_upload_mb) / (1024 * 1024)
     return render(
@@ -119,8 +119,8 @@ async def upload_export(
     request: Request, db: DatabaseDep, settings: SettingsDep, scope: WriteScope
 ) -> Response:
     from nightbridge.importers import get_format
-    from nightbridge.services.import_jobs import start_import
-    from nightbridge.services.uploads import (
+    from nightbridge.services.devices.import_jobs import start_import
+    from nightbridge.services.devices.uploads import (
         UploadTooLarge,
         receive_upload,
         sweep_uploads,
@@ -213,7 +213,7 @@ OwnPerson = Annotated[int, Depends(own_person)]
 
 @router.get("/imports/{job_id}", include_in_schema=False)
 def job_page(request: Request, job_id: int, db: DatabaseDep, person_id: OwnPerson) -> Response:
-    from nightbridge.services.import_jobs import read_job
+    from nightbridge.services.devices.import_jobs import read_job
 
     job = read_job(db, person_id, job_id, progress_board(request))
     sources = (job.result or {}).get("sources", []) if job.status == "done" else []
@@ -227,7 +227,7 @@ def job_page(request: Request, job_id: int, db: DatabaseDep, person_id: OwnPerso
 @router.get("/api/me/imports/{job_id}")
 def job_json(request: Request, job_id: int, db: DatabaseDep, person_id: OwnPerson) -> JSONResponse:
     """One import job of the logged-in person: status, progress, result or message."""
-    from nightbridge.services.import_jobs import read_job
+    from nightbridge.services.devices.import_jobs import read_job
 
     job = read_job(db, person_id, job_id, progress_board(request))
     return JSONResponse(job.to_dict())

@@ -27,7 +27,7 @@ EXTRA_FIELDS: tuple[str, ...] = ("caffeine", "last_caffeine", "alcohol", "last_a
 
 def _defaults(db: DatabaseDep, person_id: int, today: dt.date) -> dict[str, str]:
     """Times and counts of the last entry, dated today (empty on the first morning)."""
-    from nightbridge.services.diary import list_entries
+    from nightbridge.services.sleep.diary import list_entries
 
     entries = list_entries(db, person_id, today - dt.timedelta(days=365), today)
     values = dict.fromkeys(REQUIRED_FIELDS + EXTRA_FIELDS, "")
@@ -40,7 +40,7 @@ def _defaults(db: DatabaseDep, person_id: int, today: dt.date) -> dict[str, str]
 
 
 def _saved_night(db: DatabaseDep, person_id: int, day: str | None) -> object | None:
-    from nightbridge.services.diary import list_nights
+    from nightbridge.services.sleep.diary import list_nights
 
     if not day:
         return None
@@ -56,7 +56,7 @@ def _saved_night(db: DatabaseDep, person_id: int, day: str | None) -> object | N
 def diary_page(
     request: Request, db: DatabaseDep, scope: ReadScope, saved: str | None = None
 ) -> Response:
-    from nightbridge.services.dashboard import person_today_date
+    from nightbridge.services.sleep.dashboard import person_today_date
 
     today = person_today_date(db, scope.person_id)
     return render(
@@ -74,7 +74,7 @@ def diary_page(
 
 @router.post("/diary", include_in_schema=False)
 async def diary_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
-    from nightbridge.services.dashboard import person_today_date, record_diary
+    from nightbridge.services.sleep.dashboard import person_today_date, record_diary
 
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in REQUIRED_FIELDS + EXTRA_FIELDS}

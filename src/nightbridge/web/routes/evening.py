@@ -30,8 +30,8 @@ def _page(
     from zoneinfo import ZoneInfo
 
     from nightbridge.core.intake import UNITS
-    from nightbridge.services.dashboard import person_today_date, person_zone
-    from nightbridge.services.intake import list_intake
+    from nightbridge.services.recovery.intake import list_intake
+    from nightbridge.services.sleep.dashboard import person_today_date, person_zone
 
     today = person_today_date(db, person_id)
     zone = ZoneInfo(person_zone(db, person_id))
@@ -63,7 +63,7 @@ def evening_page(
 
 @router.post("/evening", include_in_schema=False)
 async def evening_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
-    from nightbridge.services.dashboard import EVENING_FIELDS, save_evening_log
+    from nightbridge.services.sleep.dashboard import EVENING_FIELDS, save_evening_log
 
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in EVENING_FIELDS}

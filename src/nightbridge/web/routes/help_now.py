@@ -25,7 +25,7 @@ def tel_href(contact: str) -> str:
 @router.get("/help-now")
 def help_now_page(request: Request, db: DatabaseDep, actor: OptionalActor) -> Response:
     from nightbridge.services.access import check_access
-    from nightbridge.services.relapse import help_now
+    from nightbridge.services.recovery.relapse import help_now
 
     person_id = actor.person_id
     if person_id is not None:

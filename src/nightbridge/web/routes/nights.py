@@ -3,8 +3,8 @@
 - ``GET /nights``: the person's own nights.
 - ``GET /clinician/people/{person_id}/nights``: the same for an invited clinician.
 
-Per date (newest first): the diary night (``services.diary.list_nights``) in one
-column and each device source's main sleep (``services.devices.device_nights``) in its
+Per date (newest first): the diary night (``services.sleep.diary.list_nights``) in one
+column and each device source's main sleep (``services.devices.devices.device_nights``) in its
 own column, the source that speaks for the night marked. Nothing is merged, summed or
 averaged: a diary records what the person noticed, each device estimates from its own
 sensors, and sources overlap (definitions.md section 7).
@@ -61,8 +61,8 @@ def side_by_side(diary: list[Any], devices: list[Any], start: dt.date, end: dt.d
 
 
 def _view(db: DatabaseDep, person_id: int, days: int) -> NightsView:
-    from nightbridge.services.devices import device_nights
-    from nightbridge.services.diary import list_nights, local_today, person_zone
+    from nightbridge.services.devices.devices import device_nights
+    from nightbridge.services.sleep.diary import list_nights, local_today, person_zone
 
     end = local_today(person_zone(db, person_id))
     start = end - dt.timedelta(days=max(1, min(days, MAX_DAYS)) - 1)

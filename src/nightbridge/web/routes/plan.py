@@ -2,7 +2,7 @@
 (definitions.md section 2: Spielman, Saskin & Thorpy, Sleep 1987;10:45-56; compression
 for contraindications; deferral in early withdrawal), the stimulus-control
 instructions (Bootzin 1972), which apply whatever the window says, and "Use this
-window", which stores the advice as the plan in force (services.window.accept_advice).
+window", which stores the advice as the plan in force (services.sleep.window.accept_advice).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def _advice(
     """The plan in force, the advice for the chosen rise time and window (``rise`` and
     ``current`` as typed; empty: the plan in force), and the refused fields."""
     from nightbridge.core.errors import InvalidInput
-    from nightbridge.services.dashboard import person_today_date, tonight_plan
-    from nightbridge.services.window import current_plan, parse_rise
+    from nightbridge.services.sleep.dashboard import person_today_date, tonight_plan
+    from nightbridge.services.sleep.window import current_plan, parse_rise
 
     today = person_today_date(db, person_id)
     errors: dict[str, list[str]] = {}
@@ -58,8 +58,8 @@ def _page(
     errors: dict[str, list[str]] | None = None,
     saved: bool = False,
 ) -> Response:
-    from nightbridge.services.dashboard import person_today_date
-    from nightbridge.services.window import stimulus_control
+    from nightbridge.services.sleep.dashboard import person_today_date
+    from nightbridge.services.sleep.window import stimulus_control
 
     plan, advice, found = _advice(db, person_id, rise, current)
     found.update(errors or {})
@@ -103,7 +103,7 @@ async def use_window(request: Request, db: DatabaseDep, scope: WriteScope) -> Re
     """Store the advice for the chosen rise time (and window) as the plan in force. The
     window is worked out again here from the stored diary, never taken from the form."""
     from nightbridge.core.errors import InvalidInput
-    from nightbridge.services.window import accept_advice
+    from nightbridge.services.sleep.window import accept_advice
 
     form = await request.form()
     rise = str(form.get("rise", "")).strip() or None

@@ -20,22 +20,22 @@ router = APIRouter(include_in_schema=False)
 
 
 def _today(db: DatabaseDep, person_id: int) -> dt.date:
-    from nightbridge.services.diary import local_today, person_zone
+    from nightbridge.services.sleep.diary import local_today, person_zone
 
     return local_today(person_zone(db, person_id))
 
 
 def _window(db: DatabaseDep, person_id: int, today: dt.date) -> object | None:
     """Tonight's sleep-window advice (definitions.md section 2)."""
-    from nightbridge.services.dashboard import tonight_plan
+    from nightbridge.services.sleep.dashboard import tonight_plan
 
     return tonight_plan(db, person_id, today)
 
 
 @router.get("/program")
 def program_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
-    from nightbridge.services.nudges import nudges_for
-    from nightbridge.services.toolkit import TOOL_PAGES, program_status, symptom_plans
+    from nightbridge.services.recovery.toolkit import TOOL_PAGES, program_status, symptom_plans
+    from nightbridge.services.sleep.nudges import nudges_for
 
     today = _today(db, scope.person_id)
     status = program_status(db, scope.person_id, today=today)
@@ -60,7 +60,7 @@ def program_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respons
 
 @router.get("/program/lessons/{week}")
 def lesson_page(request: Request, week: int, db: DatabaseDep, scope: ReadScope) -> Response:
-    from nightbridge.services.toolkit import TOOL_PAGES, program_status, render_markdown
+    from nightbridge.services.recovery.toolkit import TOOL_PAGES, program_status, render_markdown
 
     today = _today(db, scope.person_id)
     status = program_status(db, scope.person_id, today=today)
@@ -89,7 +89,7 @@ def lesson_page(request: Request, week: int, db: DatabaseDep, scope: ReadScope) 
 def complete_lesson_submit(
     request: Request, week: int, db: DatabaseDep, scope: WriteScope
 ) -> Response:
-    from nightbridge.services.toolkit import complete_lesson
+    from nightbridge.services.recovery.toolkit import complete_lesson
 
     try:
         complete_lesson(db, scope.person_id, week)
@@ -107,7 +107,7 @@ def complete_lesson_submit(
 def dismiss_nudge_submit(
     request: Request, code: str, db: DatabaseDep, scope: WriteScope
 ) -> Response:
-    from nightbridge.services.nudges import dismiss_nudge
+    from nightbridge.services.sleep.nudges import dismiss_nudge
 
     try:
         dismiss_nudge(db, scope.person_id, code)
@@ -120,7 +120,7 @@ def dismiss_nudge_submit(
 async def last_night_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
     """Last night's bedroom temperature and yesterday's nap start (evening items the
     diary and the evening log do not ask), dated by this morning."""
-    from nightbridge.services.toolkit import save_evening
+    from nightbridge.services.recovery.toolkit import save_evening
 
     form = await request.form()
     today = _today(db, scope.person_id)
@@ -150,7 +150,7 @@ def _thoughts_page(
     *,
     status_code: int = 200,
 ) -> Response:
-    from nightbridge.services.toolkit import program_status, thought_records
+    from nightbridge.services.recovery.toolkit import program_status, thought_records
 
     status = program_status(db, person_id, today=_today(db, person_id))
     return render(
@@ -175,7 +175,7 @@ def thoughts_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respon
 
 @router.post("/program/thoughts")
 async def thoughts_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
-    from nightbridge.services.toolkit import add_thought_record, program_status
+    from nightbridge.services.recovery.toolkit import add_thought_record, program_status
 
     status = program_status(db, scope.person_id, today=_today(db, scope.person_id))
     if not status.is_unlocked("thought_record"):
@@ -202,7 +202,7 @@ async def thoughts_submit(request: Request, db: DatabaseDep, scope: WriteScope) 
 
 @router.get("/program/supplements")
 def supplements_page(request: Request, actor: CurrentActor) -> Response:
-    from nightbridge.services.toolkit import supplements
+    from nightbridge.services.recovery.toolkit import supplements
 
     return render(
         request,
@@ -213,7 +213,7 @@ def supplements_page(request: Request, actor: CurrentActor) -> Response:
 
 @router.get("/program/reminders")
 def reminders_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
-    from nightbridge.services.reminders import reminder_times
+    from nightbridge.services.recovery.reminders import reminder_times
 
     return render(
         request,
@@ -228,7 +228,7 @@ def reminders_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respo
 
 @router.post("/program/reminders")
 async def reminders_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
-    from nightbridge.services.reminders import save_reminder_times
+    from nightbridge.services.recovery.reminders import save_reminder_times
 
     form = await request.form()
     times = {k: str(form.get(k, "")) for k in ("morning_at", "evening_at")}
@@ -246,7 +246,7 @@ async def reminders_submit(request: Request, db: DatabaseDep, scope: WriteScope)
 
 @router.get("/program/reminders.ics")
 def reminders_calendar(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
-    from nightbridge.services.reminders import calendar_for
+    from nightbridge.services.recovery.reminders import calendar_for
 
     text = calendar_for(
         db, scope.person_id, base_url=str(request.base_url), today=_today(db, scope.person_id)

@@ -30,8 +30,8 @@ def _plan_page(
     status_code: int = 200,
 ) -> Response:
     from nightbridge.core.relapse import PLAN_LISTS
-    from nightbridge.services.relapse import checkin_trend, content, cravings, get_plan
-    from nightbridge.services.toolkit import program_status
+    from nightbridge.services.recovery.relapse import checkin_trend, content, cravings, get_plan
+    from nightbridge.services.recovery.toolkit import program_status
 
     plan = get_plan(db, person_id)
     if values is None:
@@ -65,7 +65,7 @@ def relapse_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respons
 @router.post("/relapse")
 async def relapse_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.core.relapse import PLAN_LISTS, split_lines
-    from nightbridge.services.relapse import save_plan
+    from nightbridge.services.recovery.relapse import save_plan
 
     form = await request.form()
     texts = {name: str(form.get(name, "")) for name in PLAN_LISTS}
@@ -96,7 +96,7 @@ async def relapse_submit(request: Request, db: DatabaseDep, scope: WriteScope) -
 
 @router.post("/relapse/cravings")
 async def craving_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
-    from nightbridge.services.relapse import log_craving
+    from nightbridge.services.recovery.relapse import log_craving
 
     form = await request.form()
     try:
@@ -122,8 +122,8 @@ def _checkin_page(
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> Response:
-    from nightbridge.services.relapse import checkin_trend, content
-    from nightbridge.services.toolkit import program_status
+    from nightbridge.services.recovery.relapse import checkin_trend, content
+    from nightbridge.services.recovery.toolkit import program_status
 
     status = program_status(db, person_id)
     return render(
@@ -149,8 +149,8 @@ def checkin_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respons
 @router.post("/relapse/checkin")
 async def checkin_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.core.relapse import CHECKIN_ITEMS
-    from nightbridge.services.relapse import record_checkin
-    from nightbridge.services.toolkit import program_status
+    from nightbridge.services.recovery.relapse import record_checkin
+    from nightbridge.services.recovery.toolkit import program_status
 
     if not program_status(db, scope.person_id).is_unlocked("relapse_checkin"):
         return _checkin_page(request, db, scope.person_id, status_code=409)
@@ -167,7 +167,7 @@ async def checkin_submit(request: Request, db: DatabaseDep, scope: WriteScope) -
 @router.get("/persons/{person_id}/relapse")
 def shared_relapse_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
     """What a clinician sees: the plan and the check-in trend, only if shared."""
-    from nightbridge.services.relapse import content, shared_with_clinician
+    from nightbridge.services.recovery.relapse import content, shared_with_clinician
 
     if scope.is_self:
         return RedirectResponse("/relapse", status_code=303)

@@ -21,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/relax")
 def relax_index(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
-    from nightbridge.services.toolkit import program_status, relaxation_exercises
+    from nightbridge.services.recovery.toolkit import program_status, relaxation_exercises
 
     status = program_status(db, scope.person_id)
     exercises = sorted(relaxation_exercises().values(), key=lambda e: e["unlocked_by_week"])
@@ -34,7 +34,7 @@ def relax_index(request: Request, db: DatabaseDep, scope: ReadScope) -> Response
 
 @router.get("/relax/{exercise_id}")
 def relax_page(request: Request, exercise_id: str, db: DatabaseDep, scope: ReadScope) -> Response:
-    from nightbridge.services.toolkit import program_status, relaxation
+    from nightbridge.services.recovery.toolkit import program_status, relaxation
 
     exercise = relaxation(exercise_id)  # NotFound -> 404
     status = program_status(db, scope.person_id)

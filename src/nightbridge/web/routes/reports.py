@@ -2,7 +2,7 @@
 shares with them (``/clinician/people/{person_id}/report``).
 
 Without ``download`` the route shows a small form (span and format); with it, the report
-is made on the server (services.reports) and sent as an attachment. Access goes
+is made on the server (services.handover.reports) and sent as an attachment. Access goes
 through the one permission layer (``ReadScope``), which also writes the audit row
 (who, whose, what, when, outcome) for every download.
 """
@@ -43,8 +43,8 @@ def _report(
     download: str | None,
 ) -> Response:
     from nightbridge.core.errors import InvalidInput
-    from nightbridge.services.diary import local_today, person_zone
-    from nightbridge.services.reports import make_report, report_span
+    from nightbridge.services.handover.reports import make_report, report_span
+    from nightbridge.services.sleep.diary import local_today, person_zone
 
     today = local_today(person_zone(db, scope.person_id))
     first, last = _day(start), _day(end)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput, NotFound
-from nightbridge.services.sharing import (
+from nightbridge.services.accounts.sharing import (
     create_invite,
     list_patients,
     list_shares,

@@ -26,7 +26,7 @@ def home(actor: CurrentActor) -> Response:
 
 @router.get("/today", include_in_schema=False)
 def today_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Response:
-    from nightbridge.services.dashboard import build_today
+    from nightbridge.services.sleep.dashboard import build_today
 
     view = build_today(db, scope.person_id)
     return render(request, "person/today.html", {"title": "Today", "view": view})
@@ -38,14 +38,14 @@ def page_alerts(request: Request, actor: Any) -> dict[str, Any]:
     to do and the local numbers as ``tel:`` links (definitions.md sections 4 and 6).
     Clinicians see alerts on the triage list and person pages instead.
 
-    Evaluated from the stored data in a read snapshot (``services.safety.alerts_for``),
+    Evaluated from the stored data in a read snapshot (``services.recovery.safety.alerts_for``),
     so a rule that fires because time passed (poor sleep 7 days after the last dose)
     shows without waiting for a new entry; only a new or changed alert is written, so a
     page view does not take the write lock (pages stay readable during a long import)."""
     if actor.role != "person" or actor.person_id is None:
         return {}
-    from nightbridge.services.dashboard import person_today_date
-    from nightbridge.services.safety import alerts_for
+    from nightbridge.services.recovery.safety import alerts_for
+    from nightbridge.services.sleep.dashboard import person_today_date
 
     db = request.app.state.database
     today = person_today_date(db, actor.person_id)

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api")
 
 @router.get("/persons/{person_id}/toolkit/program")
 def program_json(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
-    from nightbridge.services.toolkit import program_status
+    from nightbridge.services.recovery.toolkit import program_status
 
     status = program_status(db, scope.person_id)
     return {
@@ -38,7 +38,7 @@ def program_json(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
 
 @router.get("/persons/{person_id}/toolkit/nudges")
 def nudges_json(db: DatabaseDep, scope: ReadScope) -> list[dict[str, Any]]:
-    from nightbridge.services.nudges import nudges_for
+    from nightbridge.services.sleep.nudges import nudges_for
 
     return [n.to_dict() for n in nudges_for(db, scope.person_id)]
 
@@ -47,7 +47,7 @@ def nudges_json(db: DatabaseDep, scope: ReadScope) -> list[dict[str, Any]]:
 def checkins_json(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
     """The weekly check-in trend: the person's own, or a clinician's when shared."""
     from nightbridge.core.errors import NotFound
-    from nightbridge.services.relapse import checkin_trend, shared_with_clinician
+    from nightbridge.services.recovery.relapse import checkin_trend, shared_with_clinician
 
     if scope.is_self:
         return checkin_trend(db, scope.person_id).to_dict()

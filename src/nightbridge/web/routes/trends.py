@@ -37,7 +37,7 @@ def trend_charts(view: Any, *, prefix: str = "") -> list[Any]:
 
 @router.get("/trends", include_in_schema=False)
 def trends_page(request: Request, db: DatabaseDep, scope: ReadScope, days: int = 42) -> Response:
-    from nightbridge.services.dashboard import build_trends
+    from nightbridge.services.sleep.dashboard import build_trends
 
     span = max(7, min(days, 366))
     view = build_trends(db, scope.person_id, days=span)
