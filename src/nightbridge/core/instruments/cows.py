@@ -2,9 +2,10 @@
 
 Wesson & Ling, "The Clinical Opiate Withdrawal Scale (COWS)", J Psychoactive Drugs
 2003;35:253-9. Eleven items, each with its own allowed scores; total 0..48; bands
-<5 none, 5-12 mild, 13-24 moderate, 25-36 moderately severe, >36 severe. The form is
-copyrighted: Nightbridge ships only the item names, the allowed scores and its own short
-anchors (content/instruments/cows.json).
+<5 none, 5-12 mild, 13-24 moderate, 25-36 moderately severe, >36 severe. Nightbridge
+ships the item names, the allowed scores and one short anchor per published level, made
+only of that level's words (content/instruments/cows.json, pinned to the published form
+by tests/core/test_instrument_texts.py).
 """
 
 from __future__ import annotations
