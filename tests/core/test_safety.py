@@ -14,6 +14,7 @@ from nightbridge.content import load_json
 from nightbridge.core.checkin import EMERGENCY_FLAGS, CheckinDay
 from nightbridge.core.intake import IntakeEvent, Vocabulary, make_intake_event
 from nightbridge.core.interactions import parse_rules
+from nightbridge.core.metrics import NightMetrics, efficiency_pct
 from nightbridge.core.profile import Profile
 from nightbridge.core.resources import parse_resources
 from nightbridge.core.safety import RULES, NightSummary, SafetyInputs, evaluate_day
@@ -179,6 +180,17 @@ def test_a_poor_night_is_se_below_85_or_tst_below_6_hours(
     rows = [(days_ago(i), tst, se) for i in range(5)]
     result = run(SafetyInputs(intake=[intake("kratom", days_ago(10), 9)], nights=rows))
     assert ("poor_sleep_after_last_dose" in result) is poor
+
+
+def test_a_diary_night_of_84_96_percent_is_poor_compared_unrounded() -> None:
+    # 497 of 585 min = 84.957 %, shown as 85.0 % but below 85 (definitions.md section 1).
+    rows = [
+        NightMetrics(days_ago(i), 585, 497, 20, 40, 2, 28, 88, efficiency_pct(497, 585), 3)
+        for i in range(5)
+    ]
+    assert rows[0].se_pct == 85.0
+    result = run(SafetyInputs(intake=[intake("kratom", days_ago(10), 9)], nights=rows))
+    assert result == {"poor_sleep_after_last_dose": "advise"}
 
 
 def test_function_1_on_3_days_running_is_advise() -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nightbridge.core.metrics import NightMetrics, round_half_up
-from nightbridge.core.profile import Profile, WindowSettings
+from nightbridge.core.profile import RESTRICTION_CONTRAINDICATIONS, Profile, WindowSettings
 from nightbridge.core.window import (
+    COMPRESS_FLOOR_MIN,
     WindowAdvice,
     WithdrawalContext,
     recommend_window,
@@ -182,10 +185,94 @@ def test_compression_holds_once_time_in_bed_is_close_to_sleep() -> None:
     assert (b.action, b.window_min) == ("compress", 420)  # SE 87.5 >= 85: hold
 
 
-def test_compression_never_goes_below_the_floor() -> None:
+@pytest.mark.parametrize(("floor", "expected"), [(240, 390), (300, 390), (390, 390), (420, 420)])
+def test_compression_never_goes_below_six_and_a_half_hours_whatever_the_floor(
+    floor: int, expected: int
+) -> None:
+    profile = Profile(conditions=frozenset({"bipolar"}), window=WindowSettings(floor_min=floor))
+    baseline = nights(14, 300, 480, end=REF - dt.timedelta(days=21))  # gap 180 -> 36/week
+    a = advise(baseline + nights(7, 330, 420), profile=profile, current_window_min=400)
+    assert (a.action, a.window_min) == ("compress", expected)  # 400 - 36 -> 365 is too short
+    assert "compression never goes shorter" in " ".join(a.reasons)
+    assert a.window_min is not None and a.window_min >= COMPRESS_FLOOR_MIN
+
+
+def test_compression_from_a_short_time_in_bed_allows_six_and_a_half_hours() -> None:
     profile = Profile(conditions=frozenset({"fall_risk"}))
     a = advise(nights(10, 200, 320), profile=profile)
-    assert a.window_min == 300
+    assert (a.action, a.window_min) == ("compress", 390)
+    assert "6 h 30" in " ".join(a.reasons)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tst=st.integers(120, 600),
+    gap=st.integers(0, 400),
+    floor=st.integers(240, 480),
+    current=st.none() | st.integers(60, 900),
+    condition=st.sampled_from(sorted(RESTRICTION_CONTRAINDICATIONS)),
+)
+def test_compression_is_never_below_390_minutes_for_any_diary(
+    tst: int, gap: int, floor: int, current: int | None, condition: str
+) -> None:
+    profile = Profile(conditions=frozenset({condition}), window=WindowSettings(floor_min=floor))
+    a = advise(nights(14, tst, tst + gap + 1), profile=profile, current_window_min=current)
+    assert a.action == "compress"
+    assert a.window_min is not None and a.window_min >= max(390, floor)
+
+
+# Thresholds compare the unrounded efficiency (definitions.md section 1).
+def _week(tsts: list[int], tib: int = 400) -> list[NightMetrics]:
+    week = nights(len(tsts), 0, tib)
+    return [
+        NightMetrics(n.date, tib, t, 15, 20, 2, 0, tib - t, round_half_up(100 * t / tib, 1), 3)
+        for n, t in zip(week, tsts, strict=True)
+    ]
+
+
+def test_an_efficiency_of_89_95_keeps_the_window_and_says_so_unrounded() -> None:
+    a = advise(_week([360, 360, 360, 360, 359]), current_window_min=390)  # 1799/2000
+    assert (a.action, a.window_min) == ("keep", 390)
+    assert "89.95 %" in a.reasons[0]
+    assert a.pooled_se_pct == 90.0  # the rounded figure is only for display
+
+
+def test_an_efficiency_of_84_95_decreases_the_window() -> None:
+    a = advise(_week([340, 340, 340, 340, 339]), current_window_min=390)  # 1699/2000
+    assert (a.action, a.window_min) == ("decrease", 375)
+    assert "84.95 %" in a.reasons[0]
+
+
+def test_at_the_floor_the_action_is_keep_never_a_decrease_of_0() -> None:
+    a = advise(nights(7, 200, 400), current_window_min=300)
+    assert (a.action, a.window_min) == ("keep", 300)
+    assert "already at the shortest allowed (300 min)" in a.reasons[0]
+    assert "take away 0" not in " ".join(a.reasons)
+
+
+def test_a_window_below_a_raised_floor_goes_up_to_it() -> None:
+    profile = Profile(window=WindowSettings(floor_min=330))
+    a = advise(nights(7, 200, 400), current_window_min=300, profile=profile)
+    assert (a.action, a.window_min) == ("increase", 330)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    tst=st.integers(100, 600),
+    extra=st.integers(0, 300),
+    current=st.integers(240, 600),
+    floor=st.integers(240, 480),
+)
+def test_restriction_never_goes_below_the_floor_nor_decreases_by_nothing(
+    tst: int, extra: int, current: int, floor: int
+) -> None:
+    profile = Profile(window=WindowSettings(floor_min=floor))
+    a = advise(nights(7, tst, tst + extra + 1), current_window_min=current, profile=profile)
+    assert a.window_min is not None and a.window_min >= floor
+    if a.action == "decrease":
+        assert a.window_min < current
+    if a.action == "keep":
+        assert a.window_min == current
 
 
 # Deferral (Nightbridge's own rule): < 7 days since the last dose, or a moderate-or-worse

@@ -57,10 +57,19 @@ def whole_minutes(seconds: float) -> int:
 
 
 def efficiency_pct(tst_min: float, tib_min: float) -> float:
-    """Sleep efficiency, % = 100 * tst / tib, rounded to one decimal (half up)."""
+    """Sleep efficiency, % = 100 * tst / tib, rounded to one decimal (half up), for display.
+
+    Rules compare the unrounded value (``exact_efficiency_pct``; definitions.md section 1).
+    """
+    return round_half_up(exact_efficiency_pct(tst_min, tib_min), 1)
+
+
+def exact_efficiency_pct(tst_min: float, tib_min: float) -> float:
+    """Sleep efficiency, % = 100 * tst / tib, unrounded: the value every rule compares
+    (definitions.md section 1: 89.95 % is below 90 %)."""
     if tib_min <= 0:
         raise ValueError("time in bed must be positive")
-    return round_half_up(100.0 * tst_min / tib_min, 1)
+    return 100.0 * tst_min / tib_min
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +183,15 @@ def pooled_se(nights: Iterable[NightMetrics]) -> float | None:
     if not items:
         return None
     return efficiency_pct(sum(n.tst_min for n in items), sum(n.tib_min for n in items))
+
+
+def exact_pooled_se(nights: Iterable[NightMetrics]) -> float | None:
+    """Pooled sleep efficiency, %, unrounded: what the sleep window's thresholds compare
+    (definitions.md sections 1 and 2). None without nights."""
+    items = list(nights)
+    if not items:
+        return None
+    return exact_efficiency_pct(sum(n.tst_min for n in items), sum(n.tib_min for n in items))
 
 
 def summarize(nights: Iterable[NightMetrics]) -> Summary:

@@ -28,6 +28,7 @@ from nightbridge.core.instruments import get_instrument
 from nightbridge.core.instruments.withdrawal import WITHDRAWAL_THRESHOLD
 from nightbridge.core.intake import DOSE_CLASSES, IntakeEvent
 from nightbridge.core.interactions import InteractionRule, find_interactions
+from nightbridge.core.metrics import exact_efficiency_pct
 from nightbridge.core.profile import Profile
 from nightbridge.core.resources import RegionResources, with_resources
 from nightbridge.core.taper import TaperPlan
@@ -377,6 +378,11 @@ def _index_nights(nights: Sequence[Any]) -> dict[dt.date, NightSummary]:
         if isinstance(night, tuple):
             day, tst, se = night
             found[day] = NightSummary(day, float(tst), float(se))
+        elif getattr(night, "tib_min", 0) > 0:
+            # A diary night: its efficiency unrounded, as every rule compares it
+            # (definitions.md section 1: 84.96 % is a poor night, not 85.0 %).
+            se = exact_efficiency_pct(night.tst_min, night.tib_min)
+            found[night.date] = NightSummary(night.date, float(night.tst_min), se)
         else:
             found[night.date] = NightSummary(night.date, float(night.tst_min), float(night.se_pct))
     return found

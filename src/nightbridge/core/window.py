@@ -20,13 +20,18 @@ Actions (``WindowAdvice.action``):
 * ``start`` window = mean tst_min of the last 14 mornings, rounded DOWN to a multiple of
   15, never below ``floor_min`` (300 min).
 * ``increase`` / ``keep`` / ``decrease`` weekly, from the pooled SE of the last 7
-  mornings: >= ``raise_at_pct`` (90) -> + ``step_min`` (15); < ``lower_at_pct`` (85) ->
-  - ``step_min``, never below the floor; otherwise keep.
+  mornings, compared unrounded (89.95 % is below 90 %): >= ``raise_at_pct`` (90) -> +
+  ``step_min`` (15); < ``lower_at_pct`` (85) -> - ``step_min``, never below the floor;
+  otherwise keep. A window already at the floor is kept (``keep``), never "decreased" by
+  0; a window found below the floor (the floor was raised) goes up to it (``increase``).
 * ``compress`` when restriction is contraindicated (``Profile.restriction_contraindicated``):
   time in bed is reduced each week by one fifth of the baseline gap (mean tib - mean tst
   of the diary's first 14 mornings, or of the starting span when there is no current
-  window yet), the target rounded to 5 min and never below the floor, and held once time
-  in bed is within 15 min of mean tst or the pooled SE >= ``lower_at_pct`` (85).
+  window yet), the target rounded to 5 min and never below ``COMPRESS_FLOOR_MIN`` (390
+  min, 6.5 h) whatever ``floor_min`` is (Harvey et al., J Consult Clin Psychol
+  2015;83:564-77, who never restricted people with bipolar disorder below 6.5 h), and
+  held once time in bed is within 15 min of mean tst or the pooled SE >= ``lower_at_pct``
+  (85).
 
 The person chooses a fixed rise time; bedtime = rise - window.
 """
@@ -39,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nightbridge.core.metrics import NightMetrics, pooled_se, round_half_up
+from nightbridge.core.metrics import NightMetrics, exact_pooled_se, pooled_se, round_half_up
 from nightbridge.core.profile import Profile
 
 ACTIONS: tuple[str, ...] = (
@@ -64,6 +69,9 @@ DEFER_SYMPTOM_DAYS = 3
 COMPRESS_CLOSE_MIN = 15
 #: Compression reduces time in bed each week by this fraction of the baseline gap.
 COMPRESS_FRACTION = 5
+#: Compression never takes time in bed below 6.5 h, whatever ``floor_min`` is (Harvey
+#: et al., J Consult Clin Psychol 2015;83:564-77; definitions.md section 2).
+COMPRESS_FLOOR_MIN = 390
 
 WARNINGS: tuple[str, ...] = (
     "Expect to feel sleepier in the daytime during the first weeks; it usually eases as "
@@ -161,6 +169,24 @@ def round_to(value: float, step: int) -> int:
     return int(round_half_up(value / step) * step)
 
 
+def window_floor(profile: Profile) -> int:
+    """The shortest window this person may be given, minutes: ``floor_min``, and never
+    below ``COMPRESS_FLOOR_MIN`` (6.5 h) when restriction is contraindicated."""
+    floor = profile.window.floor_min
+    if profile.restriction_contraindicated:
+        return max(floor, COMPRESS_FLOOR_MIN)
+    return floor
+
+
+def se_text(se: float, thresholds: Sequence[float]) -> str:
+    """``se`` (unrounded, %) as shown: one decimal, unless rounding would put it on the
+    other side of a threshold it is compared with (89.95 shows as 89.95, not 90.0)."""
+    shown = round_half_up(se, 1)
+    if any(se < t <= shown for t in thresholds):
+        return f"{math.floor(se * 100) / 100:.2f} %"
+    return f"{shown:.1f} %"
+
+
 def is_early_withdrawal(withdrawal: WithdrawalContext | None, on: dt.date) -> list[str]:
     """Plain reasons why ``on`` is in early withdrawal (empty when it is not)."""
     if withdrawal is None:
@@ -242,11 +268,13 @@ def recommend_window(
             **numbers,
         )
     assert mean_tst is not None  # span is not empty here
+    se = exact_pooled_se(span)
+    assert se is not None  # span is not empty here
 
     if profile.restriction_contraindicated:
-        return _compress(nights, span, reference_date, profile, current_window_min, numbers)
+        return _compress(nights, span, se, profile, current_window_min, numbers)
 
-    se = numbers["pooled_se_pct"]
+    thresholds = (settings.raise_at_pct, settings.lower_at_pct)
     if current_window_min is None:
         raw = floor_to(mean_tst, 15)
         window = max(raw, settings.floor_min)
@@ -263,43 +291,56 @@ def recommend_window(
             **numbers,
         )
 
+    shown = se_text(se, thresholds)
+    floor = settings.floor_min
     if se >= settings.raise_at_pct:
         action, window = "increase", current_window_min + settings.step_min
         reason = (
-            f"Your sleep efficiency this week was {se:.1f} % (at least "
+            f"Your sleep efficiency this week was {shown} (at least "
             f"{settings.raise_at_pct:g} %): add {settings.step_min} min."
         )
-    elif se < settings.lower_at_pct:
+    elif se < settings.lower_at_pct and current_window_min > floor:
         action = "decrease"
-        window = max(current_window_min - settings.step_min, settings.floor_min)
+        window = max(current_window_min - settings.step_min, floor)
         reason = (
-            f"Your sleep efficiency this week was {se:.1f} % (below "
+            f"Your sleep efficiency this week was {shown} (below "
             f"{settings.lower_at_pct:g} %): take away {current_window_min - window} min"
         )
-        reason += (
-            f" (the window never goes below {settings.floor_min} min)."
-            if window == settings.floor_min
-            else "."
+        reason += f" (the window never goes below {floor} min)." if window == floor else "."
+    elif se < settings.lower_at_pct:
+        action, window = "keep", current_window_min
+        reason = (
+            f"Your sleep efficiency this week was {shown} (below "
+            f"{settings.lower_at_pct:g} %), but your window is already at the shortest "
+            f"allowed ({floor} min): keep it."
         )
     else:
         action, window = "keep", current_window_min
         reason = (
-            f"Your sleep efficiency this week was {se:.1f} %, between "
+            f"Your sleep efficiency this week was {shown}, between "
             f"{settings.lower_at_pct:g} and {settings.raise_at_pct:g} %: keep the window."
         )
-    return WindowAdvice(action=action, window_min=window, reasons=(reason, *WARNINGS), **numbers)
+    reasons = [reason]
+    if window < floor:
+        action, window = "increase", floor
+        reasons.append(
+            f"Your window was below the shortest allowed ({floor} min): it goes up to {floor} min."
+        )
+    return WindowAdvice(action=action, window_min=window, reasons=(*reasons, *WARNINGS), **numbers)
 
 
 def _compress(
     nights: Sequence[NightMetrics],
     span: Sequence[NightMetrics],
-    reference_date: dt.date,
+    se: float,
     profile: Profile,
     current_window_min: int | None,
     numbers: dict[str, Any],
 ) -> WindowAdvice:
-    """Sleep compression (module docstring): one fifth of the baseline gap per week."""
+    """Sleep compression (module docstring): one fifth of the baseline gap per week, never
+    below ``window_floor(profile)`` (at least 6.5 h). ``se`` is the unrounded pooled SE."""
     settings = profile.window
+    floor = window_floor(profile)
     if current_window_min is None:
         baseline = list(span)
     else:
@@ -314,25 +355,39 @@ def _compress(
     mean_tst = sum(n.tst_min for n in span) / len(span)
     mean_tib = sum(n.tib_min for n in span) / len(span)
     in_bed = mean_tib if current_window_min is None else float(current_window_min)
-    se = numbers["pooled_se_pct"]
+    shown = se_text(se, (settings.lower_at_pct,))
     why = (
         "Your profile lists a reason not to restrict sleep sharply, so your time in bed "
-        "is shortened gently (sleep compression)."
+        f"is shortened gently (sleep compression), and never below {_hours(floor)}."
     )
     if in_bed - mean_tst <= COMPRESS_CLOSE_MIN or se >= settings.lower_at_pct:
-        window = max(round_to(in_bed, 5), settings.floor_min)
+        target = round_to(in_bed, 5)
         reason = (
             f"Your time in bed ({in_bed:.0f} min) is close to your sleep "
-            f"({mean_tst:.0f} min) or your sleep efficiency ({se:.1f} %) is at least "
+            f"({mean_tst:.0f} min) or your sleep efficiency ({shown}) is at least "
             f"{settings.lower_at_pct:g} %: keep this time in bed."
         )
     else:
-        window = max(round_to(in_bed - step, 5), settings.floor_min)
+        target = round_to(in_bed - step, 5)
         reason = (
-            f"Time in bed goes from {in_bed:.0f} to {window} min this week: one fifth of "
-            f"the starting gap between time in bed and sleep "
-            f"({base_tib - base_tst:.0f} min), rounded to 5 min."
+            f"Time in bed goes from {in_bed:.0f} to {target} min this week: one fifth of "
+            f"the starting gap between time in bed and sleep ({base_tib - base_tst:.0f} "
+            "min), rounded to 5 min."
         )
+    window = max(target, floor)
+    reasons = [why]
+    if target < floor:
+        reasons.append(
+            f"Your time in bed is {window} min ({_hours(floor)}): compression never goes "
+            "shorter (Harvey et al., J Consult Clin Psychol 2015)."
+        )
+    else:
+        reasons.append(reason)
     return WindowAdvice(
-        action="compress", window_min=window, reasons=(why, reason, *WARNINGS), **numbers
+        action="compress", window_min=window, reasons=(*reasons, *WARNINGS), **numbers
     )
+
+
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"

@@ -14,6 +14,7 @@ from nightbridge.core.window import (
     WindowAdvice,
     WithdrawalContext,
     recommend_window,
+    window_floor,
 )
 from nightbridge.core.window_plan import WindowPlan, make_plan
 from nightbridge.services.sleep.diary import list_nights, local_today
@@ -59,8 +60,10 @@ def set_plan(
     from ``on`` (default: today in the person's zone), in one transaction.
 
     ``by`` is ``person`` or ``clinician``; ``action`` the window answer it takes, or
-    ``set``. The window is never below the person's ``floor_min`` (definitions.md
-    section 2); ``InvalidInput`` names the field otherwise and nothing is stored.
+    ``set``. The window is never below the person's shortest window
+    (``core.window.window_floor``: ``floor_min``, and at least 6.5 h when restriction is
+    contraindicated; definitions.md section 2); ``InvalidInput`` names the field
+    otherwise and nothing is stored.
     """
     with db.transaction() as session:
         profile = PersonRepository(session).get_profile(person_id)
@@ -70,7 +73,7 @@ def set_plan(
             set_on=on or local_today(profile.tz),
             set_by=by,
             action=action,
-            floor_min=profile.window.floor_min,
+            floor_min=window_floor(profile),
         )
         WindowPlanRepository(session).add(person_id, plan)
     return plan
