@@ -1,4 +1,5 @@
-"""The app factory. Nothing is built at import time: ``create_app(database, settings=...)``.
+"""The app factory. Nothing is built at import time: ``create_app(database, settings=...)``
+(``Settings`` lives in ``nightbridge.settings``, re-exported here).
 
 Server-rendered Jinja2 pages over the services; the JSON API under ``/api`` (its OpenAPI
 document at ``/api/openapi.json``). Routers are found through ``web.registry``; the
@@ -7,9 +8,7 @@ security headers, CSRF check and error pages are set up here, once.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound
 from nightbridge.services.access import Forbidden
-from nightbridge.services.accounts.auth import AuthPolicy
+from nightbridge.settings import Settings
 from nightbridge.storage.database import Database
 from nightbridge.web import registry
 from nightbridge.web.csrf import CsrfRefused, LoginRequired, verify_csrf
@@ -34,28 +33,7 @@ HERE = Path(__file__).parent
 log = logging.getLogger("nightbridge.web")
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What a deployment may change (docs/web.md lists them)."""
-
-    auth: AuthPolicy = field(default_factory=AuthPolicy)
-    #: Secure flag of the session cookie. Keep True: ``__Host-`` cookies need it, and
-    #: browsers accept it on http://127.0.0.1 and http://localhost.
-    secure_cookies: bool = True
-    #: Send Strict-Transport-Security (behind a TLS proxy on a real host name).
-    hsts: bool = False
-    #: How long a sharing invite code stays valid.
-    invite_ttl: dt.timedelta = dt.timedelta(hours=72)
-    #: Allow the first-run ``/setup`` page from other machines (default: loopback only).
-    allow_remote_setup: bool = False
-    #: Largest device export accepted at /imports, in MiB (None: NIGHTBRIDGE_MAX_UPLOAD_MB,
-    #: else 5120). Where uploads wait while imported (None: NIGHTBRIDGE_UPLOAD_DIR, else
-    #: uploads/ beside the SQLite store, else the user cache folder). docs/web-imports.md
-    max_upload_mb: float | None = None
-    upload_dir: Path | None = None
-    #: The routers to include (default: every module listed in web.registry).
-    router_modules: tuple[str, ...] = registry.ROUTER_MODULES
-    context_hooks: tuple[str, ...] = registry.CONTEXT_HOOKS
+__all__ = ["Settings", "create_app"]
 
 
 def _wants_json(request: Request) -> bool:
@@ -74,13 +52,19 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
     app.state.database = database
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
-    app.state.context_hooks = registry.load_context_hooks(settings.context_hooks)
+    hooks = settings.context_hooks
+    app.state.context_hooks = registry.load_context_hooks(
+        registry.CONTEXT_HOOKS if hooks is None else hooks
+    )
 
     from nightbridge.web.security import SecurityHeaders
 
     app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.state.routers = registry.include_routers(app, settings.router_modules)
+    routers = settings.router_modules
+    app.state.routers = registry.include_routers(
+        app, registry.ROUTER_MODULES if routers is None else routers
+    )
     _add_fallback_pages(app)
     _add_error_handlers(app)
     _add_openapi(app)

@@ -24,15 +24,15 @@ import functools
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyotp
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError
 from nightbridge.services.access import Actor
 from nightbridge.services.audit import record_event
+from nightbridge.settings import AuthPolicy
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.storage.repositories.sessions import WebSessionRepository
@@ -48,36 +48,6 @@ MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024
 TOTP_STEP_S = 30
 ISSUER = "Nightbridge"
-
-
-@dataclass(frozen=True, slots=True)
-class AuthPolicy:
-    """The numbers of authentication; the defaults are the production values."""
-
-    argon2_memory_kib: int = 19 * 1024
-    argon2_time_cost: int = 2
-    argon2_parallelism: int = 1
-    lockout_after: int = 5
-    lockout_base: dt.timedelta = dt.timedelta(minutes=1)
-    lockout_max: dt.timedelta = dt.timedelta(hours=1)
-    idle_timeout: dt.timedelta = dt.timedelta(minutes=30)
-    absolute_timeout: dt.timedelta = dt.timedelta(hours=12)
-    touch_every: dt.timedelta = dt.timedelta(seconds=60)
-    totp_roles: frozenset[str] = field(default_factory=lambda: frozenset({"clinician", "admin"}))
-
-    def hasher(self) -> PasswordHasher:
-        return PasswordHasher(
-            time_cost=self.argon2_time_cost,
-            memory_cost=self.argon2_memory_kib,
-            parallelism=self.argon2_parallelism,
-        )
-
-    def lock_duration(self, failures: int) -> dt.timedelta | None:
-        """How long ``failures`` consecutive failures lock the account (None: not locked)."""
-        if failures < self.lockout_after:
-            return None
-        doubled = self.lockout_base * int(2 ** min(failures - self.lockout_after, 20))
-        return min(doubled, self.lockout_max)
 
 
 class LoginRefused(NightbridgeError):
