@@ -1,17 +1,45 @@
-"""Every setting of a deployment, in one place.
+"""Every setting of a deployment, in one place (docs/settings.md lists them all).
 
-Pure: the standard library only; nothing is built at import time.
+``Settings`` is a plain frozen value. ``Settings.from_env(environ)`` reads the
+``NIGHTBRIDGE_*`` variables (and uvicorn's ``FORWARDED_ALLOW_IPS``); the CLI then applies
+its flags with ``dataclasses.replace``; ``create_app(database, settings=...)`` and the
+services take the value and never read the environment themselves. ``to_env()`` is the
+inverse of ``from_env`` (``serve --workers N`` hands the settings to its worker processes
+through it).
+
+Pure: the standard library only, nothing read but the mapping it is given, nothing
+built at import time (the CLI imports it on its fastest path).
+
+A value that cannot be read raises ``SettingRefused`` (an ``InvalidInput``) naming the
+variable as the operator wrote it and the reason, so the CLI exits 2 with one line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from nightbridge.core.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+
+PREFIX = "NIGHTBRIDGE_"
+#: Default largest device export, in MiB (5 GiB: a decade of Apple Watch nights is ~1-2 GiB).
+DEFAULT_MAX_UPLOAD_MB = 5120.0
+#: Default largest JSON or form body, in KiB (uploads have their own limit).
+DEFAULT_MAX_BODY_KIB = 1024
+SMTP_TLS_MODES = ("starttls", "tls", "none")
+
+
+class SettingRefused(InvalidInput):
+    """A setting's value cannot be used (names the variable and the reason)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +76,37 @@ class AuthPolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    """What a deployment may change (docs/web.md lists them)."""
+class SmtpSettings:
+    """The mail relay the clinic's notifications go through (nothing is sent unless
+    ``host`` is set). ``tls``: ``starttls`` (port 587), ``tls`` (implicit, port 465) or
+    ``none`` (a relay on this machine only)."""
 
+    host: str | None = None
+    port: int = 587
+    sender: str | None = None
+    oncall: str | None = None
+    tls: str = "starttls"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a deployment may change. Defaults suit one person on their own machine."""
+
+    # -- the store
+    #: SQLAlchemy URL of a PostgreSQL store; None: the SQLite file in ``home``.
+    database_url: str | None = None
+    #: Folder of the SQLite store (None: the platform's user data folder).
+    home: Path | None = None
+    # -- the server (`nightbridge serve`)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: Worker processes (None: one per CPU core).
+    workers: int | None = None
+    #: Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (the reverse proxy).
+    forwarded_allow_ips: str = "127.0.0.1"
+    # -- the web app
     auth: AuthPolicy = field(default_factory=AuthPolicy)
     #: Secure flag of the session cookie. Keep True: ``__Host-`` cookies need it, and
     #: browsers accept it on http://127.0.0.1 and http://localhost.
@@ -61,11 +117,274 @@ class Settings:
     invite_ttl: dt.timedelta = dt.timedelta(hours=72)
     #: Allow the first-run ``/setup`` page from other machines (default: loopback only).
     allow_remote_setup: bool = False
-    #: Largest device export accepted at /imports, in MiB (None: NIGHTBRIDGE_MAX_UPLOAD_MB,
-    #: else 5120). Where uploads wait while imported (None: NIGHTBRIDGE_UPLOAD_DIR, else
-    #: uploads/ beside the SQLite store, else the user cache folder). docs/web-imports.md
-    max_upload_mb: float | None = None
+    #: Largest JSON or form body, in KiB (larger ones get 413 before they are read).
+    max_body_kib: int = DEFAULT_MAX_BODY_KIB
+    #: Largest device export accepted at /imports, in MiB (docs/web-imports.md).
+    max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB
+    #: Where uploads wait while imported (None: ``uploads/`` beside the SQLite store,
+    #: else the user cache folder).
     upload_dir: Path | None = None
-    #: The routers to include (None: every module listed in web.registry).
+    #: A JSON file of extra crisis lines, same shape as content/crisis_resources.json.
+    crisis_resources: Path | None = None
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    #: Show tracebacks on the CLI (never on the web).
+    debug: bool = False
+    #: The routers and page-context hooks to include (None: every one in web.registry).
     router_modules: tuple[str, ...] | None = None
     context_hooks: tuple[str, ...] | None = None
+
+    @property
+    def home_dir(self) -> Path:
+        """``home``, else the platform's user data folder."""
+        if self.home is not None:
+            return self.home
+        from platformdirs import user_data_path
+
+        return user_data_path("nightbridge", appauthor=False)
+
+    @property
+    def max_body_bytes(self) -> int:
+        return self.max_body_kib * 1024
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers if self.workers is not None else (os.cpu_count() or 1)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings named in ``environ`` (default ``os.environ``); others default."""
+        env = os.environ if environ is None else environ
+        problems: list[Problem] = []
+        values = _read_group(env, cls, PREFIX, problems, skip={"auth", "smtp"})
+        auth = _read_group(env, AuthPolicy, PREFIX + "AUTH_", problems)
+        smtp = _read_group(env, SmtpSettings, PREFIX + "SMTP_", problems)
+        forwarded = env.get(PREFIX + "FORWARDED_ALLOW_IPS") or env.get("FORWARDED_ALLOW_IPS")
+        if forwarded and forwarded.strip():
+            values["forwarded_allow_ips"] = forwarded.strip()
+        if problems:
+            raise SettingRefused(problems)
+        settings = cls(**values, auth=AuthPolicy(**auth), smtp=SmtpSettings(**smtp))
+        check(settings)
+        return settings
+
+    def to_env(self) -> dict[str, str]:
+        """The ``NIGHTBRIDGE_*`` variables that ``from_env`` reads back as these
+        settings (defaults left out)."""
+        env = _write_group(self, PREFIX, skip={"auth", "smtp"})
+        env.update(_write_group(self.auth, PREFIX + "AUTH_"))
+        env.update(_write_group(self.smtp, PREFIX + "SMTP_"))
+        return env
+
+
+#: Settings that are not read from the environment (they compose the app in code).
+CODE_ONLY = frozenset({"router_modules", "context_hooks"})
+
+
+def env_name(group_prefix: str, name: str) -> str:
+    """``NIGHTBRIDGE_HSTS``, ``NIGHTBRIDGE_AUTH_LOCKOUT_AFTER``, ``NIGHTBRIDGE_SMTP_FROM``."""
+    return group_prefix + {"sender": "FROM"}.get(name, name.upper())
+
+
+def env_names() -> dict[str, str]:
+    """Every setting's dotted name (``auth.lockout_after``) and its variable."""
+    names: dict[str, str] = {}
+    for group, prefix, owner in (
+        ("", PREFIX, Settings),
+        ("auth.", PREFIX + "AUTH_", AuthPolicy),
+        ("smtp.", PREFIX + "SMTP_", SmtpSettings),
+    ):
+        for f in dataclasses.fields(owner):
+            if f.name in CODE_ONLY or (owner is Settings and f.name in ("auth", "smtp")):
+                continue
+            names[group + f.name] = env_name(prefix, f.name)
+    return names
+
+
+def read_setting(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One setting (dotted name, e.g. ``crisis_resources``) read from the environment
+    alone, for the few places that have no ``Settings`` handed to them."""
+    group, _, leaf = name.rpartition(".")
+    owner, prefix = {
+        "": (Settings, PREFIX),
+        "auth": (AuthPolicy, PREFIX + "AUTH_"),
+        "smtp": (SmtpSettings, PREFIX + "SMTP_"),
+    }[group]
+    problems: list[Problem] = []
+    chosen = {f.name for f in dataclasses.fields(owner)} - {leaf}
+    values = _read_group(
+        os.environ if environ is None else environ, owner, prefix, problems, skip=chosen
+    )
+    if problems:
+        raise SettingRefused(problems)
+    if leaf in values:
+        return values[leaf]
+    return getattr(owner(), leaf)
+
+
+def check(settings: Settings) -> None:
+    """Refuse values that parse but make no sense (a port of 0, a negative limit)."""
+    problems: list[Problem] = []
+
+    def need(ok: bool, group: str, name: str, reason: str) -> None:
+        if not ok:
+            problems.append(Problem(env_name(group, name), reason))
+
+    need(0 < settings.port < 65536, PREFIX, "port", "must be between 1 and 65535")
+    need(settings.workers is None or settings.workers >= 1, PREFIX, "workers", "must be 1 or more")
+    need(settings.max_body_kib >= 1, PREFIX, "max_body_kib", "must be 1 or more")
+    need(settings.max_upload_mb > 0, PREFIX, "max_upload_mb", "must be more than 0 MB")
+    need(settings.invite_ttl.total_seconds() > 0, PREFIX, "invite_ttl", "must be longer than 0")
+    smtp = PREFIX + "SMTP_"
+    need(settings.smtp.tls in SMTP_TLS_MODES, smtp, "tls", "must be starttls, tls or none")
+    need(0 < settings.smtp.port < 65536, smtp, "port", "must be between 1 and 65535")
+    if settings.database_url is not None:
+        need(
+            settings.database_url.startswith(("postgresql", "sqlite")),
+            PREFIX,
+            "database_url",
+            "must start with postgresql:// (or postgresql+psycopg://) or sqlite://",
+        )
+    auth = settings.auth
+    for name in ("argon2_memory_kib", "argon2_time_cost", "argon2_parallelism", "lockout_after"):
+        need(getattr(auth, name) >= 1, PREFIX + "AUTH_", name, "must be 1 or more")
+    if problems:
+        raise SettingRefused(problems)
+
+
+# -- reading and writing one value -------------------------------------------------------
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``90s``, ``15m``, ``12h``, ``3d`` (a bare number is refused: which unit?)."""
+    found = _DURATION.match(text)
+    if not found:
+        raise ValueError(f"{text!r} is not a duration; write it like 90s, 15m, 12h or 3d")
+    return dt.timedelta(seconds=float(found.group(1)) * _UNIT_SECONDS[found.group(2).lower()])
+
+
+def format_duration(value: dt.timedelta) -> str:
+    seconds = value.total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:f}".rstrip("0").rstrip(".") + "s"
+
+
+def _parse(kind: str, text: str) -> Any:
+    value = text.strip()
+    if kind == "bool":
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise ValueError(f"{text!r} is not yes or no (use 1/0, true/false, yes/no, on/off)")
+    if kind == "int":
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a whole number") from None
+    if kind == "float":
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"{text!r} is not a finite number")
+        return number
+    if kind == "duration":
+        return parse_duration(value)
+    if kind == "names":
+        if value.lower() == "none":
+            return frozenset()
+        return frozenset(part.strip() for part in value.split(",") if part.strip())
+    if kind == "path":
+        if not value:
+            raise ValueError("is empty")
+        return Path(value).expanduser()
+    return value  # str
+
+
+def _format(kind: str, value: Any) -> str:
+    if kind == "bool":
+        return "1" if value else "0"
+    if kind == "duration":
+        return format_duration(value)
+    if kind == "names":
+        return ",".join(sorted(value)) or "none"
+    if kind == "float":
+        return repr(float(value))
+    return str(value)
+
+
+def _kind(f: dataclasses.Field[Any]) -> str:
+    text = str(f.type).replace(" ", "")
+    base = text.split("|")[0]
+    return {
+        "bool": "bool",
+        "int": "int",
+        "float": "float",
+        "dt.timedelta": "duration",
+        "frozenset[str]": "names",
+        "Path": "path",
+        "str": "str",
+    }.get(base, "str")
+
+
+def _read_group(
+    env: Mapping[str, str],
+    owner: type,
+    prefix: str,
+    problems: list[Problem],
+    *,
+    skip: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(owner):
+        if f.name in skip or f.name in CODE_ONLY:
+            continue
+        name = env_name(prefix, f.name)
+        raw = env.get(name)
+        if raw is None or not raw.strip():
+            continue
+        try:
+            values[f.name] = _parse(_kind(f), raw)
+        except ValueError as exc:
+            problems.append(Problem(name, str(exc)))
+    return values
+
+
+def _write_group(
+    value: Any, prefix: str, *, skip: frozenset[str] | set[str] = frozenset()
+) -> dict[str, str]:
+    env: dict[str, str] = {}
+    blank = type(value)()
+    for f in dataclasses.fields(value):
+        if f.name in skip or f.name in CODE_ONLY:
+            continue
+        current = getattr(value, f.name)
+        if current is None or current == getattr(blank, f.name):
+            continue
+        env[env_name(prefix, f.name)] = _format(_kind(f), current)
+    return env
+
+
+__all__ = [
+    "CODE_ONLY",
+    "DEFAULT_MAX_BODY_KIB",
+    "DEFAULT_MAX_UPLOAD_MB",
+    "AuthPolicy",
+    "SettingRefused",
+    "Settings",
+    "SmtpSettings",
+    "check",
+    "env_name",
+    "env_names",
+    "format_duration",
+    "parse_duration",
+    "read_setting",
+]

@@ -368,14 +368,17 @@ def test_the_upload_page_has_the_token_first_and_names_the_limit(people: Persona
     assert "Up to 1 MB." in form
 
 
-def test_an_app_without_the_setting_reads_the_limit_from_the_environment(
-    tmp_path: Path, sqlite_database: object, monkeypatch: pytest.MonkeyPatch
+def test_the_limit_set_in_the_environment_reaches_the_page(
+    tmp_path: Path, sqlite_database: object
 ) -> None:
+    import dataclasses
+
     from nightbridge.web.app import create_app
     from tests.web.conftest import make_personas
 
-    monkeypatch.setenv("NIGHTBRIDGE_MAX_UPLOAD_MB", "2")
-    app = create_app(sqlite_database, settings=Settings(auth=FAST_AUTH, upload_dir=tmp_path))  # type: ignore[arg-type]
+    env = {"NIGHTBRIDGE_MAX_UPLOAD_MB": "2", "NIGHTBRIDGE_UPLOAD_DIR": str(tmp_path)}
+    settings = dataclasses.replace(Settings.from_env(env), auth=FAST_AUTH)
+    app = create_app(sqlite_database, settings=settings)  # type: ignore[arg-type]
     a = make_personas(app, sqlite_database).patient_a  # type: ignore[arg-type]
     assert "Up to 2 MB." in a.client.get("/imports").text
 

@@ -148,18 +148,6 @@ def test_an_unexpected_error_shows_a_page_without_a_traceback(personas: Personas
     assert "Something went wrong" in response.text
 
 
-def test_every_setting_is_documented_in_docs_web_md() -> None:
-    import dataclasses
-
-    from nightbridge.web.app import Settings
-
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
-    names = [f"`{f.name}`" for f in dataclasses.fields(Settings) if f.name != "auth"]
-    names += [f"auth.{f.name}" for f in dataclasses.fields(AuthPolicy)]
-    missing = [name for name in names if name not in doc]
-    assert not missing, f"settings missing from docs/web.md: {missing}"
-
-
 def test_hsts_is_sent_when_the_deployment_asks_for_it(sqlite_database) -> None:  # type: ignore[no-untyped-def]
     from nightbridge.web.app import Settings, create_app
     from tests.web.conftest import FAST_AUTH

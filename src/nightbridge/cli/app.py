@@ -49,6 +49,14 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"nightbridge {version('nightbridge')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -58,12 +66,22 @@ def _root(
             "--home",
             envvar="NIGHTBRIDGE_HOME",
             help="Folder of the person's SQLite store (default: $NIGHTBRIDGE_HOME, "
-            "else the user data folder). NIGHTBRIDGE_DATABASE_URL selects PostgreSQL.",
+            "else the user data folder). NIGHTBRIDGE_DATABASE_URL selects PostgreSQL; "
+            "every setting: docs/settings.md.",
         ),
     ] = None,
     tz: Annotated[
         str | None, typer.Option("--tz", help="IANA time zone; overrides the profile's.")
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = CliState(home=home, tz_override=tz)
 

@@ -1,4 +1,5 @@
-"""What every command shares: where the store is, the zone override, the owner person."""
+"""What every command shares: the settings (where the store is), the zone override, the
+owner person."""
 
 from __future__ import annotations
 
@@ -11,28 +12,37 @@ import typer
 
 if TYPE_CHECKING:
     from nightbridge.core.profile import Profile
+    from nightbridge.settings import Settings
     from nightbridge.storage.database import Database
-
-
-def default_home() -> Path:
-    """``$NIGHTBRIDGE_HOME`` or the platform's user data folder."""
-    env = os.environ.get("NIGHTBRIDGE_HOME")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_path
-
-    return user_data_path("nightbridge", appauthor=False)
 
 
 @dataclass
 class CliState:
     home: Path | None = None
     tz_override: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
     _database: Database | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        """``NIGHTBRIDGE_*`` (docs/settings.md) with ``--home`` applied."""
+        if self._settings is None:
+            import dataclasses
+
+            from nightbridge.settings import Settings
+
+            settings = Settings.from_env()
+            if self.home is not None:
+                settings = dataclasses.replace(settings, home=self.home)
+            self._settings = settings
+        return self._settings
 
     @property
     def home_dir(self) -> Path:
-        return self.home if self.home is not None else default_home()
+        return self.settings().home_dir
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.settings().database_url is not None
 
     def database(self, *, create: bool = True) -> Database:
         """The store, migrated to the newest schema (created on first use)."""
@@ -40,9 +50,9 @@ class CliState:
             from nightbridge.storage.database import Database, resolve_url
 
             home = self.home_dir
-            if create and not os.environ.get("NIGHTBRIDGE_DATABASE_URL"):
+            if create and not self.uses_postgres:
                 home.mkdir(parents=True, exist_ok=True)
-            db = Database(resolve_url(home))
+            db = Database(resolve_url(home, self.settings().database_url))
             db.migrate()
             self._database = db
         return self._database

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 
@@ -54,7 +53,7 @@ def run_app(app: typer.Typer, args: list[str]) -> None:
         print("Interrupted.", file=sys.stderr)
         sys.exit(1)
     except Exception as exc:
-        if os.environ.get("NIGHTBRIDGE_DEBUG"):
+        if _debug():
             traceback.print_exc()
         print(
             f"error: something went wrong ({type(exc).__name__}: {exc}). "
@@ -62,3 +61,13 @@ def run_app(app: typer.Typer, args: list[str]) -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+
+
+def _debug() -> bool:
+    """The ``debug`` setting (``NIGHTBRIDGE_DEBUG``); off when it cannot be read."""
+    from nightbridge.settings import SettingRefused, read_setting
+
+    try:
+        return bool(read_setting("debug"))
+    except SettingRefused:
+        return False

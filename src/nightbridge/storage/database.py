@@ -12,7 +12,6 @@ lock. PostgreSQL keeps its durable defaults (fsync, synchronous_commit on).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +21,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-DATABASE_URL_ENV = "NIGHTBRIDGE_DATABASE_URL"
 SQLITE_FILENAME = "nightbridge.sqlite3"
 
 _BEGIN_MODE = "nightbridge_begin"
@@ -33,14 +31,10 @@ def url_for_home(home: Path) -> str:
     return f"sqlite:///{(home / SQLITE_FILENAME).resolve()}"
 
 
-def resolve_url(home: Path | None) -> str:
-    """``NIGHTBRIDGE_DATABASE_URL`` when set, else the SQLite store in ``home``."""
-    url = os.environ.get(DATABASE_URL_ENV, "").strip()
-    if url:
-        return url
-    if home is None:
-        raise ValueError("no --home given and NIGHTBRIDGE_DATABASE_URL is not set")
-    return url_for_home(home)
+def resolve_url(home: Path, database_url: str | None = None) -> str:
+    """The ``database_url`` setting when set (PostgreSQL), else the SQLite store in
+    ``home``."""
+    return database_url or url_for_home(home)
 
 
 class Database:

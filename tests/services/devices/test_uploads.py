@@ -19,7 +19,6 @@ from nightbridge.core.errors import InvalidInput
 from nightbridge.services.devices.uploads import (
     DEFAULT_MAX_UPLOAD_MB,
     MAX_FIELD_BYTES,
-    MAX_UPLOAD_ENV,
     ReceivedUpload,
     UploadTooLarge,
     receive_upload,
@@ -232,18 +231,13 @@ def test_a_sent_file_name_is_never_a_path(sent: str, kept: str) -> None:
     assert safe_file_name(sent) == kept
 
 
-def test_the_limit_comes_from_the_setting_then_the_environment_then_the_default(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv(MAX_UPLOAD_ENV, raising=False)
+def test_the_limit_is_the_setting_in_mib_and_must_be_positive() -> None:
     assert upload_limit_bytes() == DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
-    monkeypatch.setenv(MAX_UPLOAD_ENV, "250")
-    assert upload_limit_bytes() == 250 * 1024 * 1024
+    assert upload_limit_bytes(250) == 250 * 1024 * 1024
     assert upload_limit_bytes(0.5) == 512 * 1024
-    for bad in ("lots", "0", "-3"):
-        monkeypatch.setenv(MAX_UPLOAD_ENV, bad)
-        with pytest.raises(InvalidInput, match=MAX_UPLOAD_ENV):
-            upload_limit_bytes()
+    for bad in (0, -3):
+        with pytest.raises(InvalidInput, match="max_upload_mb"):
+            upload_limit_bytes(bad)
 
 
 def test_leftover_upload_folders_are_swept_after_a_day(tmp_path: Path) -> None:

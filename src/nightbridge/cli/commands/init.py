@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 
 from nightbridge.cli.context import state
@@ -13,10 +11,8 @@ def register(app: typer.Typer) -> None:
     @app.command("init")
     def init(ctx: typer.Context) -> None:
         """Create the store in --home (safe to repeat)."""
-        from nightbridge.storage.database import DATABASE_URL_ENV
-
         st = state(ctx)
         st.database()
         st.owner_id()
-        where = "the PostgreSQL database" if os.environ.get(DATABASE_URL_ENV) else str(st.home_dir)
+        where = "the PostgreSQL database" if st.uses_postgres else str(st.home_dir)
         typer.echo(f"Nightbridge store ready in {where}.")

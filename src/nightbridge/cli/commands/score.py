@@ -23,7 +23,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Score a questionnaire: total, band, and any safety alert its answers raise."""
         import datetime as dt
-        import os
         from zoneinfo import ZoneInfo
 
         from nightbridge.cli.commands.alerts import alerts_json, parse_answers, print_alerts
@@ -31,14 +30,14 @@ def register(app: typer.Typer) -> None:
         from nightbridge.core.instruments import get_instrument
         from nightbridge.core.resources import with_resources
         from nightbridge.services.recovery.safety import region_resources
-        from nightbridge.storage.database import DATABASE_URL_ENV, SQLITE_FILENAME
+        from nightbridge.storage.database import SQLITE_FILENAME
 
         st = state(ctx)
         found = get_instrument(instrument)
         values = parse_answers(answers, "answers")
         # The person's region and zone when a store exists; no store is created for scoring.
         region, zone = "US", st.zone()
-        if os.environ.get(DATABASE_URL_ENV) or (st.home_dir / SQLITE_FILENAME).exists():
+        if st.uses_postgres or (st.home_dir / SQLITE_FILENAME).exists():
             profile = st.profile()
             region, zone = profile.region, profile.tz
         day = dt.datetime.now(ZoneInfo(zone)).date()

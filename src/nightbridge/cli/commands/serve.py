@@ -1,32 +1,116 @@
-"""``nightbridge serve``: the web app on this machine."""
+"""``nightbridge serve``: the web app, one worker process per core by default.
+
+The parent process makes sure the store is ready, then hands the resolved settings to
+uvicorn's workers through the environment (``Settings.to_env``); each worker builds its
+app with ``nightbridge.web.asgi:create_app_from_env``.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from typing import Annotated
 
 import typer
 
 from nightbridge.cli.context import state
 
+APP_FACTORY = "nightbridge.web.asgi:create_app_from_env"
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost`` (what only this machine can reach)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_warning(host: str) -> str | None:
+    """What ``serve`` says when it listens beyond this machine (it speaks plain HTTP)."""
+    if is_loopback(host):
+        return None
+    return (
+        f"Warning: listening on {host} over plain HTTP. Logins need HTTPS: browsers drop "
+        "the session cookie on plain HTTP from another machine. Put a TLS reverse proxy in "
+        "front (docs/deploy.md) and set NIGHTBRIDGE_FORWARDED_ALLOW_IPS to its address."
+    )
+
 
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
         ctx: typer.Context,
-        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+        host: Annotated[
+            str | None,
+            typer.Option(help="Address to listen on (default 127.0.0.1, NIGHTBRIDGE_HOST)."),
+        ] = None,
+        port: Annotated[
+            int | None,
+            typer.Option(help="Port to listen on (default 8000, NIGHTBRIDGE_PORT)."),
+        ] = None,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                min=1,
+                help="Worker processes (default one per CPU core, NIGHTBRIDGE_WORKERS).",
+            ),
+        ] = None,
+        forwarded_allow_ips: Annotated[
+            str | None,
+            typer.Option(
+                "--forwarded-allow-ips",
+                help="Addresses of the reverse proxy whose X-Forwarded-* headers are "
+                "believed (default 127.0.0.1, NIGHTBRIDGE_FORWARDED_ALLOW_IPS).",
+            ),
+        ] = None,
         demo: Annotated[bool, typer.Option("--demo", help="Load the demo people.")] = False,
     ) -> None:
-        """Start the web app."""
+        """Start the web app (docs/deploy.md for a clinic)."""
+        import dataclasses
+
         import uvicorn
 
-        from nightbridge.web.app import create_app
+        from nightbridge.settings import PREFIX, check
 
         st = state(ctx)
+        chosen = {
+            "host": host,
+            "port": port,
+            "workers": workers,
+            "forwarded_allow_ips": forwarded_allow_ips,
+        }
+        settings = dataclasses.replace(
+            st.settings(), **{k: v for k, v in chosen.items() if v is not None}
+        )
+        check(settings)
         database = st.database()
         if demo:
             from nightbridge.cli.commands.demo import load_and_print
 
             load_and_print(ctx, 42)
-        typer.echo(f"Nightbridge on http://{host}:{port}")
-        uvicorn.run(create_app(database), host=host, port=port, log_level="warning")
+        database.dispose()
+        warning = plain_http_warning(settings.host)
+        if warning:
+            typer.echo(warning, err=True)
+        # The workers read their settings from the environment: exactly these.
+        for name in [k for k in os.environ if k.startswith(PREFIX)]:
+            del os.environ[name]
+        os.environ.update(dataclasses.replace(settings, home=st.home_dir).to_env())
+        count = settings.worker_count
+        plural = "s" if count > 1 else ""
+        typer.echo(
+            f"Nightbridge on http://{settings.host}:{settings.port} ({count} worker{plural})"
+        )
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=count,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            log_level="warning",
+        )

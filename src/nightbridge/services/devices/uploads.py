@@ -10,7 +10,7 @@ are handed to ``before_file`` before the first byte of the file is stored, so a
 forged form stores nothing.
 
 Limits (docs/web-imports.md): the file may not be larger than the deployment's limit
-(``max_upload_mb`` setting, else ``NIGHTBRIDGE_MAX_UPLOAD_MB``, else 5120 MiB); past
+(the ``max_upload_mb`` setting, ``NIGHTBRIDGE_MAX_UPLOAD_MB``, default 5120 MiB); past
 it, reading stops, the partial file is deleted and :class:`UploadTooLarge` names the
 limit. A request that announces a larger ``Content-Length`` is refused before reading.
 Text fields are capped at 4 KiB, at most 16 of them, one file per form. Folders left
@@ -20,7 +20,6 @@ by an app that stopped mid-upload are swept after a day (:func:`sweep_uploads`).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import tempfile
 import time
@@ -32,14 +31,11 @@ from typing import BinaryIO
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from nightbridge.core.errors import InvalidInput, Problem
+from nightbridge.settings import DEFAULT_MAX_UPLOAD_MB
 from nightbridge.storage.database import Database
 
 #: Bytes buffered before each write to disk.
 CHUNK_BYTES = 1024 * 1024
-#: Default largest upload, in MiB (5 GiB: a decade of Apple Watch nights is ~1-2 GiB).
-DEFAULT_MAX_UPLOAD_MB = 5120
-MAX_UPLOAD_ENV = "NIGHTBRIDGE_MAX_UPLOAD_MB"
-UPLOAD_DIR_ENV = "NIGHTBRIDGE_UPLOAD_DIR"
 #: Longest text field accepted in an upload form, and how many text fields.
 MAX_FIELD_BYTES = 4096
 MAX_FIELDS = 16
@@ -74,29 +70,19 @@ class ReceivedUpload:
         shutil.rmtree(self.path.parent, ignore_errors=True)
 
 
-def upload_limit_bytes(setting_mb: float | None = None) -> int:
-    """The largest upload in bytes: the setting, else ``NIGHTBRIDGE_MAX_UPLOAD_MB``,
-    else 5120 MiB. A value that is not a positive number is refused."""
-    raw: object = setting_mb
-    if raw is None:
-        raw = os.environ.get(MAX_UPLOAD_ENV, "").strip() or DEFAULT_MAX_UPLOAD_MB
-    try:
-        mib = float(str(raw))
-    except ValueError:
-        raise InvalidInput.one(MAX_UPLOAD_ENV, f"{raw!r} is not a number of MB") from None
-    if not mib > 0:
-        raise InvalidInput.one(MAX_UPLOAD_ENV, "must be more than 0 MB")
-    return int(mib * 1024 * 1024)
+def upload_limit_bytes(setting_mb: float = DEFAULT_MAX_UPLOAD_MB) -> int:
+    """The largest upload in bytes (the ``max_upload_mb`` setting, in MiB)."""
+    if not setting_mb > 0:
+        raise InvalidInput.one("max_upload_mb", "must be more than 0 MB")
+    return int(setting_mb * 1024 * 1024)
 
 
 def upload_folder(db: Database, setting: Path | None = None) -> Path:
-    """Where uploads wait while they are imported (created, mode 0700): the setting,
-    else ``NIGHTBRIDGE_UPLOAD_DIR``, else ``uploads/`` beside the SQLite store, else
-    the user's cache folder (a PostgreSQL store has no folder of its own)."""
+    """Where uploads wait while they are imported (created, mode 0700): the
+    ``upload_dir`` setting, else ``uploads/`` beside the SQLite store, else the user's
+    cache folder (a PostgreSQL store has no folder of its own)."""
     if setting is not None:
         folder = Path(setting)
-    elif os.environ.get(UPLOAD_DIR_ENV, "").strip():
-        folder = Path(os.environ[UPLOAD_DIR_ENV].strip())
     elif db.is_sqlite and db.engine.url.database not in (None, "", ":memory:"):
         folder = Path(str(db.engine.url.database)).resolve().parent / "uploads"
     else:

@@ -2,8 +2,8 @@
 
 Content (crisis lines, overdose steps, interaction rules, substance names) is loaded
 here and passed into ``core.safety``. A deployment may add crisis lines with a JSON
-file of the shape of ``content/crisis_resources.json`` named by
-``NIGHTBRIDGE_CRISIS_RESOURCES``.
+file of the shape of ``content/crisis_resources.json`` named by the
+``crisis_resources`` setting (``NIGHTBRIDGE_CRISIS_RESOURCES``, docs/settings.md).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 from functools import cache
 from pathlib import Path
 
@@ -71,8 +70,12 @@ def _resource_table(extra_path: str | None) -> dict[str, RegionResources]:
 
 def region_resources(region: str, extra_path: str | None = None) -> RegionResources:
     """The region's crisis lines (shipped ones, then the deployment's extra file)."""
-    path = extra_path if extra_path is not None else os.environ.get(EXTRA_RESOURCES_ENV) or None
-    return resources_for(region, _resource_table(path))
+    if extra_path is None:
+        from nightbridge.settings import read_setting
+
+        configured = read_setting("crisis_resources")
+        extra_path = str(configured) if configured is not None else None
+    return resources_for(region, _resource_table(extra_path))
 
 
 @cache
