@@ -44,6 +44,8 @@ ROUTER_MODULES: tuple[str, ...] = (
     "relapse",
     "toolkit_api",
     "help_now",
+    # the app shell (service worker)
+    "app_shell",
 )
 
 CONTEXT_HOOKS: tuple[str, ...] = ("nightbridge.web.routes.today:page_alerts",)

@@ -8,12 +8,9 @@ is completed (core.program); the page says which lesson that is otherwise.
 
 from __future__ import annotations
 
-from importlib import resources
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from nightbridge.core.errors import NotFound
 from nightbridge.web.deps import DatabaseDep, ReadScope, render
 
 router = APIRouter(include_in_schema=False)
@@ -51,13 +48,3 @@ def relax_page(request: Request, exercise_id: str, db: DatabaseDep, scope: ReadS
             "opened_by": status.unlocked_by(exercise_id),
         },
     )
-
-
-@router.get("/sw.js")
-def service_worker() -> Response:
-    """The service worker, served from the root so its scope can be ``/``."""
-    try:
-        text = resources.files("nightbridge.web").joinpath("static/sw.js").read_text("utf-8")
-    except FileNotFoundError:  # pragma: no cover - shipped with the package
-        raise NotFound("no service worker") from None
-    return Response(text, media_type="text/javascript; charset=utf-8")
