@@ -166,6 +166,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/relax"): entry(PATIENTS),
     ("GET", "/relax/{exercise_id}"): entry(PATIENTS, params={"exercise_id": "box_breathing"}),
     ("GET", "/sw.js"): entry(EVERYONE),
+    ("GET", "/manifest.webmanifest"): entry(EVERYONE),
     ("GET", "/relapse"): entry(PATIENTS),
     ("POST", "/relapse"): entry(PATIENTS, form={"reasons": "my kids"}),
     ("POST", "/relapse/cravings"): entry(PATIENTS, form={"intensity": "6"}),

@@ -2,6 +2,10 @@
 // Loaded from /static (CSP script-src 'self'); no inline scripts, nothing from elsewhere.
 (function () {
   "use strict";
+  // The service worker (/sw.js, scope /): installable app, offline pages and outbox.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+  }
   // Move focus to the first error summary so screen readers announce it.
   document.addEventListener("DOMContentLoaded", function () {
     var errors = document.querySelector(".form-errors, .error-box");

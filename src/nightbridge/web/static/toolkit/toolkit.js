@@ -1,13 +1,8 @@
-// Nightbridge toolkit: box-breathing pacer, paced relaxation scripts, browser reminders,
-// and the service worker that keeps the relaxation and help pages working offline.
+// Nightbridge toolkit: box-breathing pacer, paced relaxation scripts and browser
+// reminders (app.js registers the service worker that keeps them working offline).
 // Our own code; loaded from /static (CSP script-src 'self'); every page works without it.
 (function () {
   "use strict";
-
-  // --- offline: register /sw.js (scope /) -------------------------------------------
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
-  }
 
   function phrase(label, count) { return label + " … " + count; }
 
