@@ -68,8 +68,8 @@ class Persona:
         return self.client.post(url, data={"csrf_token": self.csrf_token, **(data or {})}, **kw)
 
     def send(self, method: str, url: str, **kw: object):  # type: ignore[no-untyped-def]
-        """Any request, with the CSRF header an API client sends."""
-        headers = {"X-CSRF-Token": self.csrf_token}
+        """Any request, with the CSRF header an API client sends (plus ``headers``)."""
+        headers = {"X-CSRF-Token": self.csrf_token, **dict(kw.pop("headers", None) or {})}  # type: ignore[call-overload]
         return self.client.request(method, url, headers=headers, **kw)
 
 

@@ -31,17 +31,51 @@ def test_the_csp_is_the_one_the_design_asks_for() -> None:
     assert "unsafe-inline" not in CSP and "unsafe-eval" not in CSP
 
 
+def _assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]
+    assert response.headers["content-security-policy"] == CSP
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["x-frame-options"] == "DENY"
+
+
 @pytest.mark.parametrize(
     "path", ["/login", "/help-now", "/no-such-page", "/api/me", "/api/openapi.json"]
 )
 def test_every_response_carries_the_security_headers(personas: Personas, path: str) -> None:
     for who in (personas.anonymous, personas.patient_a):
         response = who.client.get(path)
-        assert response.headers["content-security-policy"] == CSP
-        assert response.headers["x-content-type-options"] == "nosniff"
-        assert response.headers["referrer-policy"] == "no-referrer"
-        assert response.headers["x-frame-options"] == "DENY"
+        _assert_security_headers(response)
         assert response.headers["cache-control"] == "no-store"
+
+
+def test_errors_redirects_and_refusals_carry_the_security_headers_too(
+    personas: Personas,
+) -> None:
+    """Including the last-resort 500 (sent outside the framework's middleware), the
+    413 answered before the app runs, a 404 from the static files and a redirect."""
+    from fastapi.testclient import TestClient
+
+    def explode() -> None:
+        raise RuntimeError("secret internals")
+
+    personas.app.add_api_route("/boom", explode, methods=["GET"])
+    client = TestClient(personas.app, base_url="https://testserver", raise_server_exceptions=False)
+    responses = {
+        "500": client.get("/boom"),
+        "413": client.post("/api/auth/login", content=b"{" + b" " * (2 << 20) + b"}"),
+        "static 404": client.get("/static/no-such-file.css"),
+        "redirect": personas.anonymous.client.get("/account"),
+        "api 401": personas.anonymous.client.get("/api/me"),
+    }
+    assert {name: r.status_code for name, r in responses.items()} == {
+        "500": 500,
+        "413": 413,
+        "static 404": 404,
+        "redirect": 303,
+        "api 401": 401,
+    }
+    for response in responses.values():
+        _assert_security_headers(response)
 
 
 def test_data_pages_and_the_api_are_never_cached(personas: Personas) -> None:

@@ -19,14 +19,17 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound
 from nightbridge.services.access import Forbidden
 from nightbridge.settings import Settings
 from nightbridge.storage.database import Database
 from nightbridge.web import registry
-from nightbridge.web.csrf import CsrfRefused, LoginRequired, verify_csrf
+from nightbridge.web.csrf import STREAMED_UPLOADS, CsrfRefused, LoginRequired, verify_csrf
 from nightbridge.web.deps import StageRequired, get_optional_actor, render
+from nightbridge.web.limits import BodyLimit
+from nightbridge.web.security import SecurityHeaders
 from nightbridge.web.sessions import apply_cookie
 
 HERE = Path(__file__).parent
@@ -40,14 +43,37 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
+#: FastAPI's built-in OpenTelemetry support, off: nothing about a request leaves the
+#: machine, whatever tracer or meter a library may have configured.
+NO_TELEMETRY: dict[str, Any] = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "auto_configure": False,
+}
+
+
+class NightbridgeApp(FastAPI):
+    """FastAPI with two wrappers OUTSIDE its whole stack, so that they see every
+    response, the last-resort 500 included: the security headers (outermost) and the
+    request body limit."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        inner = super().build_middleware_stack()
+        limited = BodyLimit(inner, max_bytes=settings.max_body_bytes, exempt=STREAMED_UPLOADS)
+        return SecurityHeaders(limited, hsts=settings.hsts)
+
+
 def create_app(database: Database, *, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(
+    app = NightbridgeApp(
         title="Nightbridge",
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
         dependencies=[Depends(verify_csrf)],
+        telemetry=NO_TELEMETRY,
     )
     app.state.database = database
     app.state.settings = settings
@@ -57,9 +83,6 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
         registry.CONTEXT_HOOKS if hooks is None else hooks
     )
 
-    from nightbridge.web.security import SecurityHeaders
-
-    app.add_middleware(SecurityHeaders, hsts=settings.hsts)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     routers = settings.router_modules
     app.state.routers = registry.include_routers(
@@ -187,6 +210,8 @@ def _add_error_handlers(app: FastAPI) -> None:
             return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
         if exc.status_code == 405:
             return _error_page(request, 405, "Not allowed", "This address does not take that.")
+        if exc.status_code == 413:
+            return _error_page(request, 413, "Too large", str(exc.detail))
         return _error_page(request, exc.status_code, "Error", str(exc.detail))
 
     @app.exception_handler(Forbidden)
