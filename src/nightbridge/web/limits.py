@@ -23,6 +23,7 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+
 def describe_limit(max_bytes: int) -> str:
     """``1 MiB``, ``64 KiB`` or ``100 bytes``: the limit as a person reads it."""
     for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
