@@ -1,7 +1,9 @@
 """Turning errors into exit codes and plain messages (docs/cli.md).
 
 0 success; 2 the input was refused (one line per problem on stderr; nothing stored);
-1 anything else. A traceback is shown only with ``NIGHTBRIDGE_DEBUG=1``.
+1 anything else. An unexpected error is named by its kind only (``OperationalError``):
+its message may hold the values that caused it, health data included
+(``nightbridge.logsafe``). The full traceback is shown only with ``NIGHTBRIDGE_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import click
 import typer
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError
+from nightbridge.logsafe import error_name
 
 # Typer 0.29+ vendors its own click (typer._click); older Typer uses click itself. Usage
 # errors from either are "input refused" (exit 2).
@@ -56,7 +59,7 @@ def run_app(app: typer.Typer, args: list[str]) -> None:
         if _debug():
             traceback.print_exc()
         print(
-            f"error: something went wrong ({type(exc).__name__}: {exc}). "
+            f"error: something went wrong ({error_name(exc)}). "
             "Nothing was half-written. Set NIGHTBRIDGE_DEBUG=1 to see the details.",
             file=sys.stderr,
         )

@@ -43,6 +43,9 @@ class Database:
     def __init__(self, url: str, *, engine_options: dict[str, Any] | None = None) -> None:
         self.url = url
         options: dict[str, Any] = dict(engine_options or {})
+        # SQL parameters never appear in error messages or logs: they are health data
+        # (nightbridge.logsafe; ASVS 5.0 16.2.5).
+        options.setdefault("hide_parameters", True)
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             if url in ("sqlite://", "sqlite:///:memory:"):

@@ -29,7 +29,7 @@ from nightbridge.web import registry
 from nightbridge.web.csrf import STREAMED_UPLOADS, CsrfRefused, LoginRequired, verify_csrf
 from nightbridge.web.deps import StageRequired, get_optional_actor, render
 from nightbridge.web.limits import BodyLimit
-from nightbridge.web.security import SecurityHeaders
+from nightbridge.web.security import LastResort, SecurityHeaders
 from nightbridge.web.sessions import apply_cookie
 
 HERE = Path(__file__).parent
@@ -54,15 +54,16 @@ NO_TELEMETRY: dict[str, Any] = {
 
 
 class NightbridgeApp(FastAPI):
-    """FastAPI with two wrappers OUTSIDE its whole stack, so that they see every
-    response, the last-resort 500 included: the security headers (outermost) and the
-    request body limit."""
+    """FastAPI with three wrappers OUTSIDE its whole stack, so that they see every
+    response, the framework's last-resort 500 included: the security headers
+    (outermost), the last-resort handler (logs an escaped exception without its message
+    and stops it there) and the request body limit."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
         inner = super().build_middleware_stack()
         limited = BodyLimit(inner, max_bytes=settings.max_body_bytes, exempt=STREAMED_UPLOADS)
-        return SecurityHeaders(limited, hsts=settings.hsts)
+        return SecurityHeaders(LastResort(limited), hsts=settings.hsts)
 
 
 def create_app(database: Database, *, settings: Settings | None = None) -> FastAPI:
@@ -255,7 +256,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        # Logged once, without its message, by web.security.LastResort.
         return _error_page(
             request,
             500,

@@ -8,7 +8,13 @@ form-action 'self'`` -- no inline scripts or styles, nothing from another origin
 
 from __future__ import annotations
 
+import logging
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nightbridge.logsafe import redacted_traceback
+
+log = logging.getLogger("nightbridge.web")
 
 CSP = (
     "default-src 'self'; frame-ancestors 'none'; object-src 'none'; "
@@ -58,3 +64,54 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+LAST_RESORT_PAGE = (
+    b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    b"<title>Something went wrong - Nightbridge</title></head><body><main>"
+    b"<h1>Something went wrong</h1><p>Your last action may not have been saved. Please try "
+    b'again.</p><p><a href="/help-now">Need help now</a></p></main></body></html>'
+)
+
+
+class LastResort:
+    """The last-resort handler (ASVS 5.0 16.5.1, 16.5.4), outside the framework's own.
+
+    An exception that escapes the app is logged here ONCE, with its traceback but never
+    its message (``nightbridge.logsafe``: the message may hold the values that caused
+    it), and goes no further: the server (uvicorn) would log it again, message and all.
+    The framework has already answered 500 with the error page; if nothing was sent yet,
+    a plain 500 page goes out.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception as exc:
+            route = scope.get("route")
+            where = getattr(route, "path", None) or scope.get("path", "")
+            method = scope.get("method", "")
+            log.error("unexpected error on %s %s\n%s", method, where, redacted_traceback(exc))
+            if not started:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"text/html; charset=utf-8")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": LAST_RESORT_PAGE})

@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
 
         import uvicorn
 
+        from nightbridge.logsafe import log_config
         from nightbridge.settings import PREFIX, check
 
         st = state(ctx)
@@ -113,4 +114,5 @@ def register(app: typer.Typer) -> None:
             proxy_headers=True,
             forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level="warning",
+            log_config=log_config("warning"),
         )

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.importers import get_format
+from nightbridge.logsafe import redacted_traceback
 from nightbridge.services.devices.devices import import_device
 from nightbridge.services.devices.uploads import ReceivedUpload
 from nightbridge.services.sleep.diary import person_zone
@@ -137,8 +138,8 @@ def run_import_job(
             ImportJobRepository(session).finish(job_id, summary.to_dict(), report.total)
     except InvalidInput as exc:
         _fail(db, job_id, "; ".join(str(p) for p in exc.problems), upload, board)
-    except Exception:
-        log.exception("import job %s failed", job_id)
+    except Exception as unexpected:
+        log.error("import job %s failed\n%s", job_id, redacted_traceback(unexpected))
         _fail(db, job_id, UNEXPECTED, upload, board)
     finally:
         upload.discard()
@@ -153,8 +154,10 @@ def _fail(
     try:
         with db.transaction() as session:
             ImportJobRepository(session).fail(job_id, message)
-    except Exception:
-        log.exception("could not record the failure of import job %s", job_id)
+    except Exception as exc:
+        log.error(
+            "could not record the failure of import job %s\n%s", job_id, redacted_traceback(exc)
+        )
     if board is not None:
         board.forget(job_id)
 
