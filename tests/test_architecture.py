@@ -158,6 +158,8 @@ SERVICE_ROOMS: dict[str, set[str]] = {
     "clinic": {"accounts", "sleep", "recovery"},
     "handover": {"sleep", "recovery", "devices"},
     "demo": {"accounts", "sleep", "recovery", "devices"},
+    # the offline outbox's idempotency keys: used by web around any room's writes
+    "sync": set(),
 }
 
 

@@ -23,11 +23,13 @@ from starlette.types import ASGIApp
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound
 from nightbridge.services.access import Forbidden
+from nightbridge.services.sync.idempotency import KeyRefused
 from nightbridge.settings import Settings
 from nightbridge.storage.database import Database
 from nightbridge.web import registry
 from nightbridge.web.csrf import STREAMED_UPLOADS, CsrfRefused, LoginRequired, verify_csrf
 from nightbridge.web.deps import StageRequired, get_optional_actor, render
+from nightbridge.web.idempotency import new_form_key
 from nightbridge.web.limits import BodyLimit
 from nightbridge.web.security import LastResort, SecurityHeaders
 from nightbridge.web.sessions import apply_cookie
@@ -79,6 +81,7 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
     app.state.database = database
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.templates.env.globals["new_form_key"] = new_form_key
     hooks = settings.context_hooks
     app.state.context_hooks = registry.load_context_hooks(
         registry.CONTEXT_HOOKS if hooks is None else hooks
@@ -222,6 +225,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
         return _error_page(request, 403, "Form expired", str(exc))
+
+    @app.exception_handler(KeyRefused)
+    async def key_refused(request: Request, exc: KeyRefused) -> Response:
+        return _error_page(request, 422, "Not sent", str(exc))
 
     @app.exception_handler(InvalidInput)
     async def invalid_input(request: Request, exc: InvalidInput) -> Response:

@@ -10,6 +10,7 @@ from nightbridge.storage.tables import (
     imports,
     persons,
     safety,
+    sync,
     toolkit,
     window_plans,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "imports",
     "persons",
     "safety",
+    "sync",
     "toolkit",
     "utcnow",
     "window_plans",

@@ -2,18 +2,32 @@
 
 Log in with ``POST /api/auth/login``; every POST carries the session's CSRF token in
 ``X-CSRF-Token``. Bad input answers 422 with ``{"detail", "problems": [{"field",
-"reason", "row"}]}`` and stores nothing. Metric keys follow docs/definitions.md.
+"reason", "row"}]}`` and stores nothing. Metric keys follow docs/definitions.md. Writes
+take an ``Idempotency-Key`` header (web/idempotency.py): a retry stores nothing twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, Field
 
+from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope
+from nightbridge.web.idempotency import send_json_once
+
+#: ``Idempotency-Key`` (draft-ietf-httpapi-idempotency-key-header): send the same key
+#: again and the write is not repeated; the first answer comes back.
+KeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="A key of your own (8-128 of A-Z a-z 0-9 . _ : -): a retry with the "
+        "same key stores nothing twice and gets the first answer back.",
+    ),
+]
 
 router = APIRouter(prefix="/api/me", tags=["person"])
 
@@ -79,49 +93,76 @@ def api_trends(db: DatabaseDep, scope: ReadScope, days: int = 42) -> dict[str, A
 
 
 @router.post("/diary", status_code=201, summary="Add or replace one morning's diary entry")
-def api_diary(body: DiaryIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
+def api_diary(
+    body: DiaryIn, request: Request, db: DatabaseDep, scope: WriteScope, key: KeyHeader = None
+) -> Any:
     from nightbridge.services.sleep.dashboard import record_diary
 
     fields = {k: (str(v) if v is not None else None) for k, v in body.model_dump().items()}
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
-    return record_diary(db, scope.person_id, fields).to_dict()
+    return send_json_once(
+        request,
+        db,
+        scope,
+        body,
+        lambda keyed: record_diary(keyed, scope.person_id, fields).to_dict(),
+    )
 
 
 @router.post("/checkins", status_code=201, summary="Record the day's check-in")
-def api_checkin(body: CheckinIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
+def api_checkin(
+    body: CheckinIn, request: Request, db: DatabaseDep, scope: WriteScope, key: KeyHeader = None
+) -> Any:
     from nightbridge.services.recovery.checkins import record_checkin
 
-    result = record_checkin(
-        db,
-        scope.person_id,
-        body.date,
-        symptoms=body.symptoms,
-        flags=body.flags,
-        function=body.function,
-        self_harm_thoughts=body.self_harm_thoughts,
-        phq9=body.phq9,
-        gad7=body.gad7,
-    )
-    return {"checkin": result.checkin.to_dict(), "alerts": [a.to_dict() for a in result.alerts]}
+    def write(keyed: Database) -> dict[str, Any]:
+        result = record_checkin(
+            keyed,
+            scope.person_id,
+            body.date,
+            symptoms=body.symptoms,
+            flags=body.flags,
+            function=body.function,
+            self_harm_thoughts=body.self_harm_thoughts,
+            phq9=body.phq9,
+            gad7=body.gad7,
+        )
+        return {
+            "checkin": result.checkin.to_dict(),
+            "alerts": [a.to_dict() for a in result.alerts],
+        }
+
+    return send_json_once(request, db, scope, body, write)
 
 
 @router.post("/evening", status_code=201, summary="Record tonight's evening log")
-def api_evening(body: EveningIn, db: DatabaseDep, scope: WriteScope) -> dict[str, Any]:
+def api_evening(
+    body: EveningIn, request: Request, db: DatabaseDep, scope: WriteScope, key: KeyHeader = None
+) -> Any:
     from nightbridge.services.sleep.dashboard import save_evening_log
 
     fields = {
         k: ("" if v is None else ("yes" if v is True else "no" if v is False else str(v)))
         for k, v in body.model_dump().items()
     }
-    result = save_evening_log(db, scope.person_id, fields)
-    return {
-        "morning": result.morning.isoformat(),
-        "intake": [
-            {"substance": e.substance, "amount": e.amount, "unit": e.unit, "at": e.at.isoformat()}
-            for e in result.intake
-        ],
-        "alerts": [a.to_dict() for a in result.alerts],
-    }
+
+    def write(keyed: Database) -> dict[str, Any]:
+        result = save_evening_log(keyed, scope.person_id, fields)
+        return {
+            "morning": result.morning.isoformat(),
+            "intake": [
+                {
+                    "substance": e.substance,
+                    "amount": e.amount,
+                    "unit": e.unit,
+                    "at": e.at.isoformat(),
+                }
+                for e in result.intake
+            ],
+            "alerts": [a.to_dict() for a in result.alerts],
+        }
+
+    return send_json_once(request, db, scope, body, write)
 
 
 @router.get("/plan", summary="Tonight's sleep window with its reasons, and stimulus control")

@@ -13,11 +13,13 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from nightbridge.core.errors import InvalidInput, Problem
+from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.idempotency import submit_form_once
 
 router = APIRouter()
 
@@ -200,18 +202,24 @@ async def checkin_submit(request: Request, db: DatabaseDep, scope: WriteScope) -
     from nightbridge.services.recovery.checkins import record_checkin
 
     form = await request.form()
-    values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    values: dict[str, Any] = {
+        k: str(v) for k, v in form.items() if k not in ("csrf_token", "idempotency_key")
+    }
     values["flag"] = [str(f) for f in form.getlist("flag")]
     for name in ("phq9", "gad7"):
         values[name] = any(k.startswith(f"{name}_") and v for k, v in values.items())
     day, args, problems = parse_checkin_form(form)
-    try:
+
+    def write(keyed: Database) -> str:
         if problems or day is None:
             raise InvalidInput(problems)
-        record_checkin(db, scope.person_id, day, **args)
+        record_checkin(keyed, scope.person_id, day, **args)
+        return f"/checkin?saved={day.isoformat()}"
+
+    try:
+        return submit_form_once(request, db, scope, form, write)
     except InvalidInput as exc:
         errors: dict[str, list[str]] = {}
         for p in exc.problems:
             errors.setdefault(p.field.replace(" ", "_"), []).append(p.reason)
         return _page(request, db, scope.person_id, values=values, errors=errors, status_code=422)
-    return RedirectResponse(f"/checkin?saved={day.isoformat()}", status_code=303)

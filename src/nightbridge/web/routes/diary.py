@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from nightbridge.core.diary import REQUIRED_FIELDS
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.timeline import EVENTS
+from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
+from nightbridge.web.idempotency import submit_form_once
 
 router = APIRouter()
 
@@ -79,8 +81,13 @@ async def diary_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> 
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in REQUIRED_FIELDS + EXTRA_FIELDS}
     fields = {k: v for k, v in values.items() if v or k in REQUIRED_FIELDS}
+
+    def write(keyed: Database) -> str:
+        night = record_diary(keyed, scope.person_id, fields)
+        return f"/diary?saved={night.date.isoformat()}"
+
     try:
-        night = record_diary(db, scope.person_id, fields)
+        return submit_form_once(request, db, scope, form, write)
     except InvalidInput as exc:
         return render(
             request,
@@ -94,4 +101,3 @@ async def diary_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> 
             },
             status_code=422,
         )
-    return RedirectResponse(f"/diary?saved={night.date.isoformat()}", status_code=303)

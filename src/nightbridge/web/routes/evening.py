@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from nightbridge.core.errors import InvalidInput
+from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
+from nightbridge.web.idempotency import submit_form_once
 
 router = APIRouter()
 
@@ -67,8 +69,12 @@ async def evening_submit(request: Request, db: DatabaseDep, scope: WriteScope) -
 
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in EVENING_FIELDS}
+
+    def write(keyed: Database) -> str:
+        save_evening_log(keyed, scope.person_id, values)
+        return "/evening?saved=1"
+
     try:
-        save_evening_log(db, scope.person_id, values)
+        return submit_form_once(request, db, scope, form, write)
     except InvalidInput as exc:
         return _page(request, db, scope.person_id, values, errors_by_field(exc), status_code=422)
-    return RedirectResponse("/evening?saved=1", status_code=303)

@@ -11,8 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput
+from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
+from nightbridge.web.idempotency import submit_form_once
 
 router = APIRouter(include_in_schema=False)
 
@@ -99,19 +101,23 @@ async def craving_submit(request: Request, db: DatabaseDep, scope: WriteScope) -
     from nightbridge.services.recovery.relapse import log_craving
 
     form = await request.form()
-    try:
+
+    def write(keyed: Database) -> str:
         log_craving(
-            db,
+            keyed,
             scope.person_id,
             str(form.get("intensity", "")),
             str(form.get("trigger", "")),
             str(form.get("helped", "")),
         )
+        return "/relapse#cravings"
+
+    try:
+        return submit_form_once(request, db, scope, form, write)
     except InvalidInput as exc:
         return _plan_page(
             request, db, scope.person_id, errors=errors_by_field(exc), status_code=422
         )
-    return RedirectResponse("/relapse#cravings", status_code=303)
 
 
 def _checkin_page(

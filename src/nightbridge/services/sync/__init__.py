@@ -1,0 +1,1 @@
+"""Offline sync: idempotency keys so a form sent twice from a phone is stored once."""
