@@ -290,3 +290,92 @@ def test_the_check_in_trend_api_answers_a_clinician_only_once_shared(personas: P
     shared = clinician.client.get(url)
     assert shared.status_code == 200 and shared.json()["checkins"][0]["risk_index"] == 8
     assert personas.clinician_x.client.get(url).status_code == 404
+
+
+def test_help_now_answers_while_another_writer_holds_the_store(personas: Personas) -> None:
+    """ "Need help now" needs no write transaction before its page is out (issue 12 item 8):
+    with SQLite's one write lock held elsewhere (an import, a burst of saves), the page
+    is sent at once; its audit row is written once the lock is free."""
+    import asyncio
+    import sqlite3
+    import threading
+    import time
+
+    from sqlalchemy import func, select, update
+
+    from nightbridge.storage.tables.accounts import AuditEventRow as AuditRow
+    from nightbridge.storage.tables.accounts import WebSessionRow
+    from nightbridge.web.sessions import COOKIE_NAME
+
+    a = personas.patient_a
+    db = personas.database
+    assert a.client.get("/help-now").status_code == 200  # warm: templates compiled
+    due = personas.app.state.settings.auth.touch_every + dt.timedelta(seconds=5)
+    long_ago = dt.datetime.now(dt.UTC) - due
+    with db.transaction() as session:  # a last-seen touch would be due now
+        session.execute(update(WebSessionRow).values(last_seen_at=long_ago))
+    holder = sqlite3.connect(str(db.engine.url.database), check_same_thread=False)
+    holder.isolation_level = None
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Lock()
+
+    def free() -> None:
+        with release:
+            if holder.in_transaction:
+                holder.execute("COMMIT")
+
+    safety = threading.Timer(3.0, free)  # a page that writes first would wait for this
+    safety.start()
+    sent: dict[str, float] = {}
+    status: list[int] = []
+    body = bytearray()
+
+    async def call() -> None:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "https",
+            "server": ("testserver", 443),
+            "client": ("127.0.0.1", 5000),
+            "root_path": "",
+            "path": "/help-now",
+            "raw_path": b"/help-now",
+            "query_string": b"",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"cookie", f"{COOKIE_NAME}={a.client.cookies.get(COOKIE_NAME)}".encode()),
+            ],
+        }
+
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, object]) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))  # type: ignore[call-overload]
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))  # type: ignore[arg-type]
+                if not message.get("more_body") and "done" not in sent:
+                    sent["done"] = time.monotonic()
+                    free()  # the page is out: let its audit row be written
+
+        await personas.app(scope, receive, send)
+
+    started = time.monotonic()
+    try:
+        asyncio.run(call())
+    finally:
+        safety.cancel()
+        free()
+        holder.close()
+    assert status == [200] and b"Need help now" in body
+    assert sent["done"] - started < 1.0, f"the page waited {sent['done'] - started:.2f} s"
+    with db.reader() as session:
+        rows = session.scalar(
+            select(func.count())
+            .select_from(AuditRow)
+            .where(AuditRow.object == "GET /help-now", AuditRow.person_id == a.person_id)
+        )
+    assert rows == 2

@@ -62,3 +62,17 @@ class DailyActivity:
     source: str
     date: dt.date
     exercise_min: float
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Something a reader left out of an import, and why (told to the person afterwards).
+
+    A bad night, an unknown level or a row without times is skipped, never fatal to the
+    rest of the file; ``file`` is the export's file as the person sees it, ``where`` the
+    place in it (``log 2026-03-07``, ``row 12``), ``reason`` a sentence for people.
+    """
+
+    file: str
+    reason: str
+    where: str = ""

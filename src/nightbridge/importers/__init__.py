@@ -7,9 +7,11 @@ loaded only when that format is used (so ``nightbridge --help`` imports none of 
 - ``accepts(name: str) -> bool``: is this member of the export one the reader reads
   (by its path inside the zip or folder)? The service sums their sizes for the
   progress bar and refuses an export that has none.
-- ``read(files: ExportFiles, *, tz: str) -> Iterator[SleepSample | DailyActivity]``:
-  the reader, over the export's files. ``tz`` is the profile's IANA zone, used where a
-  format writes local times without an offset (Fitbit) or leaves the offset out.
+- ``read(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]``: the reader,
+  over the export's files; it yields :class:`~nightbridge.core.samples.Skipped` for a
+  bad night or row it leaves out (never fatal to the rest of the file). ``tz`` is the
+  profile's IANA zone, used where a format writes local times without an offset (Fitbit)
+  or leaves the offset out.
 
 An :class:`ExportFiles` is what the service opens: a checked zip (``archive.py``), a
 folder, or a single file; readers never touch paths or zips themselves. Every reader
@@ -25,9 +27,10 @@ from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.samples import DailyActivity, SleepSample
+from nightbridge.core.samples import DailyActivity, Skipped, SleepSample
 
-DeviceRecord = SleepSample | DailyActivity
+#: What a reader yields: samples, exercise days, and notices of what it skipped and why.
+DeviceRecord = SleepSample | DailyActivity | Skipped
 
 
 class ExportFiles(Protocol):

@@ -19,7 +19,7 @@ clinician's next request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -135,3 +135,28 @@ def check_access_many(
             for person_id in person_ids
             if _authorize_and_audit(session, actor, person_id, action, object) is None
         ]
+
+
+def check_access_then_audit(
+    database: Database, actor: Actor, person_id: int, action: str, object: str
+) -> Callable[[], None]:
+    """``check_access`` for a page that must never wait on the store's write lock ("Need
+    help now", while an import or anything else is writing): the check runs in a read
+    snapshot, and the audit row of an allowed access is appended by the function
+    returned, which the page runs once its response has gone out. A refusal is audited
+    at once (as ``check_access`` does) and raised."""
+    with database.reader() as session:
+        try:
+            authorize(session, actor, person_id, action)
+        except (NotFound, Forbidden):
+            allowed = False
+        else:
+            allowed = True
+    if not allowed:
+        check_access(database, actor, person_id, action, object)
+
+    def audit() -> None:
+        with database.transaction() as session:
+            _authorize_and_audit(session, actor, person_id, action, object)
+
+    return audit

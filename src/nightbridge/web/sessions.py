@@ -30,7 +30,9 @@ def settings_of(request: Request) -> Any:
 
 
 def current_session(request: Request) -> SessionInfo | None:
-    """The live session of this request (or None), looked up once and cached."""
+    """The live session of this request (or None), looked up once and cached; nothing
+    is written when the route marked the request read-only (``request.state.nb_read_only``:
+    "Need help now" never waits on a write lock)."""
     cached = getattr(request.state, "nb_session", _UNSET)
     if cached is None or isinstance(cached, SessionInfo):
         return cached
@@ -38,6 +40,7 @@ def current_session(request: Request) -> SessionInfo | None:
         request.app.state.database,
         settings_of(request).auth,
         request.cookies.get(COOKIE_NAME),
+        read_only=getattr(request.state, "nb_read_only", False),
     )
     request.state.nb_session = info
     return info

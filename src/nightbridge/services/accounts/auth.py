@@ -302,12 +302,19 @@ def purge_sessions(database: Database, policy: AuthPolicy, now: dt.datetime | No
 
 
 def resolve_session(
-    database: Database, policy: AuthPolicy, token: str | None, *, now: dt.datetime | None = None
+    database: Database,
+    policy: AuthPolicy,
+    token: str | None,
+    *,
+    now: dt.datetime | None = None,
+    read_only: bool = False,
 ) -> SessionInfo | None:
     """The live session for a cookie value, or None (unknown, expired, account gone).
 
     An expired session's row is deleted. ``last_seen_at`` is written at most once per
-    ``policy.touch_every`` so reads do not each cost a write.
+    ``policy.touch_every`` so reads do not each cost a write. With ``read_only`` (a page
+    that must never wait on the write lock: "Need help now") nothing is written: an
+    expired session is only not used, and the last-seen time is left as it was.
     """
     if not token or len(token) > 200:
         return None
@@ -328,9 +335,10 @@ def resolve_session(
         or (row.account_id is not None and (account is None or account.disabled))
     )
     if expired:
-        end_session(database, token)
+        if not read_only:
+            end_session(database, token)
         return None
-    if now - row.last_seen_at >= policy.touch_every:
+    if not read_only and now - row.last_seen_at >= policy.touch_every:
         with database.transaction() as session:
             WebSessionRepository(session).touch(key, now)
     if account is None:

@@ -1,17 +1,32 @@
 """Device imports and device nights (definitions.md section 7; docs/device-nights.md).
 
-``import_device`` opens an export (zip, folder or file; ``services.devices.device_files``), runs
-the reader registered for its kind (``importers.READERS``) and stores what is new in ONE
-write transaction: a bad or hostile file raises ``InvalidInput`` and changes nothing.
-Samples are stored in batches of ``BATCH`` as they stream out of the reader, so memory
-stays flat whatever the size of the export; then the nights of the dates the new samples
-touch are rebuilt from the stored samples of every source (so the source chosen for a
-night is chosen among all of them). Device nights never touch the diary.
+``import_device`` opens an export (zip, folder or file; ``services.devices.device_files``)
+and runs the reader registered for its kind (``importers.READERS``) in two phases:
+
+1. **Read and stage.** The reader runs to the end of the export while the store is not
+   touched: its samples are parked, deduplicated, in a private staging file
+   (``services.devices.staging``), its activity days and skipped records counted. A bad
+   or hostile file raises ``InvalidInput`` here, and nothing is stored. A bad night, an
+   unknown level or a record dated after the moment of the import is skipped and
+   reported in the summary (``skipped``), never fatal to the rest of the file.
+2. **Store in short transactions.** The staged samples come back in time order, in
+   batches of about ``BATCH`` cut between sessions; each batch is stored and the nights
+   of the dates it touches rebuilt from every stored source (so the source chosen for a
+   night is chosen among all of them) in ONE short transaction, which leaves whole
+   nights behind it. On SQLite the import pauses ``WRITE_PAUSE_S`` between batches, so a
+   diary save (or any other writer, in this process or another) gets the store's single
+   write lock within one batch. The run's row is written last.
+
+Memory stays flat: the staging file holds the samples, one batch is in memory at a time.
+An import stopped half-way (the process killed) leaves whole nights and samples that a
+second import of the same file completes (every sample is keyed by its content).
+Device nights never touch the diary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -20,17 +35,26 @@ from typing import Any, BinaryIO
 
 from nightbridge.core.device_nights import DeviceNight, build_nights
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.samples import DailyActivity, SleepSample
+from nightbridge.core.samples import DailyActivity, Skipped, SleepSample
 from nightbridge.importers import DeviceRecord, get_format
 from nightbridge.services.devices.device_files import open_export
+from nightbridge.services.devices.staging import SkipCount, Staging
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.devices import DeviceRepository
 
-#: Samples stored per executemany.
-BATCH = 5000
+#: Samples stored (and nights rebuilt) per write transaction, about (cut between sessions).
+BATCH = 500
+#: Records taken from the reader at a time while staging.
+STAGE_BATCH = 5000
+#: Pause between two write transactions of an import on SQLite, in seconds: at least the
+#: longest interval (100 ms) between two tries of SQLite's busy handler, so a writer
+#: waiting for the lock always gets it within one batch and one pause.
+WRITE_PAUSE_S = 0.1
 #: Samples this far around the new ones are re-read to rebuild their nights; sessions
 #: longer than this (no 3 h gap in two days) would be cut at the edge.
 REBUILD_MARGIN = dt.timedelta(days=2)
+#: Why a record dated after the import is skipped (a device clock or zone set wrong).
+FUTURE_REASON = "is dated after the moment of the import (check the device's clock and zone)"
 
 Progress = Callable[[int, int], None]
 
@@ -55,12 +79,14 @@ class SourceCount:
 
 @dataclass
 class ImportSummary:
-    """Counts per source of one import (samples added and already stored; nights)."""
+    """Counts per source of one import (samples added and already stored; nights), and
+    what the reader skipped and why."""
 
     kind: str
     file_name: str
     sources: dict[str, SourceCount] = field(default_factory=dict)
     activity_days: int = 0
+    skipped: list[SkipCount] = field(default_factory=list)
 
     @property
     def added(self) -> int:
@@ -74,6 +100,10 @@ class ImportSummary:
     def nights(self) -> int:
         return sum(c.nights for c in self.sources.values())
 
+    @property
+    def skipped_count(self) -> int:
+        return sum(s.count for s in self.skipped)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -83,6 +113,7 @@ class ImportSummary:
             "nights": self.nights,
             "activity_days": self.activity_days,
             "sources": [self.sources[s].to_dict() for s in sorted(self.sources)],
+            "skipped": [s.to_dict() for s in self.skipped],
         }
 
 
@@ -94,10 +125,14 @@ def import_device(
     *,
     tz: str,
     progress: Progress | None = None,
+    staging_dir: Path | None = None,
+    now: dt.datetime | None = None,
 ) -> ImportSummary:
     """Import one export of ``kind`` (a ``READERS`` name) for ``person_id``; safe to repeat.
 
     ``progress(done_bytes, total_bytes)`` is called as the export's files are read.
+    ``staging_dir`` is where the staging file goes (default: the system's temporary
+    folder); ``now`` the moment records may not be after (default: the clock).
     Raises ``InvalidInput`` (nothing stored) for an unknown kind, an export without the
     kind's files, or a bad or hostile file.
     """
@@ -105,6 +140,7 @@ def import_device(
     read = fmt.load()
     file_name = source.name if isinstance(source, Path) else str(getattr(source, "name", ""))
     summary = ImportSummary(kind=kind, file_name=Path(file_name).name)
+    limit = now or dt.datetime.now(dt.UTC)
     done = total = 0
 
     def on_bytes(count: int) -> None:
@@ -113,40 +149,88 @@ def import_device(
         if progress is not None:
             progress(min(done, total), total)
 
-    with open_export(source, on_bytes) as files:
-        wanted = [n for n in files.names() if fmt.accepts(n)]
-        if not wanted:
-            raise InvalidInput.one("file", f"has no {fmt.label} export files in it")
-        total = sum(files.size(n) for n in wanted)
-        if progress is not None:
-            progress(0, total)
-        with db.transaction() as session:
-            repo = DeviceRepository(session)
-            span = _Span()
-            for batch in _batched(read(files, tz=tz), BATCH):
-                _store_batch(repo, person_id, batch, summary, span)
-            if span.new_lo is not None and span.new_hi is not None:
-                rebuild_nights(repo, person_id, span.new_lo, span.new_hi)
-            if span.seen_lo is not None and span.seen_hi is not None:
-                counts = repo.count_nights(
-                    person_id,
-                    span.seen_lo.date() - dt.timedelta(days=1),
-                    span.seen_hi.date() + dt.timedelta(days=1),
-                    summary.sources,
-                )
-                for name, count in counts.items():
-                    summary.sources[name].nights = count
-            repo.add_import_run(
-                person_id,
-                kind=kind,
-                file_name=summary.file_name,
-                added=summary.added,
-                skipped=summary.duplicates,
-                nights=summary.nights,
-            )
+    with Staging(staging_dir) as staging:
+        with open_export(source, on_bytes) as files:
+            wanted = [n for n in files.names() if fmt.accepts(n)]
+            if not wanted:
+                raise InvalidInput.one("file", f"has no {fmt.label} export files in it")
+            total = sum(files.size(n) for n in wanted)
+            if progress is not None:
+                progress(0, total)
+            for batch in _batched(read(files, tz=tz), STAGE_BATCH):
+                _stage(staging, batch, limit)
+        summary.skipped = staging.skipped_list()
+        _store(db, person_id, staging, summary)
         if progress is not None:
             progress(total, total)
     return summary
+
+
+def _stage(staging: Staging, batch: list[DeviceRecord], limit: dt.datetime) -> None:
+    samples: list[SleepSample] = []
+    activity: list[DailyActivity] = []
+    for record in batch:
+        if isinstance(record, SleepSample):
+            if record.end > limit:
+                staging.skip(Skipped(record.source, FUTURE_REASON, record.end.date().isoformat()))
+            else:
+                samples.append(record)
+        elif isinstance(record, DailyActivity):
+            if record.date > limit.date():
+                staging.skip(Skipped(record.source, FUTURE_REASON, record.date.isoformat()))
+            else:
+                activity.append(record)
+        else:
+            staging.skip(record)
+    staging.add_samples(samples)
+    staging.add_activity(activity)
+
+
+def _store(db: Database, person_id: int, staging: Staging, summary: ImportSummary) -> None:
+    """Phase 2: the staged records into the store, one short transaction per batch."""
+    span = _Span()
+    pause = WRITE_PAUSE_S if db.is_sqlite else 0.0
+    for number, (keys, batch) in enumerate(staging.batches(BATCH)):
+        if number and pause:
+            time.sleep(pause)  # between two batches: let a waiting writer in
+        with db.transaction() as session:
+            repo = DeviceRepository(session)
+            added = repo.add_samples(person_id, batch, keys)
+            _count(summary, batch, added)
+            span.see(batch)
+            if added:
+                lo = min(s.start for s in added)
+                hi = max(s.end for s in added)
+                rebuild_nights(repo, person_id, lo, hi)
+    with db.transaction() as session:
+        repo = DeviceRepository(session)
+        summary.activity_days = repo.save_activity(person_id, staging.activity())
+        if span.seen_lo is not None and span.seen_hi is not None:
+            counts = repo.count_nights(
+                person_id,
+                span.seen_lo.date() - dt.timedelta(days=1),
+                span.seen_hi.date() + dt.timedelta(days=1),
+                summary.sources,
+            )
+            for name, count in counts.items():
+                summary.sources[name].nights = count
+        repo.add_import_run(
+            person_id,
+            kind=summary.kind,
+            file_name=summary.file_name,
+            added=summary.added,
+            skipped=summary.duplicates,
+            nights=summary.nights,
+        )
+
+
+def _count(summary: ImportSummary, batch: list[SleepSample], added: list[SleepSample]) -> None:
+    for s in batch:
+        summary.sources.setdefault(s.source, SourceCount(s.source)).duplicates += 1
+    for s in added:
+        count = summary.sources[s.source]
+        count.duplicates -= 1
+        count.added += 1
 
 
 def device_nights(
@@ -186,44 +270,18 @@ def device_row_counts(db: Database, person_id: int) -> dict[str, int]:
 
 @dataclass
 class _Span:
-    """Earliest start and latest end of the samples seen, and of those newly stored."""
+    """Earliest start and latest end of the samples seen."""
 
     seen_lo: dt.datetime | None = None
     seen_hi: dt.datetime | None = None
-    new_lo: dt.datetime | None = None
-    new_hi: dt.datetime | None = None
 
-    def see(self, samples: list[SleepSample], *, new: bool) -> None:
+    def see(self, samples: list[SleepSample]) -> None:
         if not samples:
             return
         lo = min(s.start for s in samples)
         hi = max(s.end for s in samples)
         self.seen_lo = lo if self.seen_lo is None else min(self.seen_lo, lo)
         self.seen_hi = hi if self.seen_hi is None else max(self.seen_hi, hi)
-        if new:
-            self.new_lo = lo if self.new_lo is None else min(self.new_lo, lo)
-            self.new_hi = hi if self.new_hi is None else max(self.new_hi, hi)
-
-
-def _store_batch(
-    repo: DeviceRepository,
-    person_id: int,
-    batch: list[DeviceRecord],
-    summary: ImportSummary,
-    span: _Span,
-) -> None:
-    samples = [r for r in batch if isinstance(r, SleepSample)]
-    activity = [r for r in batch if isinstance(r, DailyActivity)]
-    added = repo.add_samples(person_id, samples)
-    for s in samples:
-        summary.sources.setdefault(s.source, SourceCount(s.source)).duplicates += 1
-    for s in added:
-        count = summary.sources[s.source]
-        count.duplicates -= 1
-        count.added += 1
-    span.see(samples, new=False)
-    span.see(added, new=True)
-    summary.activity_days += repo.save_activity(person_id, activity)
 
 
 def rebuild_nights(repo: DeviceRepository, person_id: int, lo: dt.datetime, hi: dt.datetime) -> int:

@@ -59,11 +59,18 @@ class DeviceRepository:
 
     # -- samples ---------------------------------------------------------------------
 
-    def add_samples(self, person_id: int, samples: Sequence[SleepSample]) -> list[SleepSample]:
-        """Store the samples not stored yet; return those (duplicates in ``samples`` once)."""
+    def add_samples(
+        self,
+        person_id: int,
+        samples: Sequence[SleepSample],
+        keys: Sequence[str] | None = None,
+    ) -> list[SleepSample]:
+        """Store the samples not stored yet; return those (duplicates in ``samples`` once).
+
+        ``keys`` are the samples' ``key()`` when the caller has them already."""
         fresh: dict[str, SleepSample] = {}
-        for sample in samples:
-            fresh.setdefault(sample.key(), sample)
+        for key, sample in zip(keys or [s.key() for s in samples], samples, strict=True):
+            fresh.setdefault(key, sample)
         keys = list(fresh)
         for i in range(0, len(keys), KEY_LOOKUP_BATCH):
             chunk = keys[i : i + KEY_LOOKUP_BATCH]

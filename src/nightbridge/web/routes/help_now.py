@@ -2,14 +2,20 @@
 the person's region first (tap to call), then their own relapse-prevention plan (the
 people to call are tap-to-call too). Works signed out (the lines alone, US by default)
 and offline once opened (cached by /sw.js).
+
+It never waits on the store's write lock (a device import, a burst of saves): the
+request only reads. The session's last-seen time is not touched, the alert hooks (which
+may record a new alert) do not run, and the audit row of the person's read is appended
+after the page has gone out (``services.access.check_access_then_audit``).
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.background import BackgroundTask
 
-from nightbridge.web.deps import DatabaseDep, OptionalActor, render
+from nightbridge.web.deps import DatabaseDep, get_optional_actor, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,15 +29,18 @@ def tel_href(contact: str) -> str:
 
 
 @router.get("/help-now")
-def help_now_page(request: Request, db: DatabaseDep, actor: OptionalActor) -> Response:
-    from nightbridge.services.access import check_access
+def help_now_page(request: Request, db: DatabaseDep) -> Response:
+    from nightbridge.services.access import check_access_then_audit
     from nightbridge.services.recovery.relapse import help_now
 
+    request.state.nb_read_only = True
+    actor = get_optional_actor(request)
     person_id = actor.person_id
+    audit = None
     if person_id is not None:
-        check_access(db, actor, person_id, "read", "GET /help-now")
+        audit = check_access_then_audit(db, actor, person_id, "read", "GET /help-now")
     page = help_now(db, person_id)
-    return render(
+    response = render(
         request,
         "toolkit/help_now.html",
         {
@@ -40,4 +49,8 @@ def help_now_page(request: Request, db: DatabaseDep, actor: OptionalActor) -> Re
             "lines": [(r, tel_href(r.contact)) for r in page.resources],
             "signed_in": person_id is not None,
         },
+        hooks=False,
     )
+    if audit is not None:
+        response.background = BackgroundTask(audit)
+    return response
