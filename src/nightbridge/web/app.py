@@ -8,7 +8,9 @@ security headers, CSRF check and error pages are set up here, once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,25 @@ class NightbridgeApp(FastAPI):
         return SecurityHeaders(LastResort(limited), hsts=settings.hsts)
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At server start: the import jobs a killed or restarted process left queued or
+    running are marked failed and their uploads deleted (docs/web-imports.md)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from nightbridge.services.devices.import_jobs import recover_interrupted_jobs
+    from nightbridge.services.devices.uploads import upload_folder
+
+    database: Database = app.state.database
+
+    def recover() -> None:
+        folder = upload_folder(database, app.state.settings.upload_dir)
+        recover_interrupted_jobs(database, folder)
+
+    await run_in_threadpool(recover)
+    yield
+
+
 def create_app(database: Database, *, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = NightbridgeApp(
@@ -77,6 +98,7 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
         openapi_url=None,
         dependencies=[Depends(verify_csrf)],
         telemetry=NO_TELEMETRY,
+        lifespan=_lifespan,
     )
     app.state.database = database
     app.state.settings = settings

@@ -221,3 +221,49 @@ def test_a_job_left_behind_by_a_stopped_app_is_shown_as_stopped(
     later = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC) + STALLED_AFTER + dt.timedelta(seconds=1)
     stopped = read_job(database, pid, job_id, ProgressBoard(), now=later)
     assert stopped.status == "failed" and "restarted" in stopped.message
+
+
+def test_a_job_of_a_killed_process_fails_at_the_next_start_and_its_file_goes(
+    database: Database, tmp_path: Path
+) -> None:
+    """Issue 12 item 10: a web import killed mid-way is marked failed when the server
+    starts again, and its upload is deleted then (not a day later); a job that a live
+    process holds is left alone."""
+    import subprocess
+    import sys
+
+    from fastapi.testclient import TestClient
+
+    from nightbridge.services.devices.import_jobs import RESTARTED, process_identity
+    from nightbridge.web.app import Settings, create_app
+
+    pid = person(database)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    gone_runner = process_identity(int(dead.stdout))  # that process has exited
+    root = tmp_path / "uploads"
+    jobs = {}
+    for name, runner in (("killed", gone_runner), ("live", process_identity())):
+        folder = root / f"upload-{name}"
+        folder.mkdir(parents=True)
+        (folder / "export.zip").write_bytes(b"PK")
+        with database.transaction() as session:
+            jobs[name] = ImportJobRepository(session).create(
+                pid,
+                kind="apple-health",
+                file_name="export.zip",
+                runner=runner,
+                upload_dir=str(folder),
+            )
+    app = create_app(database, settings=Settings(upload_dir=root))
+    with TestClient(app):  # the server starts
+        pass
+    killed = read_job(database, pid, jobs["killed"])
+    assert (killed.status, killed.message) == ("failed", RESTARTED)
+    assert not (root / "upload-killed").exists()
+    assert read_job(database, pid, jobs["live"], ProgressBoard()).status == "queued"
+    assert (root / "upload-live" / "export.zip").exists()

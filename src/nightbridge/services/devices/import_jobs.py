@@ -16,6 +16,14 @@ app process can show it. SQLite allows one writer, and the import holds the writ
 for its whole transaction, so there the live figure is kept in the app process's
 :class:`ProgressBoard` (the only process that can serve a SQLite store) and the row is
 updated at the start and the end.
+
+Restarts: each job records the process that holds it (:func:`process_identity`: host,
+pid and the process's start time) and the folder its upload waits in. When a server
+starts, :func:`recover_interrupted_jobs` marks failed every queued or running job whose
+process on this host is gone (killed mid-way, or restarted) and deletes its upload
+folder at once (not a day later); jobs held by a live process, or by another host, are
+left alone. The job's page still shows a job that no process has touched for
+``STALLED_AFTER`` as stopped (another host's process that died).
 """
 
 from __future__ import annotations
@@ -23,10 +31,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import os
+import shutil
+import socket
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Protocol
 
 from nightbridge.core.errors import InvalidInput
@@ -46,6 +58,70 @@ PROGRESS_INTERVAL_S = 0.5
 #: changed for this long is shown as stopped (the app was restarted during it).
 STALLED_AFTER = dt.timedelta(minutes=10)
 UNEXPECTED = "the import stopped because of an unexpected error"
+RESTARTED = "the import stopped because the app was restarted; upload the file again"
+
+
+def _start_time(pid: int) -> str:
+    """The start time of process ``pid`` in clock ticks since boot (Linux ``/proc``), or
+    '' where it cannot be read: with the pid it tells a live process from a new one that
+    reuses a dead one's pid."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def process_identity(pid: int | None = None) -> str:
+    """``host:pid:start`` of this process (or of ``pid``): who holds an import job."""
+    pid = os.getpid() if pid is None else pid
+    return f"{socket.gethostname()}:{pid}:{_start_time(pid)}"
+
+
+def _runner_is_gone(runner: str) -> bool:
+    """True when ``runner`` was a process on this host that no longer runs (a pid now
+    used by another process counts as gone). A runner of another host, or a row written
+    before runners were recorded, is not judged here."""
+    host, _, rest = runner.partition(":")
+    pid_text, _, started = rest.partition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, someone else's
+    return bool(started) and _start_time(pid) != started
+
+
+def recover_interrupted_jobs(db: Database, upload_root: Path | None = None) -> int:
+    """At server start: fail the jobs of processes of this host that are gone and delete
+    their upload folders (only folders named ``upload-*`` inside ``upload_root`` when it
+    is given). Returns how many jobs were marked failed."""
+    with db.reader() as session:
+        active = ImportJobRepository(session).active_runners()
+    failed = 0
+    for job_id, runner, folder in active:
+        if not _runner_is_gone(runner):
+            continue
+        with db.transaction() as session:
+            if ImportJobRepository(session).fail_if_active(job_id, RESTARTED):
+                failed += 1
+        if folder:
+            _remove_upload_folder(Path(folder), upload_root)
+    if failed:
+        log.info("marked %s interrupted import job(s) as failed", failed)
+    return failed
+
+
+def _remove_upload_folder(folder: Path, upload_root: Path | None) -> None:
+    if not folder.name.startswith("upload-") or folder.is_symlink():
+        return
+    if upload_root is not None and folder.resolve().parent != upload_root.resolve():
+        return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class Runner(Protocol):
@@ -106,7 +182,11 @@ def start_import(
         raise
     with db.transaction() as session:
         job_id = ImportJobRepository(session).create(
-            person_id, kind=kind, file_name=upload.file_name
+            person_id,
+            kind=kind,
+            file_name=upload.file_name,
+            runner=process_identity(),
+            upload_dir=str(upload.path.parent),
         )
     if board is not None:
         board.set(job_id, 0, 0)
@@ -132,7 +212,13 @@ def run_import_job(
             ImportJobRepository(session).start(job_id)
         report = _ProgressWriter(db, job_id, board, write_rows=not db.is_sqlite)
         summary = import_device(
-            db, person_id, kind, upload.path, tz=person_zone(db, person_id), progress=report
+            db,
+            person_id,
+            kind,
+            upload.path,
+            tz=person_zone(db, person_id),
+            progress=report,
+            staging_dir=upload.path.parent,
         )
         with db.transaction() as session:
             ImportJobRepository(session).finish(job_id, summary.to_dict(), report.total)

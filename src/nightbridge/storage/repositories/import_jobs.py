@@ -90,10 +90,21 @@ class ImportJobRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def create(self, person_id: int, *, kind: str, file_name: str, bytes_total: int = 0) -> int:
-        """A new ``queued`` job; returns its id."""
+    def create(
+        self,
+        person_id: int,
+        *,
+        kind: str,
+        file_name: str,
+        bytes_total: int = 0,
+        runner: str = "",
+        upload_dir: str = "",
+    ) -> int:
+        """A new ``queued`` job (held by ``runner``, its upload in ``upload_dir``)."""
         now = utcnow()
         row = ImportJobRow(
+            runner=runner[:200],
+            upload_dir=upload_dir[:1000],
             person_id=person_id,
             kind=kind,
             file_name=file_name[:255],
@@ -148,3 +159,21 @@ class ImportJobRepository:
 
     def fail(self, job_id: int, message: str) -> None:
         self._set(job_id, status="failed", message=message[:MESSAGE_LENGTH])
+
+    def active_runners(self) -> list[tuple[int, str, str]]:
+        """``(job id, runner, upload folder)`` of every queued or running job."""
+        rows = self.session.execute(
+            select(ImportJobRow.id, ImportJobRow.runner, ImportJobRow.upload_dir).where(
+                ImportJobRow.status.in_(sorted(ACTIVE))
+            )
+        )
+        return [(int(i), str(r), str(d)) for i, r, d in rows]
+
+    def fail_if_active(self, job_id: int, message: str) -> bool:
+        """Mark the job failed if it is still queued or running; True if it was."""
+        result = self.session.execute(
+            update(ImportJobRow)
+            .where(ImportJobRow.id == job_id, ImportJobRow.status.in_(sorted(ACTIVE)))
+            .values(updated_at=utcnow(), status="failed", message=message[:MESSAGE_LENGTH])
+        )
+        return bool(result.rowcount)

@@ -4,6 +4,9 @@ One row per uploaded device export: its state (``queued``, ``running``, ``done``
 ``failed``), how far the reading has got (bytes of the export's files read, of the
 total), the message shown when it failed, and the import summary when it is done. The
 state lives in the database so that any app process serving the store can show it.
+``runner`` names the process that holds the job (host, pid and the process's start time)
+and ``upload_dir`` the folder its upload waits in, so a server starting again marks the
+jobs of a process that died as failed and deletes their files at once.
 """
 
 from __future__ import annotations
@@ -36,3 +39,5 @@ class ImportJobRow(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    runner: Mapped[str] = mapped_column(String(200), nullable=False, server_default="")
+    upload_dir: Mapped[str] = mapped_column(String(1000), nullable=False, server_default="")
