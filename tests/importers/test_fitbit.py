@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from nightbridge.core.device_nights import build_nights
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.samples import DailyActivity, SleepSample
+from nightbridge.core.samples import DailyActivity, Skipped, SleepSample
 from nightbridge.importers.fitbit import read_fitbit_export, read_fitbit_sleep, subtract
 from tests.importers.device_files import MemoryFiles
 
 TAKEOUT = (
     Path(__file__).parents[1] / "data" / "fitbit" / "Takeout" / "Fitbit" / "Global Export Data"
 )
+API = Path(__file__).parents[1] / "data" / "fitbit" / "api"
 NY = "America/New_York"
 
 
@@ -154,30 +156,89 @@ def test_the_takeout_folder_gives_samples_and_exercise_minutes() -> None:
 @pytest.mark.parametrize(
     ("payload", "reason"),
     [
-        (b'{"not": "a list"}', "must be a JSON array"),
+        (b'{"not": "a list"}', "must be a JSON array of sleep logs"),
         (b'[{"startTime": ', "is not valid JSON"),
-        (
-            b'[{"startTime": "yesterday", "endTime": "2026-01-10T07:00:00", "levels": {}}]',
-            "is not a date-time",
-        ),
-        (
-            b'[{"startTime": "2026-01-10T07:00:00", "endTime": "2026-01-09T23:00:00",'
-            b' "levels": {}}]',
-            "is before startTime",
-        ),
-        (
-            b'[{"startTime": "2026-01-09T23:00:00", "endTime": "2026-01-10T07:00:00", "levels": '
-            b'{"data": [{"dateTime": "2026-01-09T23:00:00", "level": "dozing", "seconds": 60}]}}]',
-            "unknown sleep level 'dozing'",
-        ),
         (b"\xff\xfe[]", "is not valid UTF-8"),
     ],
 )
-def test_it_refuses_a_bad_file_naming_the_file_and_reason(payload: bytes, reason: str) -> None:
+def test_it_refuses_a_file_it_cannot_read_naming_the_file_and_reason(
+    payload: bytes, reason: str
+) -> None:
     with pytest.raises(InvalidInput) as refused:
         list(read_fitbit_sleep(io.BytesIO(payload), tz=NY, name="sleep-2026-01-09.json"))
     assert reason in str(refused.value)
     assert "sleep-2026-01-09.json" in str(refused.value)
+
+
+GOOD_LOG = (
+    b'{"startTime": "2026-01-09T23:00:00", "endTime": "2026-01-10T07:00:00", "levels": '
+    b'{"data": [{"dateTime": "2026-01-09T23:00:00", "level": "light", "seconds": 28800}]}}'
+)
+
+
+@pytest.mark.parametrize(
+    ("bad_log", "reason"),
+    [
+        (
+            b'{"startTime": "yesterday", "endTime": "2026-01-10T07:00:00", "levels": {}}',
+            "is not a date-time",
+        ),
+        (
+            b'{"startTime": "2026-01-10T07:00:00", "endTime": "2026-01-09T23:00:00", "levels": {}}',
+            "is before startTime",
+        ),
+        (
+            b'{"startTime": "2026-01-08T23:00:00", "endTime": "2026-01-09T07:00:00", "levels": '
+            b'{"data": [{"dateTime": "2026-01-08T23:00:00", "level": "dozing", "seconds": 60}]}}',
+            "unknown sleep level 'dozing'",
+        ),
+        (
+            b'{"startTime": "2026-01-08T23:00:00", "endTime": "2026-01-09T07:00:00", "levels": '
+            b'{"data": [{"dateTime": "2026-01-08T23:00:00", "level": "light", "seconds": "x"}]}}',
+            "each run needs dateTime, level and seconds",
+        ),
+    ],
+)
+def test_a_bad_log_or_run_is_skipped_and_reported_and_the_rest_read(
+    bad_log: bytes, reason: str
+) -> None:
+    payload = b"[" + bad_log + b", " + GOOD_LOG + b"]"
+    records = list(read_fitbit_sleep(io.BytesIO(payload), tz=NY, name="sleep-2026-01-09.json"))
+    notices = [r for r in records if isinstance(r, Skipped)]
+    assert len(notices) == 1 and reason in notices[0].reason
+    assert notices[0].file == "sleep-2026-01-09.json"
+    nights = build_nights(r for r in records if isinstance(r, SleepSample))
+    assert [(n.date.isoformat(), n.tst_min) for n in nights if not n.is_nap][-1] == (
+        "2026-01-10",
+        480,
+    )
+
+
+def test_an_api_answer_in_a_renamed_file_is_read_and_unknown_runs_left_out() -> None:
+    """Fitbit Web API v1.2 ``{"sleep": [...], "summary": {...}}`` saved as
+    ``sleep-2015-06-16 (1).json`` (tests/data/fitbit/api/README.md has the arithmetic)."""
+    path = API / "sleep-2015-06-16 (1).json"
+    files = MemoryFiles({f"downloads/{path.name}": path.read_bytes()})
+    records = list(read_fitbit_export(files, tz=NY))
+    notices = [r for r in records if isinstance(r, Skipped)]
+    assert sorted(n.where for n in notices) == ["log of 2015-06-14", "log of 2015-06-16"]
+    assert any("'unknown'" in n.reason for n in notices)
+    (night,) = list(build_nights(r for r in records if isinstance(r, SleepSample)))
+    assert (night.date.isoformat(), night.tib_min, night.tst_min) == ("2015-06-16", 450, 418)
+    assert (night.sol_min, night.waso_min, night.se_pct) == (10, 22, 92.9)
+
+
+def test_a_broken_file_among_good_ones_is_left_out_and_reported() -> None:
+    good = (TAKEOUT / "sleep-2026-03-06.json").read_bytes()
+    files = MemoryFiles(
+        {"Takeout/sleep-2026-03-06.json": good, "Takeout/sleep-2026-04-05.json": good[:500]}
+    )
+    records = list(read_fitbit_export(files, tz=NY))
+    (notice,) = [r for r in records if isinstance(r, Skipped)]
+    assert notice.file == "sleep-2026-04-05.json" and "is not valid JSON" in notice.reason
+    assert sum(isinstance(r, SleepSample) for r in records) == 46
+    with pytest.raises(InvalidInput, match="is not valid JSON"):
+        list(read_fitbit_export(MemoryFiles({"sleep-2026-04-05.json": good[:500]}), tz=NY))
 
 
 def test_subtract_cuts_holes_out_of_an_interval() -> None:

@@ -61,6 +61,8 @@ class DeviceFormat:
     module: str
     reader: str
     accepts_name: str = "accepts"
+    #: How to get the export this reader reads (told when a file is not one).
+    hint: str = ""
 
     def load(self) -> ReadExport:
         """The reader function (imports its module now)."""
@@ -82,21 +84,60 @@ READERS: dict[str, DeviceFormat] = {
         "nightbridge.importers",
         "read_apple_health_export",
         "accepts_apple_health",
+        "export it from the Health app on the iPhone (your picture, then Export All Health "
+        "Data) and give the export.zip",
     ),
     "fitbit": DeviceFormat(
-        "fitbit", "Fitbit / Google", "nightbridge.importers.fitbit", "read_fitbit_export"
+        "fitbit",
+        "Fitbit / Google",
+        "nightbridge.importers.fitbit",
+        "read_fitbit_export",
+        hint="download your Fitbit data with Google Takeout and give the zip (its "
+        "sleep-YYYY-MM-DD.json files), or a Web API sleep answer saved as sleep.json",
     ),
-    "oura": DeviceFormat("oura", "Oura", "nightbridge.importers.oura", "read_oura_export"),
+    "oura": DeviceFormat(
+        "oura",
+        "Oura",
+        "nightbridge.importers.oura",
+        "read_oura_export",
+        hint="export your data from Oura on the web (Membership hub, Export data) and give "
+        "the sleep file (CSV or JSON), or an API sleep answer saved as JSON",
+    ),
     "health-connect": DeviceFormat(
         "health-connect",
         "Android Health Connect",
         "nightbridge.importers.health_connect",
         "read_health_connect_export",
+        hint="export it on the phone (Settings, Health Connect, Export data) and give the "
+        "zip with health_connect_export.db",
     ),
     "samsung": DeviceFormat(
-        "samsung", "Samsung Health", "nightbridge.importers.samsung", "read_samsung_export"
+        "samsung",
+        "Samsung Health",
+        "nightbridge.importers.samsung",
+        "read_samsung_export",
+        hint="download it in Samsung Health (Settings, Download personal data) and give the "
+        "folder or a zip of it",
     ),
 }
+
+
+def guess_format(names: list[str], *, besides: str) -> DeviceFormat | None:
+    """Another registered format whose files ``names`` holds (the person chose the wrong
+    source), or None. Formats that read any CSV or JSON (Oura) are tried last."""
+    ordered = sorted(READERS.values(), key=lambda f: f.name == "oura")
+    for fmt in ordered:
+        if fmt.name != besides and any(fmt.accepts(n) for n in names):
+            return fmt
+    return None
+
+
+def no_files_message(fmt: DeviceFormat, names: list[str]) -> str:
+    """Why an export without ``fmt``'s files is refused: what it looks like instead, and
+    what to export."""
+    other = guess_format(names, besides=fmt.name)
+    seen = f" (it looks like a {other.label} export: choose {other.label})" if other else ""
+    return f"has no {fmt.label} sleep files in it{seen}; {fmt.hint}".rstrip("; ")
 
 
 def get_format(name: str) -> DeviceFormat:
@@ -133,11 +174,15 @@ def accepts_apple_health(name: str) -> bool:
 
 def read_apple_health_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
     """The samples of the Apple Health XML in ``files`` (``tz`` unused: Apple writes offsets)."""
-    from nightbridge.importers.apple_health import read_apple_health
+    from nightbridge.importers.apple_health import AppleHealthStats, read_apple_health
 
     for name in files.names():
         if accepts_apple_health(name) and any(m in files.head(name) for m in _APPLE_MARKERS):
+            stats = AppleHealthStats()
             with files.open(name) as stream:
-                yield from read_apple_health(stream, chunk_bytes=APPLE_CHUNK_BYTES)
+                yield from read_apple_health(stream, chunk_bytes=APPLE_CHUNK_BYTES, stats=stats)
+            for reason, count in sorted(stats.skipped.items()):
+                for _ in range(count):
+                    yield Skipped(base_name(name), reason)
             return
     raise InvalidInput.one("file", "has no Apple Health export (no <!DOCTYPE HealthData> XML)")

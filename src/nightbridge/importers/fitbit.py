@@ -24,8 +24,18 @@ Activity: ``very_active_minutes-YYYY-MM-DD.json`` and
 HH:MM:SS", value: "12"}``; their sum per date is that date's exercise minutes (the
 moderate-to-vigorous minutes Fitbit calls Active Zone precursors).
 
-Skipped: logs without ``levels`` or ``startTime``/``endTime`` (nothing to place), every
-other Takeout file (heart rate, steps, SpO2 ...).
+Also read: a Fitbit Web API v1.2 response saved to a file (``{"sleep": [...],
+"summary": {...}}``, the "Get Sleep Log by Date" / "by Date Range" answer, which the
+Takeout files mirror), and files renamed by a browser or a second download
+(``sleep-2015-06-16 (1).json``, ``sleep.json``).
+
+Skipped and reported (a ``Skipped`` notice; the rest of the file is read): a log whose
+times cannot be read or end before they start, a run with a level Fitbit writes but
+that says nothing about sleep (``unknown``, seen in real logs) or any other unknown level
+(the run alone), a run without ``dateTime``/``level``/``seconds``; in a Takeout of many
+files, a sleep file that is not JSON (cut short while downloading) when others read.
+Silently left out: logs without ``levels`` or ``startTime``/``endTime`` (nothing to
+place), every other Takeout file (heart rate, steps, SpO2 ...).
 """
 
 from __future__ import annotations
@@ -40,13 +50,19 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.device_nights import fix_offset
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.samples import DailyActivity, SleepSample
+from nightbridge.core.samples import DailyActivity, Skipped, SleepSample
 from nightbridge.importers import DeviceRecord, ExportFiles, base_name
 from nightbridge.importers.textguard import read_text
 
 SOURCE = "Fitbit"
-_SLEEP_FILE = re.compile(r"sleep-\d{4}-\d{2}-\d{2}\.json")
-_ACTIVE_FILE = re.compile(r"(very|moderately)_active_minutes-\d{4}-\d{2}-\d{2}\.json")
+#: ``sleep-YYYY-MM-DD.json`` (Takeout) or ``sleep.json`` (an API answer), with the
+#: `` (1)`` a browser adds to a second download of the same name.
+_SLEEP_FILE = re.compile(r"sleep(-\d{4}-\d{2}-\d{2})?( ?\(\d+\))?\.json", re.IGNORECASE)
+_ACTIVE_FILE = re.compile(
+    r"(very|moderately)_active_minutes-\d{4}-\d{2}-\d{2}( ?\(\d+\))?\.json", re.IGNORECASE
+)
+#: Levels that say nothing about sleep: the run is skipped and reported.
+UNKNOWN_LEVELS = frozenset({"unknown"})
 _STAGES = {"light": "light", "deep": "deep", "rem": "rem"}
 _ASLEEP = {"asleep"}
 _AWAKE = {"wake", "awake", "restless"}
@@ -61,41 +77,88 @@ def accepts(name: str) -> bool:
 
 
 def read_fitbit_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
-    """Every sleep sample, then every date's exercise minutes, of a Takeout export."""
+    """Every sleep sample, then every date's exercise minutes, of a Takeout export.
+
+    A sleep file that is not JSON is skipped and reported when other sleep files read;
+    if none reads, the first refusal is raised (nothing has been yielded then)."""
     minutes: dict[dt.date, float] = defaultdict(float)
+    refused: list[InvalidInput] = []
+    read_any = False
     for name in files.names():
         base = base_name(name)
         if _SLEEP_FILE.fullmatch(base):
             with files.open(name) as stream:
-                yield from read_fitbit_sleep(stream, tz=tz, name=base)
+                try:
+                    logs = _load_logs(stream, base)
+                except InvalidInput as exc:
+                    refused.append(exc)
+                    continue
+            read_any = True
+            yield from _read_logs(logs, ZoneInfo(tz), base)
         elif _ACTIVE_FILE.fullmatch(base):
             with files.open(name) as stream:
                 for day, value in read_fitbit_active_minutes(stream, name=base):
                     minutes[day] += value
+    if refused and not read_any:
+        raise refused[0]
+    for exc in refused:
+        for problem in exc.problems:
+            yield Skipped(problem.field, f"{problem.reason}; the file was left out")
     for day in sorted(minutes):
         yield DailyActivity(SOURCE, day, minutes[day])
 
 
 def read_fitbit_sleep(
     fileobj: BinaryIO, *, tz: str, name: str = "sleep.json"
-) -> Iterator[SleepSample]:
-    """The samples of one ``sleep-YYYY-MM-DD.json`` file; local times are in ``tz``."""
-    logs = _load_array(fileobj, name)
-    zone = ZoneInfo(tz)
+) -> Iterator[SleepSample | Skipped]:
+    """The samples of one ``sleep-YYYY-MM-DD.json`` file (or an API answer); local times
+    are in ``tz``. Bad logs and runs are skipped with a ``Skipped`` notice."""
+    yield from _read_logs(_load_logs(fileobj, name), ZoneInfo(tz), name)
+
+
+def _load_logs(fileobj: BinaryIO, name: str) -> list[Any]:
+    """The logs of a Takeout array or of an API answer ``{"sleep": [...], ...}``."""
+    data = _load_json(fileobj, name)
+    if isinstance(data, dict) and isinstance(data.get("sleep"), list):
+        return list(data["sleep"])
+    if not isinstance(data, list):
+        raise InvalidInput.one(
+            name,
+            "must be a JSON array of sleep logs (a Takeout sleep-YYYY-MM-DD.json) or a "
+            'Fitbit Web API answer {"sleep": [...]}',
+        )
+    return data
+
+
+def _read_logs(logs: list[Any], zone: ZoneInfo, name: str) -> Iterator[SleepSample | Skipped]:
     for row, log in enumerate(logs, start=1):
+        where = f"log {row}"
         if not isinstance(log, dict):
-            raise InvalidInput.one(name, "each sleep log must be a JSON object", row)
+            yield Skipped(name, "a sleep log is not a JSON object", where)
+            continue
         levels = log.get("levels")
         if not log.get("startTime") or not log.get("endTime") or not isinstance(levels, dict):
             continue
-        yield from _read_log(log, levels, zone, name, row)
+        if log.get("dateOfSleep"):
+            where = f"log of {str(log['dateOfSleep'])[:10]}"
+        try:
+            samples, notices = _read_log(log, levels, zone, name, row)
+        except InvalidInput as exc:
+            yield Skipped(name, "; ".join(p.reason for p in exc.problems), where)
+            continue
+        yield from samples
+        for reason in notices:
+            yield Skipped(name, reason, where)
 
 
 def read_fitbit_active_minutes(
     fileobj: BinaryIO, *, name: str = "very_active_minutes.json"
 ) -> Iterator[tuple[dt.date, float]]:
     """``(date, minutes)`` per entry of one active-minutes file."""
-    for row, entry in enumerate(_load_array(fileobj, name), start=1):
+    data = _load_json(fileobj, name)
+    if not isinstance(data, list):
+        raise InvalidInput.one(name, "must be a JSON array (a Takeout export file)")
+    for row, entry in enumerate(data, start=1):
         try:
             when = dt.datetime.strptime(str(entry["dateTime"]), "%m/%d/%y %H:%M:%S")
             value = float(entry["value"])
@@ -108,28 +171,26 @@ def read_fitbit_active_minutes(
         yield when.date(), value
 
 
-def _load_array(fileobj: BinaryIO, name: str) -> list[Any]:
+def _load_json(fileobj: BinaryIO, name: str) -> Any:
     text = read_text(fileobj, field=name)
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput.one(
             name, f"is not valid JSON ({exc.msg} at line {exc.lineno})"
         ) from None
-    if not isinstance(data, list):
-        raise InvalidInput.one(name, "must be a JSON array (a Takeout export file)")
-    return data
 
 
 def _read_log(
     log: dict[str, Any], levels: dict[str, Any], zone: ZoneInfo, name: str, row: int
-) -> Iterator[SleepSample]:
+) -> tuple[list[SleepSample], list[str]]:
+    """The samples of one log, and the reasons of the runs left out of it."""
     start = to_instant(_local(log["startTime"], name, "startTime", row), zone)
     end = to_instant(_local(log["endTime"], name, "endTime", row), zone, after=start)
     if end < start:
         raise InvalidInput.one(f"{name} endTime", "is before startTime", row)
-    yield SleepSample(SOURCE, start, end, "in_bed")
-
+    samples = [SleepSample(SOURCE, start, end, "in_bed")]
+    notices: list[str] = []
     asleep: list[tuple[dt.datetime, dt.datetime, str | None]] = []
     wakes: list[Interval] = []
     for field, runs in (
@@ -137,8 +198,12 @@ def _read_log(
         ("levels.shortData", levels.get("shortData")),
     ):
         previous = start
-        for run in runs or []:
-            level, begin, finish = _run(run, zone, previous, name, field, row)
+        for run in runs if isinstance(runs, list) else []:
+            try:
+                level, begin, finish = _run(run, zone, previous, name, field, row)
+            except InvalidInput as exc:
+                notices.append(f"{field}: " + "; ".join(p.reason for p in exc.problems))
+                continue
             previous = begin
             if level in _STAGES:
                 asleep.append((begin, finish, _STAGES[level]))
@@ -146,13 +211,18 @@ def _read_log(
                 asleep.append((begin, finish, None))
             elif level in _AWAKE:
                 wakes.append((begin, finish))
+            elif level in UNKNOWN_LEVELS:
+                notices.append(
+                    f"{field}: a run of level {level!r} ({(finish - begin).total_seconds():.0f}"
+                    " s) says nothing about sleep; it was left out"
+                )
             else:
-                raise InvalidInput.one(f"{name} {field}", f"unknown sleep level {level!r}", row)
-    for begin, finish in wakes:
-        yield SleepSample(SOURCE, begin, finish, "awake")
+                notices.append(f"{field}: unknown sleep level {level!r}; the run was left out")
+    samples.extend(SleepSample(SOURCE, begin, finish, "awake") for begin, finish in wakes)
     for begin, finish, stage in asleep:
         for piece_start, piece_end in subtract(begin, finish, wakes):
-            yield SleepSample(SOURCE, piece_start, piece_end, "asleep", stage)
+            samples.append(SleepSample(SOURCE, piece_start, piece_end, "asleep", stage))
+    return samples, notices
 
 
 def _run(

@@ -128,21 +128,32 @@ def test_a_bad_file_changes_nothing(database: Database, tmp_path: Path) -> None:
     pid = person(database)
     import_device(database, pid, "fitbit", takeout_zip(tmp_path), tz=NY)
     before = device_row_counts(database, pid)
-    logs = fitbit_logs()
-    logs[0]["levels"]["data"][0]["seconds"] = "many"  # the last log of the file is bad
-    logs.append(
-        {
-            "logId": 9,
-            "startTime": "2026-04-01T23:00:00.000",
-            "endTime": "2026-04-02T07:00:00.000",
-            "levels": {"data": []},
-        }
-    )
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as zf:  # the Takeout's only sleep file, cut short
+        zf.writestr("Takeout/Fitbit/sleep-2026-04-05.json", json.dumps(fitbit_logs())[:900])
+        zf.writestr(
+            "Takeout/Fitbit/very_active_minutes-2026-04-05.json",
+            '[{"dateTime": "04/05/26 00:00:00", "value": "40"}]',
+        )
     with pytest.raises(InvalidInput) as refused:
-        import_device(database, pid, "fitbit", takeout_zip(tmp_path, logs), tz=NY)
-    assert refused.value.problems[0].row == 1
-    assert "each run needs dateTime, level and seconds" in str(refused.value)
+        import_device(database, pid, "fitbit", broken, tz=NY)
+    assert "sleep-2026-04-05.json" in str(refused.value)
+    assert "is not valid JSON" in str(refused.value)
     assert device_row_counts(database, pid) == before
+
+
+def test_a_bad_night_is_skipped_and_reported_and_the_others_stored(
+    database: Database, tmp_path: Path
+) -> None:
+    pid = person(database)
+    logs = fitbit_logs()
+    logs[0]["levels"]["data"][0]["level"] = "unknown"  # present in real logs
+    logs[1]["startTime"] = "not a time"
+    summary = import_device(database, pid, "fitbit", takeout_zip(tmp_path, logs), tz=NY)
+    reasons = [s.reason for s in summary.skipped]
+    assert len(reasons) == 2 and any("'unknown'" in r for r in reasons)
+    assert summary.nights >= 3
+    assert import_device(database, pid, "fitbit", takeout_zip(tmp_path, logs), tz=NY).added == 0
 
 
 def test_an_uploaded_stream_reads_like_a_path(database: Database, tmp_path: Path) -> None:

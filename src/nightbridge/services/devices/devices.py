@@ -36,7 +36,7 @@ from typing import Any, BinaryIO
 from nightbridge.core.device_nights import DeviceNight, build_nights
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import DailyActivity, Skipped, SleepSample
-from nightbridge.importers import DeviceRecord, get_format
+from nightbridge.importers import DeviceRecord, get_format, no_files_message
 from nightbridge.services.devices.device_files import open_export
 from nightbridge.services.devices.staging import SkipCount, Staging
 from nightbridge.storage.database import Database
@@ -151,9 +151,10 @@ def import_device(
 
     with Staging(staging_dir) as staging:
         with open_export(source, on_bytes) as files:
-            wanted = [n for n in files.names() if fmt.accepts(n)]
+            names = files.names()
+            wanted = [n for n in names if fmt.accepts(n)]
             if not wanted:
-                raise InvalidInput.one("file", f"has no {fmt.label} export files in it")
+                raise InvalidInput.one("file", no_files_message(fmt, names))
             total = sum(files.size(n) for n in wanted)
             if progress is not None:
                 progress(0, total)
