@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from nightbridge.core.device_nights import build_nights
 from nightbridge.core.errors import InvalidInput
+from nightbridge.core.samples import Skipped, SleepSample
 from nightbridge.importers.oura import read_oura_csv, read_oura_export, read_oura_json
 from tests.importers.device_files import MemoryFiles
 
 OURA = Path(__file__).parents[1] / "data" / "oura"
+V1 = OURA.parent / "oura_variants" / "oura_v1_sleep_after_readiness.json"
+TRENDS = OURA.parent / "oura_variants" / "oura_trends.csv"
 
 
 def period(**fields: str) -> dict[str, str]:
@@ -74,12 +78,45 @@ def test_the_export_skips_files_without_sleep_periods() -> None:
         ({"sleep_phase_5_min": "4429"}, "unknown phase '9'"),
     ],
 )
-def test_it_refuses_a_bad_period_naming_row_and_field(fields: dict, reason: str) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        list(
-            read_oura_json(
-                io.BytesIO(json.dumps([period(), period(**fields)]).encode()), name="s.json"
-            )
+def test_a_bad_period_is_skipped_and_reported_and_the_rest_read(fields: dict, reason: str) -> None:
+    records = list(
+        read_oura_json(
+            io.BytesIO(json.dumps([period(), period(day="2026-03-28", **fields)]).encode()),
+            name="s.json",
         )
-    assert reason in str(refused.value)
-    assert refused.value.problems[0].row == 2
+    )
+    (notice,) = [r for r in records if isinstance(r, Skipped)]
+    assert reason in notice.reason and notice.where == "period of 2026-03-28"
+    assert len([r for r in records if isinstance(r, SleepSample)]) == 5
+
+
+def test_a_v1_document_after_other_data_is_found_and_read() -> None:
+    """Oura Cloud / API v1: ``hypnogram_5min`` (tests/data/oura/README.md), its sleep
+    list after 70 KiB of other data (more than any sniff of the file's start)."""
+    records = list(read_oura_export(MemoryFiles({"oura_v1.json": V1.read_bytes()}), tz="UTC"))
+    nights = list(build_nights(r for r in records if isinstance(r, SleepSample)))
+    assert [(n.date.isoformat(), n.tib_min, n.tst_min, n.sol_min) for n in nights] == [
+        ("2017-11-06", 360, 320, 10)
+    ]
+    assert V1.read_bytes().index(b"bedtime_start") > 65536
+
+
+@pytest.mark.parametrize(
+    "wrap", [lambda d: {"sleep": {"data": d}}, lambda d: {"data": d, "next_token": None}]
+)
+def test_nested_sleep_lists_are_read(wrap) -> None:  # type: ignore[no-untyped-def]
+    records = list(read_oura_json(io.BytesIO(json.dumps(wrap([period()])).encode())))
+    assert len(records) == 5
+
+
+def test_thirty_second_phases_are_preferred_when_present() -> None:
+    doc = period(sleep_phase_30_sec="4" * 3 + "2" * 57, sleep_phase_5_min="422222")
+    samples = list(read_oura_json(io.BytesIO(json.dumps([doc]).encode())))
+    assert [(s.state, s.minutes) for s in samples[1:]] == [("awake", 1.5), ("asleep", 28.5)]
+
+
+def test_the_trends_csv_is_refused_saying_what_it_is() -> None:
+    head = TRENDS.read_bytes()
+    with pytest.raises(InvalidInput) as refused:
+        list(read_oura_export(MemoryFiles({"oura_trends.csv": head}), tz="UTC"))
+    assert "Trends" in str(refused.value) and "export the sleep data instead" in str(refused.value)

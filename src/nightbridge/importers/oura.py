@@ -7,8 +7,16 @@ per sleep period ``day``, ``type`` (``long_sleep``, ``sleep``, ``late_nap``, ``r
 (``2026-03-06T23:41:03+01:00``), durations in seconds, and ``sleep_phase_5_min``: one
 character per 5 minutes from ``bedtime_start``, ``1`` deep, ``2`` light, ``3`` REM,
 ``4`` awake (Oura API v2 reference, "Sleep" model; the RADAR-base Oura connector reads
-it the same way). JSON may be a list of documents or ``{"data": [...]}`` /
-``{"sleep": [...]}``.
+it the same way). JSON may be a list of documents, ``{"data": [...]}``,
+``{"sleep": [...]}`` or ``{"sleep": {"data": [...]}}``, with the sleep list anywhere in
+the file (a dump whose other data comes first): JSON is stream-parsed (``ijson``), one
+document at a time, never loaded whole.
+
+Variants read: Oura Cloud / API v1 documents (``summary_date``, ``hypnogram_5min``: the
+same characters as ``sleep_phase_5_min``); ``sleep_phase_30_sec`` (one character per
+30 s, same codes), preferred to the 5-minute string when a document has both.
+Refused with what it is: the Oura Cloud "Trends" CSV (``Bedtime Start``, ``Total Sleep
+Time``: one row of totals per day, no phases to place in time).
 
 Mapping (definitions.md section 7): ``bedtime_start``..``bedtime_end`` is an ``in_bed``
 sample; each run of equal phase characters is one ``asleep`` sample with its stage, or
@@ -24,17 +32,31 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+import ijson
+
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.samples import SleepSample
+from nightbridge.core.samples import Skipped, SleepSample
 from nightbridge.importers import DeviceRecord, ExportFiles, base_name
-from nightbridge.importers.textguard import iter_text_lines, read_text
+from nightbridge.importers.textguard import iter_text_lines
 
 SOURCE = "Oura"
 PHASE = dt.timedelta(minutes=5)
+#: Phase strings, finest first: (field, length of one character).
+PHASE_FIELDS: tuple[tuple[str, dt.timedelta], ...] = (
+    ("sleep_phase_30_sec", dt.timedelta(seconds=30)),
+    ("sleep_phase_5_min", PHASE),
+    ("hypnogram_5min", PHASE),  # Oura Cloud / API v1
+)
+#: Where sleep documents sit in a JSON file (ijson prefixes of the list items).
+DOCUMENT_PREFIXES = frozenset({"item", "data.item", "sleep.item", "sleep.data.item"})
+TRENDS = (
+    'is an Oura "Trends" CSV (one row of totals per day: Bedtime Start, Total Sleep '
+    "Time, scores), which has no sleep phases to place in time; export the sleep data "
+    "instead (Oura on the web: Membership hub, Export data, the sleep file in CSV or JSON)"
+)
 #: sleep_phase_5_min characters: (state, stage).
 PHASES: dict[str, tuple[str, str | None]] = {
     "1": ("asleep", "deep"),
@@ -52,56 +74,112 @@ def accepts(name: str) -> bool:
 
 def read_oura_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
     """Every sleep sample of every Oura sleep file in ``files`` (``tz`` unused)."""
-    found = False
+    found = trends = False
     for name in files.names():
         base = base_name(name)
         lower = base.lower()
-        if lower.endswith(".csv") and b"bedtime_start" in files.head(name, 65536):
-            found = True
+        if lower.endswith(".csv"):
+            header = _header(files.head(name, 65536))
+            if "bedtime_start" in header:
+                found = True
+                with files.open(name) as stream:
+                    yield from read_oura_csv(stream, name=base)
+            elif "bedtime start" in header:
+                trends = True
+        elif lower.endswith(".json"):
             with files.open(name) as stream:
-                yield from read_oura_csv(stream, name=base)
-        elif lower.endswith(".json") and b"bedtime_start" in files.head(name, 65536):
-            found = True
-            with files.open(name) as stream:
-                yield from read_oura_json(stream, name=base)
+                for row, document in _documents(stream, base):
+                    found = True
+                    yield from _checked_period(document, base, row)
     if not found:
+        if trends:
+            raise InvalidInput.one("file", TRENDS)
         raise InvalidInput.one("file", "has no Oura sleep data (no bedtime_start column)")
 
 
-def read_oura_csv(fileobj: BinaryIO, *, name: str = "sleepmodel.csv") -> Iterator[SleepSample]:
+def _header(head: bytes) -> set[str]:
+    line = head.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff")
+    delimiter = ";" if line.count(";") >= line.count(",") else ","
+    return {h.strip().strip('"').lower() for h in line.split(delimiter)}
+
+
+def read_oura_csv(
+    fileobj: BinaryIO, *, name: str = "sleepmodel.csv"
+) -> Iterator[SleepSample | Skipped]:
     """The samples of an Oura CSV (semicolon-separated; a comma-separated one also reads)."""
     lines = iter_text_lines(fileobj, field=name)
     header_line = next(lines, "")
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
     header = [h.strip().lower() for h in next(csv.reader([header_line], delimiter=delimiter))]
     if "bedtime_start" not in header or "bedtime_end" not in header:
+        if "bedtime start" in header:
+            raise InvalidInput.one(name, TRENDS, 1)
         raise InvalidInput.one(name, "needs bedtime_start and bedtime_end columns", 1)
     rows = csv.reader(lines, delimiter=delimiter)
     for row_number, cells in enumerate(rows, start=2):
         if not any(c.strip() for c in cells):
             continue
-        yield from read_period(dict(zip(header, cells, strict=False)), name=name, row=row_number)
+        yield from _checked_period(dict(zip(header, cells, strict=False)), name, row_number)
 
 
-def read_oura_json(fileobj: BinaryIO, *, name: str = "sleep.json") -> Iterator[SleepSample]:
-    """The samples of Oura sleep documents in JSON."""
-    try:
-        data = json.loads(read_text(fileobj, field=name))
-    except json.JSONDecodeError as exc:
+def read_oura_json(
+    fileobj: BinaryIO, *, name: str = "sleep.json"
+) -> Iterator[SleepSample | Skipped]:
+    """The samples of the Oura sleep documents in a JSON file (stream-parsed)."""
+    found = False
+    for row, document in _documents(fileobj, name):
+        found = True
+        yield from _checked_period(document, name, row)
+    if not found:
         raise InvalidInput.one(
-            name, f"is not valid JSON ({exc.msg} at line {exc.lineno})"
+            name,
+            "has no Oura sleep documents (a list of them, or {'data': [...]}, "
+            "{'sleep': [...]} or {'sleep': {'data': [...]}})",
+        )
+
+
+def _documents(fileobj: BinaryIO, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(position, document)`` for every object with a ``bedtime_start`` in one of the
+    lists of ``DOCUMENT_PREFIXES``, wherever in the file it comes; one at a time."""
+    row = 0
+    builder: Any = None
+    depth = 0
+    try:
+        for prefix, event, value in ijson.parse(fileobj, use_float=True):
+            if builder is None:
+                if event == "start_map" and prefix in DOCUMENT_PREFIXES:
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+                    depth = 1
+                continue
+            builder.event(event, value)
+            if event in ("start_map", "start_array"):
+                depth += 1
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+                if depth == 0:
+                    document, builder = builder.value, None
+                    row += 1
+                    if isinstance(document, dict) and "bedtime_start" in document:
+                        yield row, document
+    except ijson.JSONError as exc:
+        raise InvalidInput.one(name, f"is not valid JSON ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput.one(
+            name, f"is not valid UTF-8 at byte offset {exc.start}; save it as UTF-8"
         ) from None
-    documents: Iterable[Any]
-    if isinstance(data, list):
-        documents = data
-    elif isinstance(data, dict) and isinstance(data.get("data", data.get("sleep")), list):
-        documents = list(data.get("data", data.get("sleep")) or [])
-    else:
-        raise InvalidInput.one(name, "must be a list of sleep documents or {'data': [...]}")
-    for row, document in enumerate(documents, start=1):
-        if not isinstance(document, dict):
-            raise InvalidInput.one(name, "each sleep document must be a JSON object", row)
-        yield from read_period(document, name=name, row=row)
+
+
+def _checked_period(
+    fields: dict[str, Any], name: str, row: int
+) -> list[SleepSample] | list[Skipped]:
+    """The period's samples, or a ``Skipped`` notice if it is bad (the rest is read)."""
+    try:
+        return list(read_period(fields, name=name, row=row))
+    except InvalidInput as exc:
+        day = str(fields.get("day") or fields.get("summary_date") or "").strip()[:10]
+        where = f"period of {day}" if day else f"period {row}"
+        return [Skipped(name, "; ".join(f"{p.field}: {p.reason}" for p in exc.problems), where)]
 
 
 def read_period(fields: dict[str, Any], *, name: str, row: int) -> Iterator[SleepSample]:
@@ -116,22 +194,29 @@ def read_period(fields: dict[str, Any], *, name: str, row: int) -> Iterator[Slee
     if end - start > dt.timedelta(hours=24):
         raise InvalidInput.one(f"{name} bedtime_end", "is more than 24 h after its start", row)
     yield SleepSample(SOURCE, start, end, "in_bed")
-    phases = str(fields.get("sleep_phase_5_min") or "").strip()
+    field, step, phases = _phases(fields)
     run_start = 0
     for i in range(1, len(phases) + 1):
         if i < len(phases) and phases[i] == phases[run_start]:
             continue
         code = phases[run_start]
         if code not in PHASES:
-            raise InvalidInput.one(
-                f"{name} sleep_phase_5_min", f"unknown phase {code!r} (expected 1-4)", row
-            )
+            raise InvalidInput.one(f"{name} {field}", f"unknown phase {code!r} (expected 1-4)", row)
         state, stage = PHASES[code]
-        begin = start + run_start * PHASE
-        finish = min(start + i * PHASE, end)
+        begin = start + run_start * step
+        finish = min(start + i * step, end)
         if finish > begin:
             yield SleepSample(SOURCE, begin, finish, state, stage)  # type: ignore[arg-type]
         run_start = i
+
+
+def _phases(fields: dict[str, Any]) -> tuple[str, dt.timedelta, str]:
+    """The finest phase string the period has: (field, one character's length, text)."""
+    for field, step in PHASE_FIELDS:
+        text = str(fields.get(field) or "").strip()
+        if text:
+            return field, step, text
+    return "sleep_phase_5_min", PHASE, ""
 
 
 def _instant(value: Any, name: str, field: str, row: int) -> dt.datetime:
