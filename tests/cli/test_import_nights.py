@@ -73,14 +73,20 @@ APPLE_NIGHTS = [
     # 04:06 -> 06:55 (169) = 373; sol 18; waso (23:27 -> 06:55 = 388) - 373 = 15; se 89.9
     night("2026-03-08", "AutoSleep", False, 373, 415, 18, 15, 89.9),
     # Watch (iOS 16 stages): core 41.5+45+88.5+69.5 = 244.5 -> 245, deep 48.5 -> 49,
-    # REM 39+46.5 = 85.5 -> 86; tst 378.5 -> 379; in bed 23:31-05 -> 06:58-04 = 387;
-    # waso 387 - 378.5 = 8.5 -> 9; se 100*379/387 = 97.9. Stages: chosen. iPhone: in bed only.
-    night("2026-03-08", WATCH, True, 379, 387, 0, 9, 97.9, 245, 49, 86),
+    # REM 39+46.5 = 85.5 -> 86; tst 378.5 -> 379; its own span 23:31-05 -> 06:58-04 = 387,
+    # waso 387 - 378.5 = 8.5 -> 9. Stages: chosen. It has no in-bed record, so rule 7: the
+    # iPhone (23:05 -> 07:12) and AutoSleep (23:09 -> 07:04) in-bed records both cover all
+    # 387 min; ties by name: AutoSleep. In bed 23:09-05 -> 07:04-04 = 415; sol 23:31 -
+    # 23:09 = 22; se 100*379/415 = 91.3.
+    night("2026-03-08", WATCH, True, 379, 415, 22, 9, 91.3, 245, 49, 86),
     # 2026-11-01, fall back (02:00 EDT -> 01:00 EST). AutoSleep 23:49-04 -> 06:44-05 = 475
     night("2026-11-01", "AutoSleep", False, 475, 475, 0, 0, 100.0),
     # Watch: core 98+70+134+64 = 366, deep 01:30-04 -> 01:10-05 = 40, REM 52; tst 458;
-    # in bed 23:52-04 -> 06:41-05 = 469; waso 11; se 97.7
-    night("2026-11-01", WATCH, True, 458, 469, 0, 11, 97.7, 366, 40, 52),
+    # its own span 23:52-04 -> 06:41-05 = 469; waso 11. Rule 7: the iPhone's in bed
+    # 23:40-04 -> 06:48-05 overlaps all 469 min (AutoSleep wrote no in-bed record that night), so in bed
+    # 23:40-04 -> 06:48-05 = 7 h 8 min on the clock + the repeated hour = 488; sol 12;
+    # se 100*458/488 = 93.9
+    night("2026-11-01", WATCH, True, 458, 488, 12, 11, 93.9, 366, 40, 52),
     # A third-party app: 23:58-04 -> 06:30-05 = 452 asleep (AsleepUnspecified)
     night("2026-11-01", "Sleep & Recovery Lab", False, 452, 452, 0, 0, 100.0),
 ]

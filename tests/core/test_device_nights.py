@@ -240,3 +240,29 @@ def test_it_reads_zoneinfo_times_like_fixed_offsets() -> None:
     fixed = build_nights([s("2026-03-28T23:30", "2026-03-29T06:30", end_tz=CEST)])
     zoned = build_nights([s("2026-03-28T23:30", "2026-03-29T06:30", tz=berlin)])
     assert [n.to_dict() for n in fixed] == [n.to_dict() for n in zoned]
+
+
+def test_a_watch_night_without_in_bed_takes_its_time_in_bed_from_the_phone() -> None:
+    """Rule 7. Watch stages 23:30 -> 06:30 (light 23:30-03:00, awake 03:00-03:20, deep
+    03:20-06:30): asleep 210 + 190 = 400, WASO 20. The iPhone's in bed 23:00 -> 07:00:
+    TIB 480, SOL 30, SE 100 * 400 / 480 = 83.3 (alone: TIB 420, SOL 0, SE 95.2).
+    AutoSleep has an in-bed record too but overlaps less (00:00 -> 05:00)."""
+    watch = [
+        s("2026-03-10T23:30", "2026-03-11T03:00", "asleep", "light", "Watch"),
+        s("2026-03-11T03:00", "2026-03-11T03:20", "awake", None, "Watch"),
+        s("2026-03-11T03:20", "2026-03-11T06:30", "asleep", "deep", "Watch"),
+    ]
+    phone = [s("2026-03-10T23:00", "2026-03-11T07:00", "in_bed", None, "iPhone")]
+    other = [s("2026-03-11T00:00", "2026-03-11T05:00", "in_bed", None, "AutoSleep")]
+    (alone,) = build_nights(watch)
+    assert (alone.tib_min, alone.sol_min, alone.se_pct, alone.in_bed_source) == (
+        420,
+        0,
+        95.2,
+        None,
+    )
+    (night,) = build_nights(watch + phone + other)
+    assert (night.source, night.in_bed_source, night.chosen) == ("Watch", "iPhone", True)
+    assert (night.tst_min, night.tib_min, night.sol_min, night.waso_min) == (400, 480, 30, 20)
+    assert night.se_pct == 83.3 and night.start == at("2026-03-10T23:00")
+    assert night.to_dict()["in_bed_source"] == "iPhone"

@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nightbridge.core.device_nights import build_nights
+from nightbridge.core.device_nights import DeviceNight, build_nights
 from nightbridge.core.samples import SleepSample
 
 BASE = dt.datetime(2026, 3, 27, 18, 0, tzinfo=dt.UTC)
@@ -44,14 +44,34 @@ def test_sleep_never_exceeds_time_in_bed(samples: list[SleepSample]) -> None:
         assert all(minutes <= night.tst_min for minutes in night.stages.values())
 
 
+OWN = ("date", "source", "is_nap", "tst_min", "waso_min", "light_min", "deep_min", "rem_min")
+
+
 @settings(max_examples=150, deadline=None)
 @given(samples_of("Watch"), samples_of("Phone"))
-def test_another_source_never_changes_a_sources_night(
+def test_another_source_never_changes_a_sources_sleep_only_its_borrowed_time_in_bed(
     watch: list[SleepSample], phone: list[SleepSample]
 ) -> None:
-    alone = metrics(build_nights(watch))
-    together = metrics([n for n in build_nights([*watch, *phone]) if n.source == "Watch"])
-    assert together == alone
+    """What a source measured (asleep, stages, WASO) never changes with another source;
+    only a chosen night without an in-bed record of its own takes its time in bed (and
+    so SOL and SE) from the other source's in-bed record (rule 7), never shortening it,
+    and says so; every other night is exactly as alone."""
+
+    def key(n: DeviceNight) -> tuple[object, ...]:
+        return (n.date, n.is_nap, n.start if n.is_nap else None)
+
+    alone = {key(n): n for n in build_nights(watch)}
+    together = [n for n in build_nights(watch + phone) if n.source == "Watch"]
+    assert len(together) == len(alone)
+    for night in together:
+        mine = alone[key(night)]
+        assert {k: night.to_dict().get(k) for k in OWN} == {k: mine.to_dict().get(k) for k in OWN}
+        if night.in_bed_source is None:
+            assert metrics([night]) == metrics([mine])
+        else:
+            assert night.chosen and night.in_bed_source == "Phone"
+            assert night.tib_min >= mine.tib_min and night.start <= mine.start
+            assert 0 <= night.tst_min <= night.tib_min and night.sol_min >= 0
 
 
 @settings(max_examples=150, deadline=None)

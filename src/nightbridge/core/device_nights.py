@@ -21,6 +21,13 @@ The rules, in order (all from definitions.md section 7):
 6. Per date, one source speaks for the night (``chosen``): among the sources with a
    main sleep that date, one with sleep stages; among equals, the most asleep minutes;
    ties by source name.
+7. In bed from another source: when the chosen night's session has no ``in_bed``
+   sample (an Apple Watch writes stages only), the ``in_bed`` intervals of ONE other
+   source that overlap the night (the one overlapping it most; ties by name) set its
+   time in bed: from the earlier of their first start and the night's first sample to
+   the later of their last end and the night's last sample. ``tib_min``, ``sol_min`` and
+   ``se_pct`` follow; ``in_bed_source`` names that source (asleep, stages and WASO stay
+   the night's own).
 
 Metrics of a night (whole minutes, rounded half up; same keys as the diary):
 
@@ -79,6 +86,8 @@ class DeviceNight:
     waso_min: int
     se_pct: float
     stages: dict[str, int] = field(default_factory=dict)
+    #: The other source whose in-bed interval set ``tib_min`` and ``sol_min`` (rule 7).
+    in_bed_source: str | None = None
 
     @property
     def has_stages(self) -> bool:
@@ -102,6 +111,8 @@ class DeviceNight:
         doc["start"] = self.start.isoformat()
         doc["end"] = self.end.isoformat()
         doc["is_nap"] = self.is_nap
+        if self.in_bed_source is not None:
+            doc["in_bed_source"] = self.in_bed_source
         return doc
 
 
@@ -115,9 +126,54 @@ def build_nights(samples: Iterable[SleepSample]) -> list[DeviceNight]:
         by_source[sample.source].append(with_fixed_offsets(sample))
 
     nights: list[DeviceNight] = []
+    sleep_only: set[tuple[str, dt.date, dt.datetime]] = set()
     for source in sorted(by_source):
-        nights.extend(_source_nights(by_source[source]))
-    return choose_sources(nights)
+        own, without_in_bed = _source_nights(by_source[source])
+        nights.extend(own)
+        sleep_only |= without_in_bed
+    in_bed = {
+        source: [(s.start, s.end) for s in group if s.state == "in_bed"]
+        for source, group in by_source.items()
+    }
+    return [
+        borrow_in_bed(n, in_bed) if n.chosen and (n.source, n.date, n.start) in sleep_only else n
+        for n in choose_sources(nights)
+    ]
+
+
+def borrow_in_bed(
+    night: DeviceNight, in_bed: dict[str, list[tuple[dt.datetime, dt.datetime]]]
+) -> DeviceNight:
+    """Rule 7: the night with its time in bed from another source's in-bed intervals
+    that overlap it (the source overlapping most; ties by name), or unchanged."""
+    best: tuple[float, str] | None = None
+    for source, intervals in in_bed.items():
+        if source == night.source:
+            continue
+        overlap = sum(
+            (min(end, night.end) - max(start, night.start)).total_seconds()
+            for start, end in intervals
+            if start < night.end and end > night.start
+        )
+        if overlap > 0 and (best is None or (-overlap, source) < (-best[0], best[1])):
+            best = (overlap, source)
+    if best is None:
+        return night
+    source = best[1]
+    touching = [(a, b) for a, b in in_bed[source] if a < night.end and b > night.start]
+    bed_start = min(night.start, *(a for a, _ in touching))
+    bed_end = max(night.end, *(b for _, b in touching))
+    tib_min = round_minutes((bed_end - bed_start).total_seconds())
+    sleep_start = night.start + dt.timedelta(minutes=night.sol_min)
+    return dataclasses.replace(
+        night,
+        start=bed_start,
+        end=bed_end,
+        tib_min=tib_min,
+        sol_min=round_minutes((sleep_start - bed_start).total_seconds()),
+        se_pct=round(100.0 * night.tst_min / tib_min, 1) if tib_min > 0 else 0.0,
+        in_bed_source=source,
+    )
 
 
 def choose_sources(nights: Sequence[DeviceNight]) -> list[DeviceNight]:
@@ -231,8 +287,20 @@ def round_minutes(seconds: float) -> int:
     return math.floor(seconds / 60.0 + 0.5)
 
 
-def _source_nights(samples: Sequence[SleepSample]) -> list[DeviceNight]:
-    measured = [n for n in map(measure_session, split_sessions(samples)) if n is not None]
+def _source_nights(
+    samples: Sequence[SleepSample],
+) -> tuple[list[DeviceNight], set[tuple[str, dt.date, dt.datetime]]]:
+    """One source's main sleeps and naps, and the (source, date, start) of those whose
+    session has no in-bed sample (rule 7 may borrow one)."""
+    measured: list[DeviceNight] = []
+    sleep_only: set[tuple[str, dt.date, dt.datetime]] = set()
+    for session in split_sessions(samples):
+        night = measure_session(session)
+        if night is None:
+            continue
+        measured.append(night)
+        if not any(s.state == "in_bed" for s in session):
+            sleep_only.add((night.source, night.date, night.start))
     naps = [n for n in measured if n.is_nap]
     main: dict[dt.date, DeviceNight] = {}
     for night in measured:
@@ -241,7 +309,7 @@ def _source_nights(samples: Sequence[SleepSample]) -> list[DeviceNight]:
         current = main.get(night.date)
         if current is None or _longer(night, current):
             main[night.date] = night
-    return [*main.values(), *naps]
+    return [*main.values(), *naps], sleep_only
 
 
 def _longer(a: DeviceNight, b: DeviceNight) -> bool:

@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
                 n.date.isoformat(),
                 escape(n.source),
                 "yes" if n.chosen else "",
-                str(n.tib_min),
+                f"{n.tib_min}*" if n.in_bed_source else str(n.tib_min),
                 str(n.tst_min),
                 str(n.sol_min),
                 str(n.waso_min),
@@ -71,3 +71,10 @@ def register(app: typer.Typer) -> None:
             "Minutes: TIB in bed, TST asleep, SOL to fall asleep, WASO awake after falling "
             "asleep. One source speaks for each night (stages first, then most asleep)."
         )
+        borrowed = sorted({f"{n.source} <- {n.in_bed_source}" for n in nights if n.in_bed_source})
+        if borrowed:
+            out.print(
+                "* In bed (and so SOL and SE) from another source's in-bed record: "
+                + escape("; ".join(borrowed))
+                + "."
+            )

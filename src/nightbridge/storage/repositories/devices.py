@@ -343,6 +343,7 @@ def _night_row(person_id: int, n: DeviceNight) -> dict[str, Any]:
         "light_min": n.stages.get("light"),
         "deep_min": n.stages.get("deep"),
         "rem_min": n.stages.get("rem"),
+        "in_bed_source": n.in_bed_source[:SOURCE_LENGTH] if n.in_bed_source else None,
     }
 
 
@@ -365,4 +366,5 @@ def _night(row: Any) -> DeviceNight:
         waso_min=row["waso_min"],
         se_pct=float(row["se_pct"]),
         stages=stages,
+        in_bed_source=row["in_bed_source"],
     )

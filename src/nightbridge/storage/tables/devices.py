@@ -80,6 +80,8 @@ class DeviceNightRow(Base):
     light_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
     deep_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rem_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: Another source whose in-bed interval set tib/sol (definitions.md section 7).
+    in_bed_source: Mapped[str | None] = mapped_column(String(SOURCE_LENGTH), nullable=True)
 
 
 class DeviceActivityRow(Base):
