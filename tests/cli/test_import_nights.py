@@ -83,8 +83,9 @@ APPLE_NIGHTS = [
     night("2026-11-01", "AutoSleep", False, 475, 475, 0, 0, 100.0),
     # Watch: core 98+70+134+64 = 366, deep 01:30-04 -> 01:10-05 = 40, REM 52; tst 458;
     # its own span 23:52-04 -> 06:41-05 = 469; waso 11. Rule 7: the iPhone's in bed
-    # 23:40-04 -> 06:48-05 overlaps all 469 min (AutoSleep wrote no in-bed record that night), so in bed
-    # 23:40-04 -> 06:48-05 = 7 h 8 min on the clock + the repeated hour = 488; sol 12;
+    # 23:40-04 -> 06:48-05 overlaps all 469 min (AutoSleep wrote no in-bed record that
+    # night), so in bed 23:40-04 -> 06:48-05 = 7 h 8 min on the clock + the repeated
+    # hour = 488; sol 12;
     # se 100*458/488 = 93.9
     night("2026-11-01", WATCH, True, 458, 488, 12, 11, 93.9, 366, 40, 52),
     # A third-party app: 23:58-04 -> 06:30-05 = 452 asleep (AsleepUnspecified)
