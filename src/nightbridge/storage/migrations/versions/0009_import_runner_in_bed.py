@@ -1,14 +1,14 @@
 """import jobs: which process runs each job, and where its upload waits; device nights:
 the other source whose in-bed interval set a night's time in bed
 
-Revision ID: 0009_import_jobs_runner_nights_in_bed
+Revision ID: 0009_import_runner_in_bed
 Revises: 0008_window_plans
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_import_jobs_runner_nights_in_bed"
+revision = "0009_import_runner_in_bed"
 down_revision = "0008_window_plans"
 branch_labels = None
 depends_on = None
