@@ -80,7 +80,6 @@ APPLE_NIGHTS = [
     # 23:09 = 22; se 100*379/415 = 91.3.
     night("2026-03-08", WATCH, True, 379, 415, 22, 9, 91.3, 245, 49, 86),
     # 2026-11-01, fall back (02:00 EDT -> 01:00 EST). AutoSleep 23:49-04 -> 06:44-05 = 475
-    night("2026-11-01", "AutoSleep", False, 475, 475, 0, 0, 100.0),
     # Watch: core 98+70+134+64 = 366, deep 01:30-04 -> 01:10-05 = 40, REM 52; tst 458;
     # its own span 23:52-04 -> 06:41-05 = 469; waso 11. Rule 7: the iPhone's in bed
     # 23:40-04 -> 06:48-05 overlaps all 469 min (AutoSleep wrote no in-bed record that
@@ -88,6 +87,8 @@ APPLE_NIGHTS = [
     # hour = 488; sol 12;
     # se 100*458/488 = 93.9
     night("2026-11-01", WATCH, True, 458, 488, 12, 11, 93.9, 366, 40, 52),
+    # (the Watch night now starts at the iPhone's 23:40, before AutoSleep's 23:49)
+    night("2026-11-01", "AutoSleep", False, 475, 475, 0, 0, 100.0),
     # A third-party app: 23:58-04 -> 06:30-05 = 452 asleep (AsleepUnspecified)
     night("2026-11-01", "Sleep & Recovery Lab", False, 452, 452, 0, 0, 100.0),
 ]
@@ -228,8 +229,8 @@ def test_nights_filters_by_source_and_dates(run_cli, exports: dict[str, Path]) -
         "2026-11-01",
     ]
     assert [n["source"] for n in nights(run_cli, "--from", "2026-11-01", "--to", "2026-11-01")] == [
-        "AutoSleep",
         WATCH,
+        "AutoSleep",
         "Sleep & Recovery Lab",
     ]
     bad = run_cli("nights", "--from", "yesterday")
@@ -254,30 +255,10 @@ def test_a_bad_file_is_refused_with_exit_2_and_changes_nothing(
         == 0
     )
     before = table_counts(cli_home)
-    # a newer export whose second file is broken: the good first file must not be stored
+    # a newer export whose only sleep file is broken (cut short while downloading); a
+    # broken file among good ones is left out and reported instead (test_fitbit.py)
     broken = tmp_path / "broken"
     (broken / "Global Export Data").mkdir(parents=True)
-    (broken / "Global Export Data" / "sleep-2026-04-01.json").write_text(
-        json.dumps(
-            [
-                {
-                    "logId": 1,
-                    "startTime": "2026-04-01T23:00:00.000",
-                    "endTime": "2026-04-02T07:00:00.000",
-                    "type": "classic",
-                    "levels": {
-                        "data": [
-                            {
-                                "dateTime": "2026-04-01T23:00:00.000",
-                                "level": "asleep",
-                                "seconds": 28800,
-                            }
-                        ]
-                    },
-                }
-            ]
-        )
-    )
     (broken / "Global Export Data" / "sleep-2026-05-01.json").write_text(
         '[{"logId": 2, "startTime": '
     )
@@ -303,7 +284,8 @@ def test_a_hostile_zip_is_refused_and_nothing_is_stored(
 def test_an_export_of_the_wrong_kind_is_refused(run_cli, exports: dict[str, Path]) -> None:
     result = run_cli("import", "samsung", str(exports["fitbit"]))
     assert result.exit_code == 2
-    assert "has no Samsung Health export files" in result.stderr
+    assert "has no Samsung Health sleep files" in result.stderr
+    assert "it looks like a Fitbit / Google export" in result.stderr
     unknown = run_cli("import", "garmin", str(exports["fitbit"]))
     assert unknown.exit_code == 2
     assert "unknown export kind 'garmin'" in unknown.stderr

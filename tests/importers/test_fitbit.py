@@ -18,7 +18,7 @@ from tests.importers.device_files import MemoryFiles
 TAKEOUT = (
     Path(__file__).parents[1] / "data" / "fitbit" / "Takeout" / "Fitbit" / "Global Export Data"
 )
-API = Path(__file__).parents[1] / "data" / "fitbit" / "api"
+API = Path(__file__).parents[1] / "data" / "fitbit_api"
 NY = "America/New_York"
 
 
