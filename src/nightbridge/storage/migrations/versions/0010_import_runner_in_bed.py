@@ -1,15 +1,15 @@
 """import jobs: which process runs each job, and where its upload waits; device nights:
 the other source whose in-bed interval set a night's time in bed
 
-Revision ID: 0009_import_runner_in_bed
-Revises: 0008_window_plans
+Revision ID: 0010_import_runner_in_bed
+Revises: 0009_idempotency_keys
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_import_runner_in_bed"
-down_revision = "0008_window_plans"
+revision = "0010_import_runner_in_bed"
+down_revision = "0009_idempotency_keys"
 branch_labels = None
 depends_on = None
 
