@@ -231,4 +231,4 @@ def test_the_region_decides_the_resources(run_cli) -> None:
     assert run_cli("profile", "set", "--region", "AU").exit_code == 0
     checkin(run_cli, "--self-harm-thoughts", "yes")
     alerts = json.loads(run_cli("alerts", "--date", day(), "--json").stdout)
-    assert [r["contact"] for r in alerts[0]["resources"]] == ["13 11 14", "000"]
+    assert [r["contact"] for r in alerts[0]["resources"]] == ["13 11 14", "000", "13 11 26"]

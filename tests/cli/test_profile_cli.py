@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 
 def test_profile_set_stores_every_setting(run_cli) -> None:
@@ -12,7 +13,7 @@ def test_profile_set_stores_every_setting(run_cli) -> None:
         "--tz",
         "Europe/Berlin",
         "--region",
-        "EU",
+        "DE",
         "--condition",
         "fall_risk",
         "--condition",
@@ -29,7 +30,7 @@ def test_profile_set_stores_every_setting(run_cli) -> None:
         == json.loads(result.stdout)
         == {
             "tz": "Europe/Berlin",
-            "region": "EU",
+            "region": "DE",
             "conditions": ["fall_risk", "liver_disease"],
             "safety_critical_job": True,
             "restriction_contraindicated": True,
@@ -57,10 +58,10 @@ def test_profile_set_changes_only_what_is_given(run_cli) -> None:
 
 def test_profile_set_refuses_unknown_values_and_changes_nothing(run_cli) -> None:
     run_cli("profile", "set", "--region", "CA")
-    result = run_cli("profile", "set", "--region", "FR", "--condition", "insomnia")
+    result = run_cli("profile", "set", "--region", "ZZ", "--condition", "insomnia")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "error: region: 'FR' is not one of US, CA, UK, EU, AU",
+        "error: region: 'ZZ' is not one of US, CA, UK, IE, AU, NZ, DE, FR, ES, IT, NL",
         "error: condition: 'insomnia' is not one of bipolar, psychosis, seizures, "
         "sleep_apnea_untreated, parasomnia, fall_risk, pregnancy, unstable_illness, "
         "liver_disease",
@@ -71,3 +72,14 @@ def test_profile_set_refuses_unknown_values_and_changes_nothing(run_cli) -> None
 def test_an_unknown_time_zone_is_refused(run_cli) -> None:
     result = run_cli("profile", "set", "--tz", "Europe/Atlantis")
     assert (result.exit_code, result.stderr.split(":")[1].strip()) == (2, "tz")
+
+
+def test_the_region_help_lists_exactly_the_regions_of_the_crisis_lines_file(run_cli) -> None:
+    from nightbridge.services.recovery.safety import offered_regions
+
+    codes = [r.code for r in offered_regions()]
+    helped = " ".join(run_cli("profile", "set", "--help").stdout.split())
+    listed = helped.split("Where you are, for crisis lines:")[1].split("(")[0]
+    assert listed.replace(" or ", ", ").strip().split(", ") == codes
+    contract = (Path(__file__).parents[2] / "docs" / "cli.md").read_text("utf-8")
+    assert "[--region " + "\\|".join(codes) + "]" in contract

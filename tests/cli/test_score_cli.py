@@ -58,9 +58,11 @@ def test_phq9_item_9_above_0_always_carries_a_crisis_alert(run_cli, answers: str
     doc = json.loads(run_cli("score", "phq9", answers, "--json").stdout)
     crisis = [a for a in doc["alerts"] if a["level"] == "crisis"]
     assert crisis and crisis[0]["code"] == "phq9_item9"
-    assert crisis[0]["resources"][0]["contact"] == "988"
+    # no store, so no region: the international directory, never another country's line
+    assert [r["contact"] for r in crisis[0]["resources"]] == ["https://findahelpline.com/"]
     text = run_cli("score", "phq9", answers)
-    assert "CRISIS" in text.stdout and "988" in text.stdout
+    assert "CRISIS" in text.stdout and "findahelpline.com" in text.stdout
+    assert "988" not in text.stdout and "911" not in text.stdout
 
 
 def test_score_stores_nothing_and_creates_no_store(run_cli, cli_home: Path) -> None:

@@ -26,9 +26,6 @@ CONDITIONS: tuple[str, ...] = (
 #: (definitions.md section 2). A safety-critical job is the remaining contraindication.
 RESTRICTION_CONTRAINDICATIONS: frozenset[str] = frozenset(CONDITIONS) - {"liver_disease"}
 
-#: Regions with crisis resources in content/crisis_resources.json (definitions.md section 6).
-REGIONS: tuple[str, ...] = ("US", "CA", "UK", "EU", "AU")
-
 
 @dataclass(frozen=True, slots=True)
 class WindowSettings:

@@ -64,7 +64,7 @@ def print_alerts(alerts: Sequence[Alert], *, empty: str | None = "No alerts.") -
         for action in alert.actions:
             out.print(f"  - {action}", markup=False)
         if alert.resources:
-            lines = "; ".join(f"{r.name}: {r.contact}" for r in alert.resources)
+            lines = "; ".join(f"{r.name}: {r.reach}" for r in alert.resources)
             out.print(f"  Help: {lines}", markup=False)
 
 

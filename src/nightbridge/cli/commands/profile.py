@@ -18,7 +18,11 @@ profile_app = typer.Typer(help="The person's settings.", no_args_is_help=True)
 def set_(
     ctx: typer.Context,
     region: Annotated[
-        str | None, typer.Option(help="Crisis resources region: US, CA, UK, EU or AU.")
+        str | None,
+        typer.Option(
+            help="Where you are, for crisis lines: US, CA, UK, IE, AU, NZ, DE, FR, ES, IT or NL "
+            "(the regions of content/crisis_resources.json).",
+        ),
     ] = None,
     condition: Annotated[
         list[str] | None,

@@ -35,8 +35,9 @@ def register(app: typer.Typer) -> None:
         st = state(ctx)
         found = get_instrument(instrument)
         values = parse_answers(answers, "answers")
-        # The person's region and zone when a store exists; no store is created for scoring.
-        region, zone = "US", st.zone()
+        # The person's region and zone when a store exists; no store is created for scoring,
+        # and without one no region is assumed (the international lines are shown).
+        region, zone = None, st.zone()
         if st.uses_postgres or (st.home_dir / SQLITE_FILENAME).exists():
             profile = st.profile()
             region, zone = profile.region, profile.tz

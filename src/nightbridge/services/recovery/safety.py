@@ -17,13 +17,15 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from nightbridge.content import load_json
-from nightbridge.core.alerts import Alert, sort_alerts
+from nightbridge.core.alerts import Alert, Resource, sort_alerts
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.intake import Vocabulary
 from nightbridge.core.interactions import InteractionRule, parse_rules
 from nightbridge.core.metrics import NightMetrics, compute_night
 from nightbridge.core.resources import (
+    Region,
     RegionResources,
+    parse_regions,
     parse_resources,
     resources_for,
     with_resources,
@@ -46,8 +48,10 @@ CHECKIN_LOOKBACK_DAYS = 3
 __all__ = [
     "alerts_between",
     "alerts_for",
+    "crisis_lines_for",
     "evaluate_in_session",
     "interaction_rules",
+    "offered_regions",
     "overdose_actions",
     "region_resources",
     "vocabulary",
@@ -68,14 +72,32 @@ def _resource_table(extra_path: str | None) -> dict[str, RegionResources]:
     return parse_resources(load_json("crisis_resources.json"), extras)
 
 
-def region_resources(region: str, extra_path: str | None = None) -> RegionResources:
-    """The region's crisis lines (shipped ones, then the deployment's extra file)."""
+def region_resources(region: str | None, extra_path: str | None = None) -> RegionResources:
+    """The region's crisis lines (shipped ones, then the deployment's extra file); the
+    international lines when the region has none (a region is never assumed)."""
     if extra_path is None:
         from nightbridge.settings import read_setting
 
         configured = read_setting("crisis_resources")
         extra_path = str(configured) if configured is not None else None
     return resources_for(region, _resource_table(extra_path))
+
+
+def crisis_lines_for(db: Database, person_id: int) -> tuple[Resource, ...]:
+    """The lines to show at once when the person says they have thoughts of ending their
+    life: their region's crisis lines, then its emergency number."""
+    with db.reader() as session:
+        region = PersonRepository(session).get_profile(person_id).region
+    return region_resources(region).crisis_lines()
+
+
+@cache
+def offered_regions() -> tuple[Region, ...]:
+    """The regions a person may choose, with their names, from the one file that holds
+    their lines (content/crisis_resources.json): every form, the API and the CLI offer
+    exactly these."""
+    data = load_json("crisis_resources.json")
+    return parse_regions(data, parse_resources(data))
 
 
 @cache

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nightbridge.core.errors import InvalidInput, Problem
-from nightbridge.core.profile import CONDITIONS, REGIONS, Profile
+from nightbridge.core.profile import CONDITIONS, Profile
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 
@@ -44,9 +44,12 @@ def update_profile(db: Database, person_id: int, **changes: Any) -> Profile:
     if changes.get("tz") is not None:
         clean["tz"] = _check_zone(str(changes["tz"]), problems)
     if changes.get("region") is not None:
-        region = str(changes["region"]).upper()
-        if region not in REGIONS:
-            problems.append(Problem("region", f"{region!r} is not one of {', '.join(REGIONS)}"))
+        from nightbridge.services.recovery.safety import offered_regions
+
+        region = str(changes["region"]).strip().upper()
+        codes = [r.code for r in offered_regions()]
+        if region not in codes:
+            problems.append(Problem("region", f"{region!r} is not one of {', '.join(codes)}"))
         clean["region"] = region
     if changes.get("conditions") is not None:
         clean["conditions"] = _check_conditions(changes["conditions"], problems)

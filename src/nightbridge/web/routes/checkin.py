@@ -120,6 +120,7 @@ def _page(
     day_alerts: Any = (),
 ) -> Response:
     from nightbridge.core.instruments.withdrawal import SYMPTOMS
+    from nightbridge.services.recovery.safety import crisis_lines_for
     from nightbridge.services.sleep.dashboard import last_questionnaires, person_today_date
     from nightbridge.services.sleep.dashboard import questionnaires_due as due_of
 
@@ -140,6 +141,7 @@ def _page(
             "flags": FLAG_LABELS,
             "function_labels": FUNCTION_LABELS,
             "self_harm_question": SELF_HARM_QUESTION,
+            "crisis_lines": crisis_lines_for(db, person_id),
             "questionnaires": [
                 _instrument(name) for name in ("phq9", "gad7") if name in due or values.get(name)
             ],

@@ -20,14 +20,6 @@ from nightbridge.web.deps import DatabaseDep, get_optional_actor, render
 router = APIRouter(include_in_schema=False)
 
 
-def tel_href(contact: str) -> str:
-    """A ``tel:`` link for a dialable contact, else '' (core.relapse.tel_digits)."""
-    from nightbridge.core.relapse import tel_digits
-
-    digits = tel_digits(contact)
-    return f"tel:{digits}" if digits else ""
-
-
 @router.get("/help-now")
 def help_now_page(request: Request, db: DatabaseDep) -> Response:
     from nightbridge.services.access import check_access_then_audit
@@ -46,7 +38,7 @@ def help_now_page(request: Request, db: DatabaseDep) -> Response:
         {
             "title": "Need help now",
             "page": page,
-            "lines": [(r, tel_href(r.contact)) for r in page.resources],
+            "lines": list(page.resources),
             "signed_in": person_id is not None,
         },
         hooks=False,

@@ -13,6 +13,16 @@
       errors.setAttribute("tabindex", "-1");
       errors.focus();
     }
+    // A yes to thoughts of ending one's life shows the crisis lines at once, before the
+    // check-in is saved (CSS :has() does the same where it works; saving shows them too).
+    var crisis = document.getElementById("crisis-now");
+    if (crisis) {
+      document.querySelectorAll('input[name="self_harm_thoughts"]').forEach(function (input) {
+        input.addEventListener("change", function () {
+          crisis.classList.toggle("is-shown", input.checked && input.value === "yes");
+        });
+      });
+    }
     // Ask before stopping sharing (the form still works without this).
     document.querySelectorAll("button.danger").forEach(function (button) {
       button.addEventListener("click", function (event) {
