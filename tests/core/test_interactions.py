@@ -40,6 +40,24 @@ def events(*names: str):  # type: ignore[no-untyped-def]
         (("kratom", "midazolam"), "kratom_cyp3a_substrate", "caution"),
         (("kratom", "quetiapine"), "kratom_cyp3a_substrate", "caution"),
         (("melatonin", "fluvoxamine"), "melatonin_fluvoxamine", "advise"),
+        # issue 10 item 9: kratom with any CNS depressant, quetiapine included (FDA 2016)
+        (("kratom", "quetiapine"), "opioid_sedating_antipsychotic", "urgent"),
+        (("oxycodone", "Seroquel XR"), "opioid_sedating_antipsychotic", "urgent"),
+        (("kratom", "olanzapine"), "opioid_sedating_antipsychotic", "urgent"),
+        (("kratom", "carisoprodol"), "opioid_muscle_relaxant_barbiturate", "urgent"),
+        (("methadone", "baclofen"), "opioid_muscle_relaxant_barbiturate", "urgent"),
+        (("kratom", "butalbital"), "opioid_muscle_relaxant_barbiturate", "urgent"),
+        # added drowsiness (weak evidence, as the supplements page says)
+        (("kratom", "melatonin"), "kratom_melatonin", "caution"),
+        (("kratom", "melatonin gummies"), "kratom_melatonin", "caution"),
+        (("kratom", "valerian"), "kratom_valerian", "caution"),
+        (("kratom extract", "valerian root"), "kratom_valerian", "caution"),
+        # Circadin SmPC 4.5
+        (("melatonin", "lorazepam"), "melatonin_benzodiazepine", "caution"),
+        (("circadin", "temazepam"), "melatonin_benzodiazepine", "caution"),
+        (("melatonin", "zolpidem"), "melatonin_z_drug", "caution"),
+        (("melatonin", "zopiclone"), "melatonin_z_drug", "caution"),
+        (("melatonin", "wine"), "melatonin_alcohol", "caution"),
     ],
 )
 def test_each_required_combination_is_found(
@@ -71,7 +89,11 @@ def test_two_logs_of_one_substance_are_not_a_combination() -> None:
 
 
 def test_things_that_do_not_interact_find_nothing() -> None:
-    assert find_interactions(events("coffee", "beer", "melatonin", "magnesium"), (), RULES) == []
+    assert (
+        find_interactions(events("coffee", "chamomile tea", "melatonin", "magnesium"), (), RULES)
+        == []
+    )
+    assert find_interactions(events("kratom", "coffee", "magnesium", "l-theanine"), (), RULES) == []
 
 
 def test_it_refuses_a_rule_without_a_source() -> None:
@@ -108,3 +130,10 @@ def test_it_refuses_a_rule_with_an_unknown_class() -> None:
             }
         )
     assert "booze" in caught.value.problems[0].reason
+
+
+def test_every_rule_has_a_severity_a_why_and_a_source_and_weak_evidence_says_so() -> None:
+    for rule in RULES:
+        assert rule.why.strip() and rule.source.strip()
+    weak = {r.id for r in RULES if "Weak evidence" in r.why}
+    assert weak == {"kratom_melatonin", "kratom_valerian"}

@@ -13,7 +13,7 @@ import pytest
 from nightbridge.content import load_json
 from nightbridge.core.checkin import EMERGENCY_FLAGS, CheckinDay
 from nightbridge.core.intake import IntakeEvent, Vocabulary, make_intake_event
-from nightbridge.core.interactions import parse_rules
+from nightbridge.core.interactions import find_interactions, parse_rules
 from nightbridge.core.metrics import NightMetrics, efficiency_pct
 from nightbridge.core.profile import Profile
 from nightbridge.core.resources import parse_resources
@@ -98,7 +98,21 @@ def test_gad7_of_10_is_advise_and_9_is_quiet() -> None:
 
 
 @pytest.mark.parametrize(
-    "other", ["alprazolam", "beer", "gabapentin", "oxycodone", "zolpidem", "diphenhydramine"]
+    "other",
+    [
+        "alprazolam",
+        "beer",
+        "gabapentin",
+        "oxycodone",
+        "zolpidem",
+        "diphenhydramine",
+        "quetiapine",
+        "Seroquel",
+        "olanzapine",
+        "carisoprodol",
+        "cyclobenzaprine",
+        "phenobarbital",
+    ],
 )
 def test_kratom_with_a_depressant_the_same_day_is_urgent_with_overdose_steps(other: str) -> None:
     data = SafetyInputs(intake=[intake("kratom", D, 21), intake(other, D, 22, 1, "pills")])
@@ -244,3 +258,15 @@ def test_alerts_come_most_urgent_first_with_the_regions_resources() -> None:
 def test_every_rule_has_a_message_a_level_and_a_source() -> None:
     for rule in RULES:
         assert rule.message and rule.source and rule.trigger
+
+
+@pytest.mark.parametrize("other", ["melatonin", "valerian root"])
+def test_kratom_with_melatonin_or_valerian_is_a_caution_not_an_alert(other: str) -> None:
+    # added drowsiness (weak evidence): shown with the intake, not raised as an alert,
+    # because the alert table of definitions.md section 4 does not list it
+    data = SafetyInputs(intake=[intake("kratom", D, 21), intake(other, D, 22, 1, "pills")])
+    assert run(data) == {}
+    found = find_interactions(data.intake, (), RULE_SET)
+    assert [(i.rule_id, i.severity) for i in found] == [
+        ("kratom_melatonin" if other == "melatonin" else "kratom_valerian", "caution")
+    ]

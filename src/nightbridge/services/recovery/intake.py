@@ -85,3 +85,12 @@ def list_intake(db: Database, person_id: int, start: dt.date, end: dt.date) -> l
     """Intake with a local date in ``start..end`` (both included), oldest first."""
     with db.reader() as session:
         return IntakeRepository(session).between(person_id, start, end)
+
+
+def interactions_on(db: Database, person_id: int, day: dt.date) -> list[Interaction]:
+    """The combinations (every severity, ``caution`` included) among the intake logged on
+    the person's local date ``day``, most severe first."""
+    with db.reader() as session:
+        profile = PersonRepository(session).get_profile(person_id)
+        events = IntakeRepository(session).between(person_id, day, day)
+    return find_interactions(events, profile.conditions, interaction_rules())

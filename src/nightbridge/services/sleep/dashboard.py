@@ -319,6 +319,7 @@ class EveningResult:
     morning: dt.date
     intake: Sequence[Any]
     alerts: Sequence[Any]
+    interactions: Sequence[Any] = ()
 
 
 def _clock_field(name: str, text: str, problems: list[Any]) -> dt.time | None:
@@ -365,11 +366,17 @@ def save_evening_log(
     """
     from nightbridge.core.errors import InvalidInput, Problem
     from nightbridge.core.intake import IntakeEvent, make_intake_event
+    from nightbridge.core.interactions import find_interactions
     from nightbridge.core.nudges import EveningExtras, validate_evening
     from nightbridge.core.samples import DailyActivity
-    from nightbridge.services.recovery.safety import evaluate_in_session, vocabulary
+    from nightbridge.services.recovery.safety import (
+        evaluate_in_session,
+        interaction_rules,
+        vocabulary,
+    )
     from nightbridge.storage.repositories.devices import DeviceRepository
     from nightbridge.storage.repositories.intake import IntakeRepository
+    from nightbridge.storage.repositories.persons import PersonRepository
     from nightbridge.storage.repositories.toolkit import ToolkitRepository
 
     zone_name = person_zone(db, person_id)
@@ -426,6 +433,11 @@ def save_evening_log(
             DeviceRepository(session).save_activity(
                 person_id, [DailyActivity(SELF_REPORT_SOURCE, today, float(exercise))]
             )
+        interactions: list[Any] = []
         if events:
             alerts = evaluate_in_session(session, person_id, today, tz=zone_name)
-    return EveningResult(morning, events, alerts)
+            profile = PersonRepository(session).get_profile(person_id)
+            interactions = find_interactions(
+                intake.between(person_id, today, today), profile.conditions, interaction_rules()
+            )
+    return EveningResult(morning, events, alerts, interactions)

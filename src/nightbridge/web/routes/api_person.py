@@ -160,6 +160,7 @@ def api_evening(
                 for e in result.intake
             ],
             "alerts": [a.to_dict() for a in result.alerts],
+            "interactions": [i.to_dict() for i in result.interactions],
         }
 
     return send_json_once(request, db, scope, body, write)

@@ -32,7 +32,7 @@ def _page(
     from zoneinfo import ZoneInfo
 
     from nightbridge.core.intake import UNITS
-    from nightbridge.services.recovery.intake import list_intake
+    from nightbridge.services.recovery.intake import interactions_on, list_intake
     from nightbridge.services.sleep.dashboard import person_today_date, person_zone
 
     today = person_today_date(db, person_id)
@@ -50,6 +50,7 @@ def _page(
             "errors": errors,
             "units": UNITS,
             "logged": logged,
+            "interactions": interactions_on(db, person_id, today) if logged else [],
             "saved": saved,
         },
         status_code=status_code,
