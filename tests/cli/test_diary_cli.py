@@ -168,3 +168,19 @@ def test_list_says_when_an_entry_is_not_valid_in_the_zone_asked_for(run_cli) -> 
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
     assert "1 stored entries are not valid in America/New_York" in result.stderr
+
+
+def test_add_refuses_values_no_store_can_take_with_exit_2(run_cli) -> None:
+    """Year 1, a count beyond 32 bits and an escape sequence in the note: each refused
+    in a sentence naming the field (exit 2), never 'something went wrong'."""
+    cases = {
+        "--date": ("0001-01-01", "error: date: 0001-01-01 is not a date we can use"),
+        "--caffeine": ("99999999999", "error: caffeine: is too large"),
+        "--note": ("slept \x1b[2J badly", "error: note: contains a control character (U+001B)"),
+    }
+    for option, (value, expected) in cases.items():
+        args = [*ADD, option, value] if option != "--date" else [*ADD[:2], option, value, *ADD[4:]]
+        result = run_cli(*args, "--tz", "UTC")
+        assert result.exit_code == 2, (option, result.stderr)
+        assert result.stderr.startswith(expected), (option, result.stderr)
+    assert listed(run_cli) == []

@@ -40,6 +40,7 @@ from nightbridge.core.timeline import (
     place_night,
     place_walls,
 )
+from nightbridge.core.values import int_problem, parse_day
 
 #: Required diary items, in the order of the diary CSV header (docs/cli.md).
 REQUIRED_FIELDS: tuple[str, ...] = (
@@ -158,9 +159,9 @@ class _Collector:
         if text is None:
             return None
         try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            self.fail(name, f"{text!r} is not a date (YYYY-MM-DD)")
+            return parse_day(text, name)
+        except InvalidInput as exc:
+            self.fail(name, exc.problems[0].reason)
             return None
 
     def time(self, name: str, *, required: bool = True) -> TimeValue | None:
@@ -188,6 +189,10 @@ class _Collector:
                 return None
         if number < 0:
             self.fail(name, f"must not be negative (got {number})")
+            return None
+        too_large = int_problem(number)
+        if too_large:
+            self.fail(name, too_large)
             return None
         return number
 

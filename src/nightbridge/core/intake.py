@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput, Problem
+from nightbridge.core.values import number_problem
 
 #: Substance classes (definitions.md section 5).
 CLASSES: tuple[str, ...] = (
@@ -148,6 +149,9 @@ def parse_amount(amount: object) -> float:
         raise InvalidInput.one("amount", f"{amount!r} is not a number") from None
     if not math.isfinite(value) or value <= 0:
         raise InvalidInput.one("amount", "must be a number greater than 0")
+    too_large = number_problem(value)
+    if too_large:
+        raise InvalidInput.one("amount", too_large)
     return value
 
 

@@ -32,11 +32,14 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput, Problem
 from nightbridge.core.intake import IntakeEvent, normalise_name
+from nightbridge.core.values import day_problem, number_problem
 
 #: Step percent used when none is given (definitions.md section 5).
 DEFAULT_STEP_PCT = Decimal(10)
 #: Largest step percent allowed without a clinician's explicit override.
 MAX_STEP_PCT = Decimal(25)
+#: Longest time between two steps: a year (the schedule's dates must stay real dates).
+MAX_EVERY_DAYS = 365
 #: Smallest step as a fraction of the start amount when none is given (5 %).
 DEFAULT_MIN_STEP_FRACTION = Decimal("0.05")
 #: Amounts are shown to 0.1 of the unit.
@@ -148,8 +151,9 @@ def _decimal(field_name: str, value: object, problems: list[Problem]) -> Decimal
     except (InvalidOperation, ValueError):
         problems.append(Problem(field_name, f"{value!r} is not a number"))
         return None
-    if not number.is_finite():
-        problems.append(Problem(field_name, "must be a finite number"))
+    reason = number_problem(number)
+    if reason:
+        problems.append(Problem(field_name, reason))
         return None
     return number
 
@@ -190,6 +194,11 @@ def build_taper(
             problems.append(Problem("step_pct", reason))
     if isinstance(every_days, bool) or not isinstance(every_days, int) or every_days < 1:
         problems.append(Problem("every_days", "must be a whole number of days, 1 or more"))
+    elif every_days > MAX_EVERY_DAYS:
+        problems.append(Problem("every_days", f"must be {MAX_EVERY_DAYS} days or fewer"))
+    start_problem = day_problem(start)
+    if start_problem:
+        problems.append(Problem("start", start_problem))
     if m is not None and m <= 0:
         problems.append(Problem("min_step", "must be greater than 0"))
     if not unit.strip():

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from nightbridge.core.errors import NightbridgeError, NotFound
+from nightbridge.core.values import MAX_INT
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.audit import AuditRepository
 from nightbridge.storage.repositories.shares import ShareRepository
@@ -87,7 +88,24 @@ def authorize(session: Session, actor: Actor, person_id: int, action: str) -> No
 def _authorize_and_audit(
     session: Session, actor: Actor, person_id: int, action: str, object: str
 ) -> NightbridgeError | None:
-    """``authorize`` and append its audit row (allowed or refused); returns the refusal."""
+    """``authorize`` and append its audit row (allowed or refused); returns the refusal.
+
+    An id no row can have (0, negative, or beyond the store's integers: a path of
+    ``/api/persons/99999999999999999999``) is refused like an unknown person, without a
+    query; its audit row keeps the refusal, with no person (the column cannot hold it).
+    """
+    if not 1 <= person_id <= MAX_INT:
+        AuditRepository(session).append(
+            at=utcnow(),
+            actor_account_id=actor.account_id,
+            actor_role=actor.role,
+            person_id=None,
+            action=action,
+            object=object,
+            outcome="denied",
+            detail="no such person: the id is out of range",
+        )
+        return NotFound("no such person")
     refusal: NightbridgeError | None = None
     try:
         authorize(session, actor, person_id, action)

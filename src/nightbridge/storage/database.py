@@ -21,6 +21,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from nightbridge.storage.guard import GuardedSession
+
 SQLITE_FILENAME = "nightbridge.sqlite3"
 
 _BEGIN_MODE = "nightbridge_begin"
@@ -66,7 +68,7 @@ class Database:
         """One write transaction: committed when the block ends, rolled back on error."""
         with self.engine.connect() as conn:
             conn.info[_BEGIN_MODE] = "BEGIN IMMEDIATE"
-            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+            with conn.begin(), GuardedSession(bind=conn, expire_on_commit=False) as session:
                 yield session
                 session.flush()
 
@@ -75,7 +77,7 @@ class Database:
         """A read-only unit of work (one consistent snapshot); nothing is committed."""
         with self.engine.connect() as conn:
             conn.info[_BEGIN_MODE] = "BEGIN"
-            with conn.begin() as tx, Session(bind=conn, expire_on_commit=False) as session:
+            with conn.begin() as tx, GuardedSession(bind=conn, expire_on_commit=False) as session:
                 yield session
                 tx.rollback()
 

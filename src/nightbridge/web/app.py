@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
-from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound
+from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound, Problem
 from nightbridge.services.access import Forbidden
 from nightbridge.services.sync.idempotency import KeyRefused
 from nightbridge.settings import Settings
@@ -33,8 +34,10 @@ from nightbridge.web.csrf import STREAMED_UPLOADS, CsrfRefused, LoginRequired, v
 from nightbridge.web.deps import StageRequired, get_optional_actor, render
 from nightbridge.web.idempotency import new_form_key
 from nightbridge.web.limits import BodyLimit
+from nightbridge.web.questions import question_for
 from nightbridge.web.security import LastResort, SecurityHeaders
 from nightbridge.web.sessions import apply_cookie
+from nightbridge.web.values import check_values
 
 HERE = Path(__file__).parent
 log = logging.getLogger("nightbridge.web")
@@ -96,7 +99,7 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(verify_csrf)],
+        dependencies=[Depends(verify_csrf), Depends(check_values)],
         telemetry=NO_TELEMETRY,
         lifespan=_lifespan,
     )
@@ -104,6 +107,7 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["new_form_key"] = new_form_key
+    app.state.templates.env.globals["question"] = question_for
     hooks = settings.context_hooks
     app.state.context_hooks = registry.load_context_hooks(
         registry.CONTEXT_HOOKS if hooks is None else hooks
@@ -207,6 +211,55 @@ def _error_page(
     return render(request, "errors/error.html", context, status_code=status, hooks=hooks)
 
 
+#: pydantic's names for the branch of a union or the kind of a validator, in error locations
+_LOC_TAGS = re.compile(
+    r"^(int|str|float|bool|list|dict|date|datetime|decimal|none|json-or-python|"
+    r"lax-or-strict|constrained-[a-z]+|[a-z-]+\[.*\])$"
+)
+
+
+def _error_field(err: Any) -> str:
+    """The field of a framework validation error, as the API names it (``symptoms.aches``)."""
+    loc = [str(part) for part in err.get("loc", ())[1:]]
+    return ".".join(loc[:1] + [part for part in loc[1:] if not _LOC_TAGS.match(part)])
+
+
+def _error_reason(err: Any) -> str:
+    reason = str(err.get("msg", "is not valid"))
+    return reason.removeprefix("Value error, ")
+
+
+def _page_path(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "path", None) or request.url.path)
+
+
+def problem_dicts(problems: Any, path: str = "") -> list[dict[str, Any]]:
+    """The one problem shape of every 422: ``{"field", "question", "reason", "row"}``
+    (``question``: the field as the person saw it on the page; web.questions)."""
+    return [
+        {
+            "field": p.field,
+            "question": question_for(p.field, path),
+            "reason": p.reason,
+            "row": p.row,
+        }
+        for p in problems
+    ]
+
+
+def _problems_response(request: Request, problems: list[dict[str, Any]]) -> Response:
+    detail = "; ".join(f"{p['question']}: {p['reason']}" for p in problems)
+    if _wants_json(request):
+        return _problem_json(422, detail or "invalid request", problems=problems)
+    return render(
+        request,
+        "errors/error.html",
+        {"title": "Please check", "message": "", "problems": problems},
+        status_code=422,
+    )
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StageRequired)
     async def stage_required(request: Request, exc: StageRequired) -> Response:
@@ -254,30 +307,18 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidInput)
     async def invalid_input(request: Request, exc: InvalidInput) -> Response:
-        if _wants_json(request):
-            problems = [{"field": p.field, "reason": p.reason, "row": p.row} for p in exc.problems]
-            return _problem_json(422, str(exc), problems=problems)
-        return render(
-            request,
-            "errors/error.html",
-            {"title": "Please check", "message": "", "problems": exc.problems},
-            status_code=422,
-        )
+        return _problems_response(request, problem_dicts(exc.problems, _page_path(request)))
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            {"field": ".".join(str(p) for p in err.get("loc", ())[1:]), "reason": err.get("msg")}
-            for err in exc.errors()
-        ]
-        if _wants_json(request):
-            return _problem_json(422, "invalid request", problems=problems)
-        return render(
-            request,
-            "errors/error.html",
-            {"title": "Please check", "message": "", "request_problems": problems},
-            status_code=422,
-        )
+        errors = list(exc.errors())
+        if any(err.get("loc", ("",))[0] == "path" for err in errors):
+            # an id that cannot be one (0, 2**63, "abc"): there is nothing at that address
+            return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
+        found = [Problem(_error_field(err), _error_reason(err)) for err in errors]
+        by_field = {p.field: p for p in reversed(found)}  # the first reason per field
+        problems = [by_field[f] for f in dict.fromkeys(p.field for p in found)]
+        return _problems_response(request, problem_dicts(problems, _page_path(request)))
 
     @app.exception_handler(NightbridgeError)
     async def nightbridge_error(request: Request, exc: NightbridgeError) -> Response:

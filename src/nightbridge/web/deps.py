@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse
 
 from nightbridge.core.errors import NotFound
+from nightbridge.core.values import MAX_INT
 from nightbridge.services.access import ANONYMOUS, Actor, check_access
 from nightbridge.services.accounts.auth import SessionInfo
 from nightbridge.storage.database import Database
@@ -83,6 +84,10 @@ def get_clinician_actor(actor: Annotated[Actor, Depends(get_current_actor)]) -> 
         raise NotFound("no such page")
     return actor
 
+
+#: A row id in a path (``/sharing/{share_id}/...``): 1 to the store's largest integer.
+#: Anything else (0, 2**63, "abc") is a 404, like an id that does not exist.
+RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Any, Depends(get_settings)]

@@ -30,6 +30,7 @@ from nightbridge.core.program import (
     parse_lesson,
     validate_thought_record,
 )
+from nightbridge.core.values import parse_day
 from nightbridge.services.sleep.diary import local_today, person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
@@ -163,10 +164,7 @@ def save_evening(
     nap start) for the night dated ``fields['date']`` (its morning)."""
     day = today or local_today(person_zone(db, person_id))
     raw_date = str(fields.get("date") or "").strip()
-    try:
-        date = dt.date.fromisoformat(raw_date) if raw_date else day
-    except ValueError:
-        raise InvalidInput.one("date", f"{raw_date!r} is not a date (YYYY-MM-DD)") from None
+    date = parse_day(raw_date, "date") if raw_date else day
     screens = fields.get("screens_last_hour")
     extras = validate_evening(
         date,

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.services.accounts.accounts import create_account, list_accounts, update_account
-from nightbridge.web.deps import AdminActor, DatabaseDep, SettingsDep, render
+from nightbridge.web.deps import AdminActor, DatabaseDep, RowId, SettingsDep, render
 from nightbridge.web.forms import errors_by_field
 
 router = APIRouter(include_in_schema=False)
@@ -67,7 +67,7 @@ def account_create(
 
 @router.post("/admin/accounts/{account_id}")
 def account_update(
-    account_id: int,
+    account_id: RowId,
     actor: AdminActor,
     database: DatabaseDep,
     op: Annotated[str, Form(max_length=20)],

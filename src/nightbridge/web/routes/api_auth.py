@@ -32,8 +32,10 @@ from nightbridge.web.deps import (
     CurrentActor,
     DatabaseDep,
     ReadScope,
+    RowId,
     SettingsDep,
 )
+from nightbridge.web.models import ApiModel
 from nightbridge.web.sessions import (
     apply_cookie,
     current_session,
@@ -44,12 +46,12 @@ from nightbridge.web.sessions import (
 router = APIRouter(prefix="/api")
 
 
-class LoginIn(BaseModel):
+class LoginIn(ApiModel):
     username: str = Field(max_length=200)
     password: str = Field(max_length=1024)
 
 
-class TotpIn(BaseModel):
+class TotpIn(ApiModel):
     code: str = Field(max_length=20)
 
 
@@ -71,7 +73,7 @@ class InviteOut(BaseModel):
     expires_at: dt.datetime
 
 
-class RedeemIn(BaseModel):
+class RedeemIn(ApiModel):
     code: str = Field(max_length=64)
 
 
@@ -102,14 +104,14 @@ class PersonOut(BaseModel):
     region: str
 
 
-class AccountIn(BaseModel):
+class AccountIn(ApiModel):
     username: str = Field(max_length=200)
     password: str = Field(max_length=2048)
     role: str = Field(max_length=20)
     display_name: str = Field(default="", max_length=200)
 
 
-class AccountUpdate(BaseModel):
+class AccountUpdate(ApiModel):
     unlock: bool = False
     disabled: bool | None = None
     reset_totp: bool = False
@@ -224,7 +226,7 @@ def api_redeem(body: RedeemIn, actor: CurrentActor, database: DatabaseDep) -> Sh
 
 
 @router.delete("/shares/{share_id}", status_code=204, tags=["sharing"])
-def api_revoke(share_id: int, actor: CurrentActor, database: DatabaseDep) -> Response:
+def api_revoke(share_id: RowId, actor: CurrentActor, database: DatabaseDep) -> Response:
     """The person stops sharing with a clinician (effective on their next request)."""
     revoke_share(database, actor, share_id)
     return Response(status_code=204)
@@ -260,7 +262,7 @@ def api_account_create(
 
 @router.patch("/admin/accounts/{account_id}", response_model=AccountOut, tags=["admin"])
 def api_account_update(
-    account_id: int, body: AccountUpdate, actor: AdminActor, database: DatabaseDep
+    account_id: RowId, body: AccountUpdate, actor: AdminActor, database: DatabaseDep
 ) -> AccountOut:
     view = update_account(
         database,

@@ -11,18 +11,19 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from nightbridge.web.deps import ClinicianActor, DatabaseDep, ManageScope, ReadScope
+from nightbridge.web.models import ApiModel
 
 router = APIRouter(prefix="/api", tags=["clinician"])
 
 
-class NoteIn(BaseModel):
+class NoteIn(ApiModel):
     body: str = Field(description="plain text, 1 to 4000 characters")
 
 
-class SettingsIn(BaseModel):
+class SettingsIn(ApiModel):
     """Sleep-window settings (definitions.md section 2); omitted ones are kept."""
 
     floor_min: int | None = Field(default=None, description="shortest window, minutes")
@@ -31,7 +32,7 @@ class SettingsIn(BaseModel):
     step_min: int | None = Field(default=None, description="step, minutes")
 
 
-class TaperIn(BaseModel):
+class TaperIn(ApiModel):
     """A taper schedule someone set (definitions.md section 5); never a suggestion."""
 
     substance: str

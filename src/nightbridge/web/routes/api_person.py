@@ -12,11 +12,12 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope
 from nightbridge.web.idempotency import send_json_once
+from nightbridge.web.models import ApiModel
 
 #: ``Idempotency-Key`` (draft-ietf-httpapi-idempotency-key-header): send the same key
 #: again and the write is not repeated; the first answer comes back.
@@ -32,7 +33,7 @@ KeyHeader = Annotated[
 router = APIRouter(prefix="/api/me", tags=["person"])
 
 
-class DiaryIn(BaseModel):
+class DiaryIn(ApiModel):
     """One morning's Consensus Sleep Diary entry (definitions.md section 1)."""
 
     date: str = Field(examples=["2026-03-02"])
@@ -51,7 +52,7 @@ class DiaryIn(BaseModel):
     note: str | None = None
 
 
-class CheckinIn(BaseModel):
+class CheckinIn(ApiModel):
     """The daily check-in (definitions.md sections 3 and 4; names from docs/cli.md)."""
 
     date: dt.date
@@ -63,7 +64,7 @@ class CheckinIn(BaseModel):
     gad7: list[int] | None = Field(default=None, description="7 answers 0..3")
 
 
-class EveningIn(BaseModel):
+class EveningIn(ApiModel):
     """Tonight's evening log; every part is optional. Times are local ``HH:MM``."""
 
     substance: str = ""

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from nightbridge.core.errors import InvalidInput, Problem
+from nightbridge.core.values import int_problem, parse_day
 from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
 from nightbridge.web.idempotency import submit_form_once
@@ -57,10 +58,15 @@ def _int_or_problem(text: str, field: str, problems: list[Problem]) -> int | Non
     if not text:
         return None
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
         problems.append(Problem(field, f"{text!r} is not a number"))
         return None
+    too_large = int_problem(number)
+    if too_large:
+        problems.append(Problem(field, too_large))
+        return None
+    return number
 
 
 def parse_checkin_form(form: FormData) -> tuple[dt.date | None, dict[str, Any], list[Problem]]:
@@ -72,9 +78,9 @@ def parse_checkin_form(form: FormData) -> tuple[dt.date | None, dict[str, Any], 
     raw_date = str(form.get("date", "")).strip()
     day: dt.date | None = None
     try:
-        day = dt.date.fromisoformat(raw_date)
-    except ValueError:
-        problems.append(Problem("date", f"{raw_date!r} is not a date (YYYY-MM-DD)"))
+        day = parse_day(raw_date, "date")
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
     symptoms: dict[str, int] = {}
     for name in SYMPTOMS:
         value = _int_or_problem(str(form.get(f"symptom_{name}", "")), f"symptom {name}", problems)
@@ -165,8 +171,8 @@ def checkin_page(
     alerts: list[Any] = []
     if saved:
         try:
-            day = dt.date.fromisoformat(saved)
-        except ValueError:
+            day = parse_day(saved, "saved")
+        except InvalidInput:
             day = today
         found = list_checkins(db, scope.person_id, day, day)
         stored = found[0] if found else None

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput, Problem
+from nightbridge.core.values import parse_day
 from nightbridge.web.deps import ClinicianActor, DatabaseDep, ManageScope, ReadScope, render
 from nightbridge.web.forms import errors_by_field
 
@@ -212,9 +213,9 @@ async def save_taper(
     problems: list[Problem] = []
     start: dt.date | None = None
     try:
-        start = dt.date.fromisoformat(values["start"])
-    except ValueError:
-        problems.append(Problem("start", f"{values['start']!r} is not a date (YYYY-MM-DD)"))
+        start = parse_day(values["start"], "start")
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
     every = _number(values, "every_days", problems, int)
     try:
         if problems or start is None:

@@ -34,6 +34,7 @@ from nightbridge.web.deps import (
     CurrentActor,
     DatabaseDep,
     PersonScope,
+    RowId,
     SettingsDep,
     WriteScope,
     render,
@@ -212,7 +213,7 @@ OwnPerson = Annotated[int, Depends(own_person)]
 
 
 @router.get("/imports/{job_id}", include_in_schema=False)
-def job_page(request: Request, job_id: int, db: DatabaseDep, person_id: OwnPerson) -> Response:
+def job_page(request: Request, job_id: RowId, db: DatabaseDep, person_id: OwnPerson) -> Response:
     from nightbridge.services.devices.import_jobs import read_job
 
     job = read_job(db, person_id, job_id, progress_board(request))
@@ -225,7 +226,9 @@ def job_page(request: Request, job_id: int, db: DatabaseDep, person_id: OwnPerso
 
 
 @router.get("/api/me/imports/{job_id}")
-def job_json(request: Request, job_id: int, db: DatabaseDep, person_id: OwnPerson) -> JSONResponse:
+def job_json(
+    request: Request, job_id: RowId, db: DatabaseDep, person_id: OwnPerson
+) -> JSONResponse:
     """One import job of the logged-in person: status, progress, result or message."""
     from nightbridge.services.devices.import_jobs import read_job
 

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from nightbridge.core.diary import REQUIRED_FIELDS
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.timeline import EVENTS
+from nightbridge.core.values import parse_day
 from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
@@ -47,8 +48,8 @@ def _saved_night(db: DatabaseDep, person_id: int, day: str | None) -> object | N
     if not day:
         return None
     try:
-        date = dt.date.fromisoformat(day)
-    except ValueError:
+        date = parse_day(day, "saved")
+    except InvalidInput:
         return None
     nights = list_nights(db, person_id, date, date)
     return nights[0] if nights else None

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput, NotFound
-from nightbridge.web.deps import CurrentActor, DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.deps import CurrentActor, DatabaseDep, ReadScope, RowId, WriteScope, render
 from nightbridge.web.forms import errors_by_field
 
 router = APIRouter(include_in_schema=False)
@@ -59,7 +59,7 @@ def program_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respons
 
 
 @router.get("/program/lessons/{week}")
-def lesson_page(request: Request, week: int, db: DatabaseDep, scope: ReadScope) -> Response:
+def lesson_page(request: Request, week: RowId, db: DatabaseDep, scope: ReadScope) -> Response:
     from nightbridge.services.recovery.toolkit import TOOL_PAGES, program_status, render_markdown
 
     today = _today(db, scope.person_id)
@@ -87,7 +87,7 @@ def lesson_page(request: Request, week: int, db: DatabaseDep, scope: ReadScope) 
 
 @router.post("/program/lessons/{week}/complete")
 def complete_lesson_submit(
-    request: Request, week: int, db: DatabaseDep, scope: WriteScope
+    request: Request, week: RowId, db: DatabaseDep, scope: WriteScope
 ) -> Response:
     from nightbridge.services.recovery.toolkit import complete_lesson
 

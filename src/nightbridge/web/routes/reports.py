@@ -14,6 +14,8 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from nightbridge.core.errors import InvalidInput
+from nightbridge.core.values import parse_day
 from nightbridge.web.deps import ClinicianActor, DatabaseDep, ReadScope, render
 
 router = APIRouter()
@@ -25,8 +27,8 @@ def _day(text: str | None) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+        return parse_day(text, "day")
+    except InvalidInput:
         return None
 
 

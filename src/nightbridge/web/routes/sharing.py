@@ -15,7 +15,7 @@ from nightbridge.services.accounts.sharing import (
     redeem_invite,
     revoke_share,
 )
-from nightbridge.web.deps import CurrentActor, DatabaseDep, SettingsDep, render
+from nightbridge.web.deps import CurrentActor, DatabaseDep, RowId, SettingsDep, render
 from nightbridge.web.forms import errors_by_field
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +64,7 @@ def invite(
 
 
 @router.post("/sharing/{share_id}/revoke")
-def revoke(share_id: int, actor: CurrentActor, database: DatabaseDep) -> Response:
+def revoke(share_id: RowId, actor: CurrentActor, database: DatabaseDep) -> Response:
     revoke_share(database, actor, share_id)
     return RedirectResponse("/sharing?revoked=1", status_code=303)
 
