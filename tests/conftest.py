@@ -91,8 +91,12 @@ def _postgres_database() -> Iterator[Database]:
 
 
 def _empty_postgres(db: Database) -> None:
+    """TRUNCATE every table. The audit trail refuses TRUNCATE (a trigger, migration
+    0012); only a superuser can turn triggers off for a transaction
+    (``session_replication_role``), which the test server's ``postgres`` user is."""
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with db.engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 

@@ -50,9 +50,19 @@ class AuthPolicy:
     argon2_memory_kib: int = 19 * 1024
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
+    #: Consecutive failures after which an account is throttled: attempts from browsers
+    #: it does not know are refused, unchecked, for ``lockout_base`` doubled for each
+    #: further failure, at most ``lockout_max`` (browsers that logged in to it before
+    #: may still try: the owner is never locked out by someone else's guesses).
     lockout_after: int = 5
     lockout_base: dt.timedelta = dt.timedelta(minutes=1)
-    lockout_max: dt.timedelta = dt.timedelta(hours=1)
+    lockout_max: dt.timedelta = dt.timedelta(minutes=15)
+    #: Failures from one client (its address; an IPv6 /64) within ``client_window``
+    #: after which that client is refused for ``client_window``, for every account.
+    client_failures: int = 20
+    client_window: dt.timedelta = dt.timedelta(minutes=15)
+    #: How long a browser that logged in stays known to the account.
+    known_device_ttl: dt.timedelta = dt.timedelta(days=180)
     idle_timeout: dt.timedelta = dt.timedelta(minutes=30)
     absolute_timeout: dt.timedelta = dt.timedelta(hours=12)
     touch_every: dt.timedelta = dt.timedelta(seconds=60)
@@ -245,7 +255,13 @@ def check(settings: Settings) -> None:
             "must start with postgresql:// (or postgresql+psycopg://) or sqlite://",
         )
     auth = settings.auth
-    for name in ("argon2_memory_kib", "argon2_time_cost", "argon2_parallelism", "lockout_after"):
+    for name in (
+        "argon2_memory_kib",
+        "argon2_time_cost",
+        "argon2_parallelism",
+        "lockout_after",
+        "client_failures",
+    ):
         need(getattr(auth, name) >= 1, PREFIX + "AUTH_", name, "must be 1 or more")
     if problems:
         raise SettingRefused(problems)

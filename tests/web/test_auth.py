@@ -12,8 +12,13 @@ from sqlalchemy import select
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.services.accounts.auth import hash_token, resolve_session
 from nightbridge.storage.database import Database
-from nightbridge.storage.tables.accounts import AccountRow, AuditEventRow, WebSessionRow
-from nightbridge.web.sessions import COOKIE_NAME
+from nightbridge.storage.tables.accounts import (
+    AccountRow,
+    AuditEventRow,
+    KnownDeviceRow,
+    WebSessionRow,
+)
+from nightbridge.web.sessions import COOKIE_NAME, DEVICE_COOKIE
 from tests.web.conftest import FAST_AUTH, PASSWORD, csrf_from, login, new_client
 
 START = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
@@ -103,15 +108,15 @@ def test_it_redirects_only_to_local_paths_after_login(
         assert response.headers["location"] == expected, target
 
 
-def test_five_failures_lock_the_account_with_a_doubling_backoff(
+def test_five_failures_throttle_an_unknown_browser_with_a_doubling_backoff(
     app: FastAPI, sqlite_database: Database
 ) -> None:
     add_account(sqlite_database, "ana")
-    client = new_client(app)
+    client = new_client(app)  # a browser that has never logged in to "ana"
     with time_machine.travel(START, tick=False) as clock:
         for _ in range(5):
             assert try_login(client, "ana", "wrong password here").status_code == 401
-        # locked for 1 minute: even the right password is refused
+        # throttled for 1 minute: from this browser even the right password is refused
         assert try_login(client, "ana", PASSWORD).status_code == 401
         clock.shift(dt.timedelta(seconds=61))
         # the lock has passed; one more failure locks for 2 minutes
@@ -125,7 +130,7 @@ def test_five_failures_lock_the_account_with_a_doubling_backoff(
         assert account is not None
         assert account.failed_logins == 0 and account.locked_until is None
     outcomes = [outcome for _, outcome in login_audit(sqlite_database)]
-    assert outcomes == ["failed"] * 5 + ["locked", "failed", "locked", "ok"]
+    assert outcomes == ["failed"] * 5 + ["throttled", "failed", "throttled", "ok"]
 
 
 def test_a_clinician_must_set_up_totp_before_seeing_anything(
@@ -175,7 +180,7 @@ def test_a_totp_code_works_once(app: FastAPI, sqlite_database: Database) -> None
     assert ("totp", "failed") in login_audit(sqlite_database)
 
 
-def test_wrong_totp_codes_lock_the_account(app: FastAPI, sqlite_database: Database) -> None:
+def test_wrong_totp_codes_throttle_the_account(app: FastAPI, sqlite_database: Database) -> None:
     from tests.web.conftest import enrol_totp
 
     account_id = add_account(sqlite_database, "dr-lee", role="clinician")
@@ -188,7 +193,7 @@ def test_wrong_totp_codes_lock_the_account(app: FastAPI, sqlite_database: Databa
     good = pyotp.TOTP(secret).now()
     refused = client.post("/login/totp", data={"csrf_token": csrf_from(page.text), "code": good})
     assert refused.status_code == 401
-    assert login_audit(sqlite_database)[-1] == ("totp", "locked")
+    assert login_audit(sqlite_database)[-1] == ("totp", "throttled")
 
 
 def test_a_disabled_account_cannot_log_in(app: FastAPI, sqlite_database: Database) -> None:
@@ -333,3 +338,84 @@ def test_the_page_asked_for_survives_the_totp_step(app: FastAPI, sqlite_database
         },
     )
     assert done.headers["location"] == "/sharing?redeemed=1&x=2"
+
+
+def test_the_owners_browser_gets_in_while_a_stranger_guesses(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    """Issue 12 item 3: five wrong guesses an hour used to keep any known account locked.
+    Now a stranger's guesses (from the same address as the owner, as behind one NAT)
+    never keep out the browser the owner has logged in with."""
+    add_account(sqlite_database, "ana")
+    owner = new_client(app)
+    login(owner, "ana", PASSWORD)
+    assert owner.cookies.get(DEVICE_COOKIE)
+    owner.post("/logout", data={"csrf_token": csrf_from(owner.get("/account").text)})
+    stranger = new_client(app)
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(25):
+            clock.shift(dt.timedelta(seconds=20))
+            assert try_login(stranger, "ana", "a wrong guess, again").status_code == 401
+        assert try_login(stranger, "ana", PASSWORD).status_code == 401  # throttled, unchecked
+        assert try_login(owner, "ana", PASSWORD).status_code == 303
+        api = owner.post("/api/auth/login", json={"username": "ana", "password": PASSWORD})
+        assert api.status_code == 200
+    outcomes = [outcome for _, outcome in login_audit(sqlite_database)]
+    assert outcomes[-3:] == ["throttled", "ok", "ok"]
+    with sqlite_database.reader() as session:
+        details = list(
+            session.scalars(
+                select(AuditEventRow.detail).where(AuditEventRow.outcome == "throttled")
+            )
+        )
+    assert details and all(d.endswith("from testclient") for d in details)
+
+
+def test_the_device_cookie_is_host_only_secure_httponly_and_lax(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    add_account(sqlite_database, "ana")
+    client = new_client(app)
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"csrf_token": csrf_from(page.text), "username": "ana", "password": PASSWORD},
+    )
+    cookies = response.headers.get_list("set-cookie")
+    device = next(c for c in cookies if c.startswith(DEVICE_COOKIE + "="))
+    attributes = {part.strip().lower() for part in device.split(";")[1:]}
+    assert {"secure", "httponly", "samesite=lax", "path=/"} <= attributes
+    assert f"max-age={int(FAST_AUTH.known_device_ttl.total_seconds())}" in attributes
+    with sqlite_database.reader() as session:
+        stored = list(session.scalars(select(KnownDeviceRow.token_hash)))
+    token = device.split(";")[0].split("=", 1)[1]
+    assert stored == [hash_token(token)]  # only its hash is kept
+
+
+def test_showing_the_two_step_setup_page_changes_nothing(personas) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 item 9: GET /account/totp used to store a new secret. Now the secret
+    shown is derived from the session and stored only when a code confirms it."""
+
+    def snapshot() -> list[tuple[object, ...]]:
+        with personas.database.reader() as session:
+            return [
+                (r.id, r.totp_secret, r.totp_confirmed, r.totp_last_step)
+                for r in session.scalars(select(AccountRow).order_by(AccountRow.id))
+            ]
+
+    ben = personas.patient_b
+    before = snapshot()
+    first = ben.client.get("/account/totp").text
+    again = ben.client.get("/account/totp").text
+    assert snapshot() == before
+    secret = first.split('id="totp-secret">')[1].split("<")[0]
+    assert secret in again and len(secret) == 32  # the same secret on a reload
+    other = new_client(personas.app)
+    login(other, ben.username, PASSWORD)
+    assert secret not in other.get("/account/totp").text  # another session, another secret
+    code = pyotp.TOTP(secret).now()
+    on = ben.post_form("/account/totp", {"code": code, "current_password": PASSWORD})
+    assert on.status_code == 200
+    with personas.database.reader() as session:
+        row = session.get(AccountRow, ben.account_id)
+        assert row is not None and row.totp_confirmed and row.totp_secret == secret

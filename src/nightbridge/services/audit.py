@@ -19,9 +19,13 @@ from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.audit import AuditRepository
 from nightbridge.storage.tables.base import utcnow
 
+#: Events per page of "who looked at my data" (the page and the API alike).
+PAGE_SIZE = 50
+
 
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
+    id: int
     at: dt.datetime
     actor: str  # the actor's username, "" when unknown
     actor_role: str
@@ -30,8 +34,9 @@ class AuditEvent:
     outcome: str
     detail: str
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, object]:
         return {
+            "id": self.id,
             "at": self.at.isoformat(),
             "actor": self.actor,
             "actor_role": self.actor_role,
@@ -66,21 +71,53 @@ def record_event(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """One page of a person's audit trail, newest first; ``older`` is the cursor of the
+    next (older) page, None on the last."""
+
+    events: list[AuditEvent]
+    older: int | None
+
+
+def person_events_page(
+    database: Database,
+    person_id: int,
+    *,
+    before: int | None = None,
+    except_account: int | None = None,
+    size: int = PAGE_SIZE,
+) -> EventPage:
+    """A page of who touched ``person_id``'s data, newest first, reaching back over the
+    whole history page by page (``before``: the ``older`` cursor of the page before);
+    ``except_account`` leaves out one account's own events (the person's own reads).
+    The page ``/account/activity`` and the API ``/api/persons/{id}/audit`` both use it."""
+    events = list_person_events(
+        database, person_id, limit=size + 1, except_account=except_account, before=before
+    )
+    if len(events) > size:
+        return EventPage(events[:size], events[size - 1].id)
+    return EventPage(events, None)
+
+
 def list_person_events(
     database: Database,
     person_id: int,
     *,
     limit: int = 200,
     except_account: int | None = None,
+    before: int | None = None,
 ) -> list[AuditEvent]:
     """Who touched ``person_id``'s data, newest first (for "who looked at my data");
-    ``except_account`` leaves out one account's own events (the person's own reads)."""
+    ``except_account`` leaves out one account's own events (the person's own reads);
+    ``before``: only events older than that event id."""
     with database.reader() as session:
         rows = AuditRepository(session).for_person(
-            person_id, limit=limit, except_account=except_account
+            person_id, limit=limit, except_account=except_account, before=before
         )
     return [
         AuditEvent(
+            id=row.id,
             at=row.at,
             actor=name,
             actor_role=row.actor_role,

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from nightbridge.core.errors import NotFound
@@ -88,6 +88,8 @@ def get_clinician_actor(actor: Annotated[Actor, Depends(get_current_actor)]) -> 
 #: A row id in a path (``/sharing/{share_id}/...``): 1 to the store's largest integer.
 #: Anything else (0, 2**63, "abc") is a 404, like an id that does not exist.
 RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
+#: A page cursor in a query (``?before=``: the id of the last row seen), or none.
+Cursor = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Any, Depends(get_settings)]

@@ -4,6 +4,11 @@ Cookie ``__Host-nb_session``: Secure, HttpOnly, SameSite=Lax, Path=/, no Domain 
 ``__Host-`` prefix makes browsers enforce the last three; RFC 6265bis 4.1.3.2; ASVS 5.0
 3.3.1, 3.3.2, 3.3.4). Browsers treat http://127.0.0.1 and http://localhost as secure
 contexts, so this works for ``make run`` on loopback.
+
+Cookie ``__Host-nb_device`` (same flags, kept ``known_device_ttl``): a random token set
+at each full login, so that this browser stays known to the account; while the account
+is throttled after someone's failed guesses, a known browser may still log in
+(``services.accounts.auth``). It opens nothing by itself.
 """
 
 from __future__ import annotations
@@ -14,15 +19,25 @@ from fastapi import Request, Response
 
 from nightbridge.services.access import ANONYMOUS
 from nightbridge.services.accounts.auth import (
+    Attempt,
     SessionInfo,
     end_session,
     open_session,
+    remember_device,
     resolve_session,
 )
 from nightbridge.storage.database import Database
 
 COOKIE_NAME = "__Host-nb_session"
+DEVICE_COOKIE = "__Host-nb_device"
 _UNSET = object()
+
+
+def login_attempt(request: Request) -> Attempt:
+    """Where this login attempt comes from: the client's address (uvicorn has already
+    replaced it by X-Forwarded-For when the proxy is trusted) and the device cookie."""
+    address = request.client.host if request.client else ""
+    return Attempt(client=address, device=request.cookies.get(DEVICE_COOKIE))
 
 
 def settings_of(request: Request) -> Any:
@@ -70,6 +85,13 @@ def start_session(request: Request, *, account_id: int | None, stage: str) -> Se
         policy=settings_of(request).auth,
     )
     request.state.nb_new_token = token
+    if stage == "full" and account_id is not None:
+        request.state.nb_device = remember_device(
+            request.app.state.database,
+            settings_of(request).auth,
+            account_id,
+            request.cookies.get(DEVICE_COOKIE),
+        )
     info = SessionInfo(token, csrf, stage, ANONYMOUS)
     if account_id is not None:
         info = resolve_session(request.app.state.database, settings_of(request).auth, token) or info
@@ -78,7 +100,19 @@ def start_session(request: Request, *, account_id: int | None, stage: str) -> Se
 
 
 def apply_cookie(request: Request, response: Response) -> Response:
-    """Set the session cookie if this request opened a session; clear it if it ended."""
+    """Set the session cookie if this request opened a session; clear it if it ended.
+    Set the device cookie after a full login."""
+    device = getattr(request.state, "nb_device", None)
+    if device:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=int(settings_of(request).auth.known_device_ttl.total_seconds()),
+            path="/",
+            secure=settings_of(request).secure_cookies,
+            httponly=True,
+            samesite="lax",
+        )
     token = getattr(request.state, "nb_new_token", None)
     if getattr(request.state, "nb_ended", False):
         response.delete_cookie(COOKIE_NAME, path="/", secure=True, httponly=True, samesite="lax")

@@ -12,17 +12,20 @@ from nightbridge.core.errors import InvalidInput, NotFound, Problem
 from nightbridge.core.profile import Profile
 from nightbridge.services.access import ROLES, Actor
 from nightbridge.services.accounts.auth import (
+    Attempt,
     AuthPolicy,
     LoginRefused,
+    check_current_password,
     end_other_sessions,
+    hash_token,
     validate_password,
-    verify_password,
 )
 from nightbridge.services.audit import record_event
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.storage.repositories.sessions import WebSessionRepository
+from nightbridge.storage.repositories.throttles import KnownDeviceRepository
 from nightbridge.storage.tables.accounts import AccountRow
 from nightbridge.storage.tables.base import utcnow
 
@@ -171,25 +174,28 @@ def change_password(
     current: str,
     new: str,
     keep_token: str | None = None,
+    attempt: Attempt | None = None,
 ) -> None:
-    """Change the actor's own password after checking the current one; every other
-    session of the account is ended."""
+    """Change the actor's own password after checking the current one (throttled and
+    audited like a login: ``check_current_password``); every other session of the
+    account is ended and the browsers it knew are forgotten but this one."""
     if actor.account_id is None:
         raise NotFound("no account")
     validate_password(new, "new_password")
-    with database.reader() as session:
-        row = AccountRepository(session).get(actor.account_id)
-        if row is None:
-            raise NotFound("no account")
-        old_hash = row.password_hash
-    if not verify_password(policy, old_hash, current):
-        raise InvalidInput.one("current_password", "is not your current password")
+    attempt = attempt or Attempt()
+    check_current_password(
+        database, policy, actor.account_id, current, purpose="account/password", attempt=attempt
+    )
     new_hash = policy.hasher().hash(new)
     with database.transaction() as session:
         row = AccountRepository(session).get(actor.account_id)
         if row is None:
             raise LoginRefused()
         row.password_hash = new_hash
+        devices = KnownDeviceRepository(session)
+        devices.forget(row.id)
+        if attempt.device:
+            devices.remember(row.id, hash_token(attempt.device), utcnow())
         record_event(
             session,
             actor,

@@ -5,9 +5,23 @@ Controls (docs/security.md maps each to OWASP ASVS 5.0 and HIPAA 164.312(d)):
 - Passwords are hashed with argon2id, memory 19 MiB or more, 2 iterations, 1 lane (the
   OWASP Password Storage Cheat Sheet minimum; RFC 9106 section 4); 12 to 1024
   characters, any characters (NIST SP 800-63B 5.1.1.2; ASVS 6.2.1, 6.2.9).
-- After ``lockout_after`` consecutive failures an account is locked for
-  ``lockout_base`` doubled for every further failure, at most ``lockout_max``
-  (NIST SP 800-63B 5.2.2 rate limiting; ASVS 6.3.1). Every attempt is audited.
+- Throttling that slows a guesser but never locks the owner out (NIST SP 800-63B
+  5.2.2; ASVS 5.0 6.3.1), counted in the database under row locks read fresh, so that
+  concurrent guesses on PostgreSQL are counted one by one:
+
+  * per account: after ``lockout_after`` consecutive failures (password, TOTP code, or
+    the current password on the account pages) the account is throttled for
+    ``lockout_base`` doubled for every further failure, at most ``lockout_max``. While
+    it is, attempts from browsers the account does not know are refused without being
+    checked; a browser that has logged in to the account before (its device cookie,
+    ``known_devices``) is still checked, so the owner with the right password (and
+    TOTP) gets in whatever a stranger tries;
+  * per client (its address as the trusted proxy reports it; an IPv6 /64): after
+    ``client_failures`` failures within ``client_window`` the client is refused, for
+    every account, for ``client_window`` (a known device of the account excepted).
+
+  Every attempt is audited (``ok``, ``failed``, ``throttled``, ``locked`` for a disabled
+  account), with the client's address.
 - TOTP (RFC 6238, 30 s steps, 6 digits, +-1 step of drift) is required for clinicians
   and admins and can be turned on by a person; a code is accepted once (ASVS 6.5.1: no
   replay).
@@ -19,15 +33,18 @@ Controls (docs/security.md maps each to OWASP ASVS 5.0 and HIPAA 164.312(d)):
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass
 
 import pyotp
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.orm import Session
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError
 from nightbridge.services.access import Actor
@@ -36,7 +53,11 @@ from nightbridge.settings import AuthPolicy
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.storage.repositories.sessions import WebSessionRepository
-from nightbridge.storage.tables.accounts import AccountRow
+from nightbridge.storage.repositories.throttles import (
+    KnownDeviceRepository,
+    LoginThrottleRepository,
+)
+from nightbridge.storage.tables.accounts import AccountRow, LoginThrottleRow
 from nightbridge.storage.tables.base import utcnow
 
 #: Session stages: ``anonymous`` (only a CSRF token, e.g. the login form), ``totp``
@@ -51,16 +72,40 @@ ISSUER = "Nightbridge"
 
 
 class LoginRefused(NightbridgeError):
-    """Wrong username, password or code, or the account is locked or disabled.
+    """Wrong username, password or code, too many tries, or the account is disabled.
 
     The message is the same for every cause so it reveals nothing about the account.
     """
 
     def __init__(self) -> None:
         super().__init__(
-            "Wrong username, password or code, or the account is locked after repeated "
-            "failures. Try again later."
+            "Wrong username, password or code, or too many tries from here. Check them "
+            "and try again in a few minutes."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """Where a login attempt comes from: the client's address (as the trusted reverse
+    proxy reports it; uvicorn's ``--forwarded-allow-ips``) and the browser's device
+    cookie, if it has one."""
+
+    client: str = ""
+    device: str | None = None
+
+
+def client_key(address: str) -> str:
+    """The throttle key of a client: its address, an IPv6 address's /64 (one customer's
+    block), an IPv4-mapped address as IPv4."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return f"client:{address.strip()[:80] or 'unknown'}"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return f"client:{ip.ipv4_mapped}"
+        return f"client:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
+    return f"client:{ip}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +151,34 @@ def _register_failure(policy: AuthPolicy, account: AccountRow, now: dt.datetime)
     account.locked_until = now + duration if duration is not None else None
 
 
+def _client_blocked(client: LoginThrottleRow, now: dt.datetime) -> bool:
+    return client.blocked_until is not None and client.blocked_until > now
+
+
+def _register_client_failure(
+    policy: AuthPolicy, client: LoginThrottleRow, now: dt.datetime
+) -> None:
+    if now - client.window_started_at > policy.client_window:
+        client.failures, client.window_started_at = 0, now
+    client.failures += 1
+    if client.failures >= policy.client_failures:
+        client.blocked_until = now + policy.client_window
+        client.failures, client.window_started_at = 0, now
+
+
+def _known(
+    session: Session, policy: AuthPolicy, account_id: int, device: str | None, now: dt.datetime
+) -> bool:
+    if not device or len(device) > 200:
+        return False
+    since = now - policy.known_device_ttl
+    return KnownDeviceRepository(session).is_known(account_id, hash_token(device), since)
+
+
+def _where(attempt: Attempt) -> str:
+    return f" from {attempt.client[:60]}" if attempt.client else ""
+
+
 @functools.cache
 def _dummy_hash(policy: AuthPolicy) -> str:
     """A hash with the policy's cost, verified for unknown usernames so that they take
@@ -119,29 +192,43 @@ def authenticate(
     username: str,
     password: str,
     *,
+    attempt: Attempt | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[int, str]:
     """Check a username and password; return ``(account_id, next_stage)``.
 
     ``next_stage`` is ``full``, ``totp`` or ``enrol``. Raises ``LoginRefused``. Each
-    attempt is audited; failures count towards the lockout in the same transaction.
+    attempt is audited; failures count towards the account's and the client's throttle
+    in the same transaction, which holds both rows locked (client first, then account)
+    and reads them fresh, so concurrent guesses are counted one after the other.
     """
+    attempt = attempt or Attempt()
     now = now or utcnow()
     stage = "full"
     with database.transaction() as session:
-        accounts = AccountRepository(session)
-        found = accounts.by_username(username.strip().lower())
-        account = accounts.get_for_update(found.id) if found is not None else None
-        if account is None:
+        client = LoginThrottleRepository(session).get_for_update(client_key(attempt.client), now)
+        account = AccountRepository(session).by_username_for_update(username.strip().lower())
+        known = account is not None and _known(session, policy, account.id, attempt.device, now)
+        where = _where(attempt)
+        if _client_blocked(client, now) and not known:
             verify_password(policy, _dummy_hash(policy), password)  # same time as a real try
-            outcome, detail = "failed", "unknown username"
-        elif account.disabled or _is_locked(account, now):
-            verify_password(policy, _dummy_hash(policy), password)  # same time as a real try
-            outcome = "locked"
-            detail = "disabled" if account.disabled else f"locked until {account.locked_until}"
+            outcome, detail = "throttled", f"too many failures{where}"
+        elif account is None:
+            verify_password(policy, _dummy_hash(policy), password)
+            _register_client_failure(policy, client, now)
+            outcome, detail = "failed", f"unknown username{where}"
+        elif account.disabled:
+            verify_password(policy, _dummy_hash(policy), password)
+            _register_client_failure(policy, client, now)
+            outcome, detail = "locked", f"disabled{where}"
+        elif _is_locked(account, now) and not known:
+            verify_password(policy, _dummy_hash(policy), password)
+            outcome, detail = "throttled", f"account throttled, unknown browser{where}"
         elif not verify_password(policy, account.password_hash, password):
             _register_failure(policy, account, now)
-            outcome, detail = "failed", f"wrong password ({account.failed_logins} in a row)"
+            _register_client_failure(policy, client, now)
+            outcome = "failed"
+            detail = f"wrong password ({account.failed_logins} in a row){where}"
         else:
             if account.totp_confirmed:
                 stage = "totp"
@@ -150,7 +237,7 @@ def authenticate(
             else:
                 account.failed_logins = 0
                 account.locked_until = None
-            outcome, detail = "ok", f"password; next {stage}"
+            outcome, detail = "ok", f"password; next {stage}{where}"
         record_event(
             session,
             actor_of(account) if account is not None else Actor(None, "anonymous"),
@@ -158,12 +245,84 @@ def authenticate(
             action="login",
             object="account",
             outcome=outcome,
-            detail=detail,
+            detail=detail[:200],
             now=now,
         )
     if outcome != "ok" or account is None:
         raise LoginRefused()
     return account.id, stage
+
+
+def check_current_password(
+    database: Database,
+    policy: AuthPolicy,
+    account_id: int,
+    password: str,
+    *,
+    purpose: str,
+    attempt: Attempt | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Re-authentication on the account pages (a password change, turning on two-step
+    login: ASVS 5.0 6.2.3, 7.5.1), throttled and audited like a login: a wrong password
+    counts towards the account's and the client's throttle, and a throttled account
+    refuses browsers it does not know. Raises ``InvalidInput`` on ``current_password``.
+    """
+    attempt = attempt or Attempt()
+    now = now or utcnow()
+    with database.transaction() as session:
+        client = LoginThrottleRepository(session).get_for_update(client_key(attempt.client), now)
+        account = AccountRepository(session).get_for_update(account_id)
+        if account is None:
+            raise LoginRefused()
+        known = _known(session, policy, account.id, attempt.device, now)
+        where = _where(attempt)
+        if (_client_blocked(client, now) or _is_locked(account, now)) and not known:
+            verify_password(policy, _dummy_hash(policy), password)
+            outcome, detail = "throttled", f"too many failures{where}"
+        elif not verify_password(policy, account.password_hash, password):
+            _register_failure(policy, account, now)
+            _register_client_failure(policy, client, now)
+            outcome = "failed"
+            detail = f"wrong current password ({account.failed_logins} in a row){where}"
+        else:
+            outcome, detail = "ok", f"current password{where}"
+        record_event(
+            session,
+            actor_of(account),
+            person_id=account.person_id,
+            action="reauth",
+            object=purpose,
+            outcome=outcome,
+            detail=detail[:200],
+            now=now,
+        )
+    if outcome == "throttled":
+        raise InvalidInput.one(
+            "current_password", "too many wrong tries: try again in a few minutes"
+        )
+    if outcome != "ok":
+        raise InvalidInput.one("current_password", "is not your current password")
+
+
+def remember_device(
+    database: Database,
+    policy: AuthPolicy,
+    account_id: int,
+    device: str | None,
+    *,
+    now: dt.datetime | None = None,
+) -> str:
+    """After a full login: the browser's device token (its own if it had one, else a new
+    one), now known to ``account_id``; devices unused for ``known_device_ttl`` are
+    forgotten."""
+    now = now or utcnow()
+    token = device if device and 20 <= len(device) <= 200 else secrets.token_urlsafe(32)
+    with database.transaction() as session:
+        devices = KnownDeviceRepository(session)
+        devices.forget(account_id, before=now - policy.known_device_ttl)
+        devices.remember(account_id, hash_token(token), now)
+    return token
 
 
 # --- TOTP -------------------------------------------------------------------------------
@@ -173,21 +332,23 @@ def totp_uri(secret: str, username: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
 
 
-def start_enrolment(database: Database, account_id: int) -> tuple[str, str]:
-    """The TOTP secret being set up for ``account_id`` and its ``otpauth://`` URI.
-
-    A new secret is drawn the first time; until a code confirms it, the same secret is
-    shown again (so reloading the page does not break an authenticator app's entry).
+def enrolment_secret(database: Database, account_id: int, session_key: str) -> tuple[str, str]:
+    """The TOTP secret offered to ``account_id`` while it sets up two-step login, and
+    its ``otpauth://`` URI. Nothing is written (a GET changes nothing): the secret is
+    derived from this login session's own secret (``session_key``, its CSRF token), so
+    reloading the page shows the same one, a new session offers a new one, and it is
+    stored only when a code confirms it (``verify_totp(confirm=True, pending=...)``).
     """
-    with database.transaction() as session:
+    with database.reader() as session:
         account = AccountRepository(session).get(account_id)
         if account is None:
             raise LoginRefused()
         if account.totp_confirmed:
             raise InvalidInput.one("totp", "is already set up for this account")
-        if not account.totp_secret:
-            account.totp_secret = pyotp.random_base32()
-        secret, username = account.totp_secret, account.username
+        username = account.username
+    message = f"nightbridge totp enrolment {account_id}".encode()
+    digest = hmac.new(session_key.encode(), message, hashlib.sha256).digest()
+    secret = base64.b32encode(digest[:20]).decode()  # 160 bits (RFC 4226 section 4)
     return secret, totp_uri(secret, username)
 
 
@@ -210,37 +371,52 @@ def verify_totp(
     code: str,
     *,
     confirm: bool = False,
+    pending: str | None = None,
+    attempt: Attempt | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """Accept a TOTP code once (no replay); ``confirm`` finishes enrolment.
+    """Accept a TOTP code once (no replay). ``confirm`` finishes enrolment: the code is
+    checked against ``pending`` (the secret the enrolment page showed) and that secret is
+    stored once it matches.
 
-    A wrong code counts towards the lockout like a wrong password. Raises
-    ``LoginRefused``.
+    A wrong code counts towards the account's and the client's throttle like a wrong
+    password, under the same row locks. Raises ``LoginRefused``.
     """
+    attempt = attempt or Attempt()
     now = now or utcnow()
     refused = True
     with database.transaction() as session:
+        client = LoginThrottleRepository(session).get_for_update(client_key(attempt.client), now)
         account = AccountRepository(session).get_for_update(account_id)
-        if account is None or not account.totp_secret:
+        secret = pending if confirm else (account.totp_secret if account else None)
+        if account is None or not secret:
             raise LoginRefused()
-        step = _matching_step(account.totp_secret, code, now)
+        known = _known(session, policy, account.id, attempt.device, now)
+        where = _where(attempt)
+        step = _matching_step(secret, code, now)
         replay = (
             step is not None
             and account.totp_last_step is not None
             and (step <= account.totp_last_step)
         )
-        if account.disabled or _is_locked(account, now) or account.totp_confirmed == confirm:
-            outcome, detail = "locked", "locked, disabled or wrong stage"
+        if account.disabled or account.totp_confirmed == confirm:
+            outcome, detail = "locked", f"disabled or wrong stage{where}"
+        elif (_client_blocked(client, now) or _is_locked(account, now)) and not known:
+            outcome, detail = "throttled", f"too many failures{where}"
         elif step is None or replay:
             _register_failure(policy, account, now)
-            outcome, detail = "failed", "replayed code" if replay else "wrong code"
+            _register_client_failure(policy, client, now)
+            outcome = "failed"
+            detail = f"{'replayed' if replay else 'wrong'} code{where}"
         else:
             account.totp_last_step = step
             account.failed_logins = 0
             account.locked_until = None
             if confirm:
+                account.totp_secret = secret
                 account.totp_confirmed = True
-            outcome, detail, refused = "ok", "totp enrolled" if confirm else "totp", False
+            outcome, refused = "ok", False
+            detail = f"{'totp enrolled' if confirm else 'totp'}{where}"
         record_event(
             session,
             actor_of(account),
@@ -248,7 +424,7 @@ def verify_totp(
             action="login",
             object="totp",
             outcome=outcome,
-            detail=detail,
+            detail=detail[:200],
             now=now,
         )
     if refused:
@@ -287,6 +463,7 @@ def open_session(
                 idle_before=now - policy.idle_timeout,
                 created_before=now - policy.absolute_timeout,
             )
+            LoginThrottleRepository(session).purge(now, policy.client_window)
         sessions.create(
             hash_token(token), account_id=account_id, stage=stage, csrf_token=csrf_token, now=now
         )

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from nightbridge.core.errors import InvalidInput, NotFound
-from nightbridge.services.access import Actor
+from nightbridge.services.access import Actor, check_access, check_access_many
 from nightbridge.services.audit import record_event
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.audit import AuditRepository
@@ -163,9 +163,16 @@ def redeem_invite(
     return view
 
 
-def list_shares(database: Database, actor: Actor) -> list[ShareView]:
-    """The person's shares, active and revoked, with each clinician's username."""
+def list_shares(
+    database: Database, actor: Actor, *, audit_as: str | None = None
+) -> list[ShareView]:
+    """The person's shares, active and revoked, with each clinician's username.
+
+    ``audit_as`` (the route, for a page or API call that shows them): the reading is
+    written to the person's audit trail (the names of who can see their data)."""
     person_id = _person_of(actor)
+    if audit_as is not None:
+        check_access(database, actor, person_id, "read", audit_as)
     with database.reader() as session:
         rows = ShareRepository(session).shares_of_person(person_id)
     return [
@@ -174,16 +181,29 @@ def list_shares(database: Database, actor: Actor) -> list[ShareView]:
     ]
 
 
-def list_patients(database: Database, actor: Actor) -> list[ShareView]:
-    """The people who currently share with this clinician (only those)."""
+def list_patients(
+    database: Database, actor: Actor, *, audit_as: str | None = None
+) -> list[ShareView]:
+    """The people who currently share with this clinician (only those).
+
+    ``audit_as`` (the route, for a page or API call that shows the list): every person
+    listed gets a row in their audit trail -- the clinician saw their name -- through
+    the one permission check, in one transaction (``check_access_many``); a person whose
+    share ended in between is left out."""
     if actor.role != "clinician" or actor.account_id is None:
         return []
     with database.reader() as session:
         rows = ShareRepository(session).persons_of_clinician(actor.account_id)
-    return [
+    views = [
         ShareView(s.id, s.person_id, s.clinician_id, name, s.created_at, s.revoked_at)
         for s, name in rows
     ]
+    if audit_as is not None and views:
+        allowed = set(
+            check_access_many(database, actor, [v.person_id for v in views], "read", audit_as)
+        )
+        views = [v for v in views if v.person_id in allowed]
+    return views
 
 
 def revoke_share(

@@ -32,9 +32,24 @@ class AccountRepository:
         return self.session.get(AccountRow, account_id)
 
     def get_for_update(self, account_id: int) -> AccountRow | None:
-        """The row, locked against concurrent logins on PostgreSQL (SQLite: BEGIN IMMEDIATE)."""
+        """The row, locked against concurrent logins on PostgreSQL (SQLite: BEGIN IMMEDIATE)
+        and read FRESH under that lock: a copy already in the session (from an earlier
+        read) would otherwise keep its stale failure count, and concurrent guesses would
+        each count from the same number (issue 12 item 3)."""
         return self.session.scalar(
-            select(AccountRow).where(AccountRow.id == account_id).with_for_update()
+            select(AccountRow)
+            .where(AccountRow.id == account_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    def by_username_for_update(self, username: str) -> AccountRow | None:
+        """``by_username``, locked and read fresh (see ``get_for_update``)."""
+        return self.session.scalar(
+            select(AccountRow)
+            .where(AccountRow.username == username)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
 
     def by_username(self, username: str) -> AccountRow | None:

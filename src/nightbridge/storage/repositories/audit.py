@@ -42,14 +42,22 @@ class AuditRepository:
         return row.id
 
     def for_person(
-        self, person_id: int, *, limit: int = 200, except_account: int | None = None
+        self,
+        person_id: int,
+        *,
+        limit: int = 200,
+        except_account: int | None = None,
+        before: int | None = None,
     ) -> list[tuple[AuditEventRow, str]]:
-        """Newest first, with the actor's username ("" when the account is gone)."""
+        """Newest first, with the actor's username ("" when the account is gone);
+        ``before``: only events older than that event id (the next page)."""
         query = (
             select(AuditEventRow, AccountRow.username)
             .outerjoin(AccountRow, AccountRow.id == AuditEventRow.actor_account_id)
             .where(AuditEventRow.person_id == person_id)
         )
+        if before is not None:
+            query = query.where(AuditEventRow.id < before)
         if except_account is not None:
             query = query.where(
                 or_(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nightbridge.storage.tables.base import Base, UTCDateTime, utcnow
@@ -49,6 +49,37 @@ class WebSessionRow(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginThrottleRow(Base):
+    """Failed logins of one client (an address, or an IPv6 /64) in the current window;
+    past the policy's limit the client is refused until ``blocked_until``."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime, nullable=True, index=True
+    )
+
+
+class KnownDeviceRow(Base):
+    """A browser that has logged in to an account (the SHA-256 of its device cookie):
+    while the account is throttled after failed guesses, it may still try (NIST SP
+    800-63B 5.2.2: accept attempts from devices the subscriber used before)."""
+
+    __tablename__ = "known_devices"
+    __table_args__ = (UniqueConstraint("account_id", "token_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class InviteRow(Base):

@@ -11,16 +11,22 @@ from nightbridge.core.errors import InvalidInput, NotFound
 from nightbridge.services.accounts.accounts import change_password, get_account
 from nightbridge.services.accounts.auth import (
     LoginRefused,
+    check_current_password,
     end_other_sessions,
-    start_enrolment,
-    verify_password,
+    enrolment_secret,
     verify_totp,
 )
-from nightbridge.services.audit import list_person_events
-from nightbridge.storage.repositories.accounts import AccountRepository
-from nightbridge.web.deps import AuditScope, CurrentActor, DatabaseDep, SettingsDep, render
+from nightbridge.services.audit import person_events_page
+from nightbridge.web.deps import (
+    AuditScope,
+    CurrentActor,
+    Cursor,
+    DatabaseDep,
+    SettingsDep,
+    render,
+)
 from nightbridge.web.forms import errors_by_field
-from nightbridge.web.sessions import current_session
+from nightbridge.web.sessions import current_session, login_attempt
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,6 +56,7 @@ def password_change(
             current=current_password,
             new=new_password,
             keep_token=info.token if info else None,
+            attempt=login_attempt(request),
         )
     except InvalidInput as exc:
         errors = errors_by_field(exc)
@@ -64,12 +71,26 @@ def password_change(
 
 @router.get("/account/activity")
 def activity(
-    request: Request, scope: AuditScope, database: DatabaseDep, mine: bool = False
+    request: Request,
+    scope: AuditScope,
+    database: DatabaseDep,
+    mine: bool = False,
+    before: Cursor = None,
 ) -> Response:
-    """Who looked at my data: others by default; ``?mine=1`` adds my own visits."""
+    """Who looked at my data, newest first, page by page over the whole history
+    (``?before=`` the cursor of the older page): others by default; ``?mine=1`` adds my
+    own visits. ``/api/persons/{id}/audit`` gives the same pages."""
     skip = None if mine else scope.actor.account_id
-    events = list_person_events(database, scope.person_id, except_account=skip)
-    return render(request, "account_activity.html", {"events": events, "mine": mine})
+    page = person_events_page(database, scope.person_id, before=before, except_account=skip)
+    context = {"events": page.events, "older": page.older, "mine": mine, "paged": before}
+    return render(request, "account_activity.html", context)
+
+
+def _offered_secret(request: Request, database: DatabaseDep, account_id: int) -> tuple[str, str]:
+    """The TOTP secret this session offers: derived from its own secret, never stored
+    before a code confirms it, so ``GET /account/totp`` changes nothing."""
+    info = current_session(request)
+    return enrolment_secret(database, account_id, info.csrf_token if info else "")
 
 
 def _enrol_page(
@@ -78,7 +99,7 @@ def _enrol_page(
     account = get_account(database, account_id)
     if account.totp_confirmed:
         raise NotFound("two-step login is already on")
-    secret, uri = start_enrolment(database, account_id)
+    secret, uri = _offered_secret(request, database, account_id)
     context = {"secret": secret, "uri": uri, "action": "/account/totp", "reauth": True, **extra}
     return render(
         request, "totp_enrol.html", context, status_code=422 if extra.get("error") else 200
@@ -102,13 +123,31 @@ def totp_confirm(
 ) -> Response:
     """Confirm with the password (re-authentication, ASVS 7.5.1) and a first code."""
     account_id = actor.account_id or 0
-    with database.reader() as session:
-        row = AccountRepository(session).get(account_id)
-        password_hash = row.password_hash if row else ""
-    if not verify_password(settings.auth, password_hash, current_password):
-        return _enrol_page(request, database, account_id, error="That is not your password.")
+    attempt = login_attempt(request)
     try:
-        verify_totp(database, settings.auth, account_id, code, confirm=True)
+        check_current_password(
+            database,
+            settings.auth,
+            account_id,
+            current_password,
+            purpose="account/totp",
+            attempt=attempt,
+        )
+    except InvalidInput as exc:
+        reason = exc.problems[0].reason
+        error = "That is not your password." if reason.startswith("is not") else reason
+        return _enrol_page(request, database, account_id, error=error[:1].upper() + error[1:])
+    secret, _ = _offered_secret(request, database, account_id)
+    try:
+        verify_totp(
+            database,
+            settings.auth,
+            account_id,
+            code,
+            confirm=True,
+            pending=secret,
+            attempt=attempt,
+        )
     except LoginRefused as exc:
         return _enrol_page(request, database, account_id, error=str(exc))
     account = get_account(database, account_id)

@@ -23,13 +23,14 @@ from nightbridge.services.accounts.sharing import (
     redeem_invite,
     revoke_share,
 )
-from nightbridge.services.audit import list_person_events
+from nightbridge.services.audit import person_events_page
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.web.deps import (
     AdminActor,
     AuditScope,
     ClinicianActor,
     CurrentActor,
+    Cursor,
     DatabaseDep,
     ReadScope,
     RowId,
@@ -40,6 +41,7 @@ from nightbridge.web.sessions import (
     apply_cookie,
     current_session,
     end_current_session,
+    login_attempt,
     start_session,
 )
 
@@ -88,6 +90,7 @@ class ShareOut(BaseModel):
 
 
 class AuditEventOut(BaseModel):
+    id: int
     at: dt.datetime
     actor: str
     actor_role: str
@@ -95,6 +98,14 @@ class AuditEventOut(BaseModel):
     object: str
     outcome: str
     detail: str
+
+
+class AuditPageOut(BaseModel):
+    """One page of the trail, newest first; ``older``: pass it as ``before`` for the next
+    page (null on the last)."""
+
+    events: list[AuditEventOut]
+    older: int | None
 
 
 class PersonOut(BaseModel):
@@ -142,7 +153,9 @@ def api_login(
     """Password step. ``stage`` is ``full``, or ``totp`` (send the code next) or
     ``enrol`` (set up TOTP in the web app first)."""
     try:
-        account_id, stage = authenticate(database, settings.auth, body.username, body.password)
+        account_id, stage = authenticate(
+            database, settings.auth, body.username, body.password, attempt=login_attempt(request)
+        )
     except LoginRefused as exc:
         return JSONResponse({"detail": str(exc)}, status_code=401)
     info = start_session(request, account_id=account_id, stage=stage)
@@ -158,7 +171,13 @@ def api_totp(
     if info is None or info.stage != "totp" or info.actor.account_id is None:
         return JSONResponse({"detail": "log in with a password first"}, status_code=401)
     try:
-        verify_totp(database, settings.auth, info.actor.account_id, body.code)
+        verify_totp(
+            database,
+            settings.auth,
+            info.actor.account_id,
+            body.code,
+            attempt=login_attempt(request),
+        )
     except LoginRefused as exc:
         return JSONResponse({"detail": str(exc)}, status_code=401)
     new = start_session(request, account_id=info.actor.account_id, stage="full")
@@ -195,21 +214,28 @@ def api_person(person_id: int, scope: ReadScope, database: DatabaseDep) -> Perso
     return PersonOut(id=scope.person_id, display_name=name, tz=profile.tz, region=profile.region)
 
 
-@router.get("/persons/{person_id}/audit", response_model=list[AuditEventOut], tags=["persons"])
+@router.get("/persons/{person_id}/audit", response_model=AuditPageOut, tags=["persons"])
 def api_person_audit(
-    person_id: int, scope: AuditScope, database: DatabaseDep
-) -> list[AuditEventOut]:
-    """Who looked at this person's data (the person only)."""
-    return [
-        AuditEventOut.model_validate(e.to_dict())
-        for e in list_person_events(database, scope.person_id)
-    ]
+    person_id: int,
+    scope: AuditScope,
+    database: DatabaseDep,
+    mine: bool = False,
+    before: Cursor = None,
+) -> AuditPageOut:
+    """Who looked at this person's data (the person only), newest first, a page at a time
+    over the whole history, as on ``/account/activity``: others by default, ``mine=true``
+    adds the person's own visits; ``before``: the ``older`` of the previous page."""
+    skip = None if mine else scope.actor.account_id
+    page = person_events_page(database, scope.person_id, before=before, except_account=skip)
+    events = [AuditEventOut.model_validate(e.to_dict()) for e in page.events]
+    return AuditPageOut(events=events, older=page.older)
 
 
 @router.get("/shares", response_model=list[ShareOut], tags=["sharing"])
 def api_shares(actor: CurrentActor, database: DatabaseDep) -> list[ShareOut]:
     """The person's shares (active and revoked)."""
-    return [ShareOut.model_validate(s.to_dict()) for s in list_shares(database, actor)]
+    shares = list_shares(database, actor, audit_as="GET /api/shares")
+    return [ShareOut.model_validate(s.to_dict()) for s in shares]
 
 
 @router.post("/invites", response_model=InviteOut, status_code=201, tags=["sharing"])
@@ -235,7 +261,8 @@ def api_revoke(share_id: RowId, actor: CurrentActor, database: DatabaseDep) -> R
 @router.get("/patients", response_model=list[ShareOut], tags=["sharing"])
 def api_patients(actor: ClinicianActor, database: DatabaseDep) -> list[ShareOut]:
     """The people who share with this clinician (404 for anyone else)."""
-    return [ShareOut.model_validate(s.to_dict()) for s in list_patients(database, actor)]
+    patients = list_patients(database, actor, audit_as="GET /api/patients")
+    return [ShareOut.model_validate(s.to_dict()) for s in patients]
 
 
 @router.get("/admin/accounts", response_model=list[AccountOut], tags=["admin"])

@@ -13,7 +13,7 @@ from nightbridge.services.accounts.accounts import create_account, has_accounts
 from nightbridge.services.accounts.auth import (
     LoginRefused,
     authenticate,
-    start_enrolment,
+    enrolment_secret,
     verify_totp,
 )
 from nightbridge.web.deps import DatabaseDep, SettingsDep, render
@@ -23,6 +23,7 @@ from nightbridge.web.sessions import (
     current_session,
     end_current_session,
     ensure_session,
+    login_attempt,
     start_session,
 )
 
@@ -37,6 +38,13 @@ def _not_pending(request: Request) -> Response:
     """Where to go when no login step is waiting: home if logged in, else /login."""
     info = current_session(request)
     return _redirect(request, "/" if info is not None and info.stage == "full" else "/login")
+
+
+def _offered_secret(request: Request, database: DatabaseDep, account_id: int) -> tuple[str, str]:
+    """The TOTP secret this login session offers (derived, not stored: a GET writes
+    nothing) and its ``otpauth://`` URI."""
+    info = current_session(request)
+    return enrolment_secret(database, account_id, info.csrf_token if info else "")
 
 
 def _pending(request: Request, stage: str) -> int | None:
@@ -69,7 +77,9 @@ def login(
 ) -> Response:
     target = safe_next(next)
     try:
-        account_id, stage = authenticate(database, settings.auth, username, password)
+        account_id, stage = authenticate(
+            database, settings.auth, username, password, attempt=login_attempt(request)
+        )
     except LoginRefused as exc:
         return render(
             request,
@@ -105,7 +115,7 @@ def totp_submit(
     if account_id is None:
         return _not_pending(request)
     try:
-        verify_totp(database, settings.auth, account_id, code)
+        verify_totp(database, settings.auth, account_id, code, attempt=login_attempt(request))
     except LoginRefused as exc:
         return render(
             request, "totp.html", {"next": safe_next(next), "error": str(exc)}, status_code=401
@@ -119,7 +129,7 @@ def enrol_form(request: Request, database: DatabaseDep, next: str = "/") -> Resp
     account_id = _pending(request, "enrol")
     if account_id is None:
         return _not_pending(request)
-    secret, uri = start_enrolment(database, account_id)
+    secret, uri = _offered_secret(request, database, account_id)
     return render(
         request, "totp_enrol.html", {"next": safe_next(next), "secret": secret, "uri": uri}
     )
@@ -136,10 +146,18 @@ def enrol_submit(
     account_id = _pending(request, "enrol")
     if account_id is None:
         return _not_pending(request)
+    secret, uri = _offered_secret(request, database, account_id)
     try:
-        verify_totp(database, settings.auth, account_id, code, confirm=True)
+        verify_totp(
+            database,
+            settings.auth,
+            account_id,
+            code,
+            confirm=True,
+            pending=secret,
+            attempt=login_attempt(request),
+        )
     except LoginRefused as exc:
-        secret, uri = start_enrolment(database, account_id)
         return render(
             request,
             "totp_enrol.html",

@@ -32,10 +32,12 @@ def _page(
         "ttl_hours": int(settings.invite_ttl.total_seconds() // 3600),
         "errors": {},
     }
+    # the names shown are written to each person's audit trail (services.accounts.sharing)
+    shown_by = f"{request.method} {request.url.path}"
     if actor.role == "person":
-        context["shares"] = list_shares(database, actor)
+        context["shares"] = list_shares(database, actor, audit_as=shown_by)
     elif actor.role == "clinician":
-        context["patients"] = list_patients(database, actor)
+        context["patients"] = list_patients(database, actor, audit_as=shown_by)
     else:
         raise NotFound("admins do not share health data")
     context.update(extra)
