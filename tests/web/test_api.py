@@ -104,3 +104,18 @@ def test_an_admin_unlocks_a_locked_account(personas: Personas) -> None:
     assert response.json()["locked_until"] is None and response.json()["failed_logins"] == 0
     again = client.post("/api/auth/login", json={"username": "patient-b", "password": PASSWORD})
     assert again.status_code == 200
+
+
+def test_the_openapi_document_lists_every_path_parameter(personas: Personas) -> None:
+    """Issue 12 item 11: three toolkit operations did not list ``person_id``."""
+    import re
+
+    doc = personas.anonymous.client.get("/api/openapi.json").json()
+    missing = []
+    for path, operations in doc["paths"].items():
+        wanted = set(re.findall(r"\{([^}]+)\}", path))
+        for method, operation in operations.items():
+            listed = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            if wanted - listed:
+                missing.append(f"{method.upper()} {path}: {sorted(wanted - listed)}")
+    assert missing == []

@@ -10,13 +10,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from nightbridge.web.deps import DatabaseDep, ReadScope
+from nightbridge.web.deps import DatabaseDep, ReadScope, RowId
 
 router = APIRouter(prefix="/api")
 
 
 @router.get("/persons/{person_id}/toolkit/program")
-def program_json(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
+def program_json(person_id: RowId, db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
     from nightbridge.services.recovery.toolkit import program_status
 
     status = program_status(db, scope.person_id)
@@ -37,14 +37,14 @@ def program_json(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
 
 
 @router.get("/persons/{person_id}/toolkit/nudges")
-def nudges_json(db: DatabaseDep, scope: ReadScope) -> list[dict[str, Any]]:
+def nudges_json(person_id: RowId, db: DatabaseDep, scope: ReadScope) -> list[dict[str, Any]]:
     from nightbridge.services.sleep.nudges import nudges_for
 
     return [n.to_dict() for n in nudges_for(db, scope.person_id)]
 
 
 @router.get("/persons/{person_id}/toolkit/checkins")
-def checkins_json(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
+def checkins_json(person_id: RowId, db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
     """The weekly check-in trend: the person's own, or a clinician's when shared."""
     from nightbridge.core.errors import NotFound
     from nightbridge.services.recovery.relapse import checkin_trend, shared_with_clinician
