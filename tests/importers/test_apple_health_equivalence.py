@@ -67,16 +67,24 @@ def test_the_nights_of_the_three_source_sample_are_as_counted_by_hand() -> None:
     watch = {(n.date, n.is_nap): n for n in nights if n.source == "Dana’s Apple Watch"}
     november = watch[dt.date(2026, 11, 1), False]
     # Asleep 23:52 EDT -> 06:41 EST: 98 + 40 + 70 + 134 + 52 + 64 min; awake 02:20-02:31.
+    # The Watch wrote no in-bed record, so time in bed is the iPhone's InBed, 23:40 EDT ->
+    # 06:48 EST (8 h 08 min across the clock change), and it took 12 min to fall asleep
+    # (docs/device-nights.md, rule 7).
     assert (november.tst_min, november.tib_min, november.sol_min, november.waso_min) == (
         458,
-        469,
-        0,
+        488,
+        12,
         11,
     )
+    assert november.in_bed_source == "Dana’s iPhone"
     assert november.stages == {"light": 366, "deep": 40, "rem": 52}
     assert november.chosen  # the source with stages speaks for the night
     march = watch[dt.date(2026, 3, 8), False]
-    assert march.chosen and march.tib_min == 387  # 23:31 EST -> 06:58 EDT
+    # The iPhone's (23:05-07:12) and AutoSleep's (23:09-07:04) in-bed records both cover the
+    # whole night, a tie broken by name: AutoSleep's 23:09 EST -> 07:04 EDT is 6 h 55 min, and
+    # the first asleep sample at 23:31 is 22 min after it.
+    assert march.chosen and (march.tib_min, march.sol_min) == (415, 22)
+    assert march.in_bed_source == "AutoSleep"
     assert watch[dt.date(2026, 3, 8), True].is_nap
     chosen = {n.date: n.source for n in nights if n.chosen}
     assert chosen == {

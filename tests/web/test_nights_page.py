@@ -122,7 +122,13 @@ def test_diary_and_each_device_are_shown_side_by_side(
     first = rows[0]
     assert first["Night (morning of)"] == "Sun 01 Nov"
     assert first["Diary"].startswith("Asleep 6 h 55 min In bed 7 h 50 min Efficiency 88.3%")
-    assert first[WATCH].startswith("★ speaks for the night Asleep 7 h 38 min In bed 7 h 49 min")
+    # The Watch wrote stages only: its time in bed is the iPhone's in-bed record, and the page
+    # says which source gave what (docs/device-nights.md, rule 7).
+    assert first[WATCH].startswith(
+        "★ speaks for the night Asleep 7 h 38 min In bed 8 h 08 min (from Dana’s iPhone)"
+        " Efficiency 93.9% To fall asleep 12 min"
+    )
+    assert "in bed from Dana’s iPhone, asleep from Dana’s Apple Watch" in first[WATCH]
     assert "Deep 40 min" in first[WATCH] and "REM 52 min" in first[WATCH]
     assert first["AutoSleep"].startswith("Asleep 7 h 55 min")
     assert first["Sleep & Recovery Lab"].startswith("Asleep 7 h 32 min")
