@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/nightbridge --home $(HOME_DIR) migrate
 	$(BIN)/nightbridge --home $(HOME_DIR) serve --demo --host 127.0.0.1 --port 8000
 
 browser:

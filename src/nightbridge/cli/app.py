@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "export",
     "serve",
     "demo",
+    "migrate",
 )
 
 GLOBAL_OPTIONS = ("--home", "--tz")

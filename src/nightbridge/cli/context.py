@@ -44,8 +44,10 @@ class CliState:
     def uses_postgres(self) -> bool:
         return self.settings().database_url is not None
 
-    def database(self, *, create: bool = True) -> Database:
-        """The store, migrated to the newest schema (created on first use)."""
+    def database(self, *, create: bool = True, check: bool = True) -> Database:
+        """The store, its schema version checked (``storage.schema.ensure_ready``): an
+        empty store is set up on first use, an older one refused with "run nightbridge
+        migrate", a newer one refused. ``check=False``: unchecked (``migrate``)."""
         if self._database is None:
             from nightbridge.storage.database import Database, resolve_url
 
@@ -53,7 +55,14 @@ class CliState:
             if create and not self.uses_postgres:
                 home.mkdir(parents=True, exist_ok=True)
             db = Database(resolve_url(home, self.settings().database_url))
-            db.migrate()
+            if check:
+                from nightbridge.storage.schema import ensure_ready
+
+                try:
+                    ensure_ready(db, create=create)
+                except BaseException:
+                    db.dispose()
+                    raise
             self._database = db
         return self._database
 

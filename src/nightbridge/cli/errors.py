@@ -3,7 +3,8 @@
 0 success; 2 the input was refused (one line per problem on stderr; nothing stored);
 1 anything else. An unexpected error is named by its kind only (``OperationalError``):
 its message may hold the values that caused it, health data included
-(``nightbridge.logsafe``). The full traceback is shown only with ``NIGHTBRIDGE_DEBUG=1``.
+(``nightbridge.logsafe``); a damaged SQLite store is named as such
+(``storage.integrity``). The full traceback is shown only with ``NIGHTBRIDGE_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ def run_app(app: typer.Typer, args: list[str]) -> None:
     except Exception as exc:
         if _debug():
             traceback.print_exc()
+        from nightbridge.storage.integrity import damaged_sentence, is_damage
+
+        if is_damage(exc):  # SQLite stopped at a damaged page: say so, never a guess
+            print(f"error: {damaged_sentence('the store')}", file=sys.stderr)
+            sys.exit(1)
         print(
             f"error: something went wrong ({error_name(exc)}). "
             "Nothing was half-written. Set NIGHTBRIDGE_DEBUG=1 to see the details.",

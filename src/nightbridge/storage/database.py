@@ -1,4 +1,4 @@
-"""The database handle: engine, transactions, migrations.
+"""The database handle: engine, transactions, migrations (``storage.schema``).
 
 Nothing is created at import time: build a ``Database`` in the app factory or the CLI
 and pass it down (tests build one per test, in parallel).
@@ -25,7 +25,7 @@ from nightbridge.storage.guard import GuardedSession
 
 SQLITE_FILENAME = "nightbridge.sqlite3"
 
-_BEGIN_MODE = "nightbridge_begin"
+BEGIN_MODE = "nightbridge_begin"
 
 
 def url_for_home(home: Path) -> str:
@@ -67,7 +67,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
         with self.engine.connect() as conn:
-            conn.info[_BEGIN_MODE] = "BEGIN IMMEDIATE"
+            conn.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
             with conn.begin(), GuardedSession(bind=conn, expire_on_commit=False) as session:
                 yield session
                 session.flush()
@@ -76,16 +76,17 @@ class Database:
     def reader(self) -> Iterator[Session]:
         """A read-only unit of work (one consistent snapshot); nothing is committed."""
         with self.engine.connect() as conn:
-            conn.info[_BEGIN_MODE] = "BEGIN"
+            conn.info[BEGIN_MODE] = "BEGIN"
             with conn.begin() as tx, GuardedSession(bind=conn, expire_on_commit=False) as session:
                 yield session
                 tx.rollback()
 
     def migrate(self) -> None:
-        """Bring the schema to the newest revision (safe to repeat)."""
-        from nightbridge.storage.migrate import upgrade
+        """Bring the schema to the newest revision under the migration lock (safe to
+        repeat, and from several processes at once; ``storage.schema``)."""
+        from nightbridge.storage.schema import migrate
 
-        upgrade(self.engine)
+        migrate(self)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -105,4 +106,4 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(conn.info.get(_BEGIN_MODE, "BEGIN"))
+        conn.exec_driver_sql(conn.info.get(BEGIN_MODE, "BEGIN"))

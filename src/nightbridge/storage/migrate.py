@@ -1,4 +1,5 @@
-"""Run the Alembic migrations programmatically (``Database.migrate``, ``nightbridge init``)."""
+"""Run the Alembic migrations on a connection (``storage.schema.migrate`` holds the lock
+and the transaction; this module is the only one that imports Alembic)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -17,9 +18,8 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Upgrade inside ``connection``'s open transaction (the caller commits)."""
     config = alembic_config()
-    with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        connection.commit()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

@@ -12,6 +12,8 @@ from fastapi import FastAPI
 
 from nightbridge.settings import Settings
 from nightbridge.storage.database import Database, resolve_url
+from nightbridge.storage.integrity import quick_check
+from nightbridge.storage.schema import ensure_ready
 from nightbridge.web.app import create_app
 
 
@@ -19,4 +21,8 @@ def create_app_from_env() -> FastAPI:
     """A new app on the store the environment names (one per worker process)."""
     settings = Settings.from_env()
     database = Database(resolve_url(settings.home_dir, settings.database_url))
+    # Each worker checks the store it is given: whole (SQLite), at this version's
+    # schema; an empty one is set up under the migration lock (storage.schema).
+    quick_check(database)
+    ensure_ready(database)
     return create_app(database, settings=settings)

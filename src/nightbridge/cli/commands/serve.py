@@ -1,6 +1,7 @@
 """``nightbridge serve``: the web app, one worker process per core by default.
 
-The parent process makes sure the store is ready, then hands the resolved settings to
+The parent process makes sure the store is ready (whole, at this version's schema; an
+empty one set up under the migration lock), then hands the resolved settings to
 uvicorn's workers through the environment (``Settings.to_env``); each worker builds its
 app with ``nightbridge.web.asgi:create_app_from_env``.
 """
@@ -87,7 +88,15 @@ def register(app: typer.Typer) -> None:
             st.settings(), **{k: v for k, v in chosen.items() if v is not None}
         )
         check(settings)
-        database = st.database()
+        from nightbridge.storage.integrity import quick_check
+        from nightbridge.storage.schema import ensure_ready
+
+        # Before any worker starts: a damaged SQLite file is refused, an empty store set
+        # up (under the migration lock: several servers may start at once), an older or
+        # newer one refused with what to do (storage.schema).
+        database = st.database(check=False)
+        quick_check(database)
+        ensure_ready(database)
         if demo:
             from nightbridge.cli.commands.demo import load_and_print
 
