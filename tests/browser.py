@@ -7,6 +7,7 @@ in a thread on a free loopback port.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -21,14 +22,34 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+def browser_required(environ: dict[str, str] | None = None) -> bool:
+    """True in CI: ``NIGHTBRIDGE_TEST_BROWSER_REQUIRED=1``, or
+    ``NIGHTBRIDGE_TEST_POSTGRES_REQUIRED=1`` (which ``.ci/run`` sets), unless
+    ``NIGHTBRIDGE_TEST_BROWSER_REQUIRED=0`` says otherwise."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("NIGHTBRIDGE_TEST_BROWSER_REQUIRED")
+    if chosen in ("0", "1"):
+        return chosen == "1"
+    return env.get("NIGHTBRIDGE_TEST_POSTGRES_REQUIRED") == "1"
+
+
 def require_playwright() -> Any:
-    """``playwright.sync_api``, or skip the calling test module with the reason."""
+    """``playwright.sync_api``. Without Chromium or Playwright the calling test module
+    is skipped with the reason, except where the browser is required (CI,
+    ``browser_required``): there the tests FAIL, as a missing PostgreSQL does."""
+    problem = None
     if CHROMIUM is None:
-        pytest.skip(
-            "Debian's chromium is not installed (apt-get install chromium)",
-            allow_module_level=True,
-        )
-    return pytest.importorskip("playwright.sync_api")
+        problem = "Debian's chromium is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api as sync_api
+        except ImportError as exc:
+            problem = f"Playwright cannot be imported ({exc})"
+        else:
+            return sync_api
+    if browser_required():
+        pytest.fail(f"the browser tests are required here: {problem}", pytrace=False)
+    pytest.skip(problem, allow_module_level=True)
 
 
 def launch_chromium(playwright: Any) -> Any:
