@@ -1,9 +1,13 @@
-"""Nothing Nightbridge ships reads as dosing advice (docs/definitions.md section 5:
-Nightbridge never recommends a dose of kratom or any drug).
+"""Nothing Nightbridge ships or builds reads as dosing advice (docs/definitions.md
+sections 5 and 8: Nightbridge never recommends a dose of kratom or any drug, in words,
+defaults or statistics).
 
 Scans every shipped content file (``src/nightbridge/content/**``) and every web
 template (``src/nightbridge/web/templates/**``) for dosing phrasing, and proves with a
-self-test that the scanner catches planted phrases and lets safe wording through.
+self-test that the scanner catches planted phrases and lets safe wording through. The
+words built at run time are checked too: the demo's own report (the "what helps me"
+analysis, hazard H05) never presents more of a substance as helping, keeps intakes out
+of "what helps me", and never shows an internal code.
 """
 
 from __future__ import annotations
@@ -42,6 +46,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:right|ideal|best|safe|effective)\s+dose\s+(?:is|for\s+you)\b", re.I
     ),
     "dose yourself": re.compile(r"\bdose\s+yourself\b", re.I),
+    "more <substance> goes with": re.compile(
+        r"\b(?:more|higher|extra)\s+(?:amounts?\s+of\s+)?"
+        r"(?:kratom|opioids?|alcohol|drinks?|melatonin|caffeine|benzodiazepines?)\b"
+        r"(?:\s+\S+){0,12}?\s+(?:better|helps?|improv\w*|more\s+(?:[\w-]+\s+)?(?:sleep|function))",
+        re.I,
+    ),
 }
 
 
@@ -86,6 +96,9 @@ def test_no_shipped_file_reads_as_dosing_advice(path: Path) -> None:
         "Try 300 mg magnesium.",
         "Double your dose if it does not work.",
         "The right dose for you depends on weight.",
+        "Nights after days with more kratom than your own median had on average 0.6 points "
+        "more next-day function.",
+        "More alcohol went with better sleep quality for you.",
     ],
 )
 def test_the_scanner_catches_a_planted_phrase(planted: str, tmp_path: Path) -> None:
@@ -103,7 +116,64 @@ def test_the_scanner_catches_a_planted_phrase(planted: str, tmp_path: Path) -> N
         "A trial used 3 mg; that is a fact about the study, not advice.",
         "Take part in the session.",
         "Give naloxone if there is some.",
+        "Time to fall asleep on nights after caffeine after noon, compared with other nights: "
+        "a difference of +18 min.",
     ],
 )
 def test_the_scanner_lets_safe_wording_through(safe: str) -> None:
     assert find_dosing_phrases(safe) == []
+
+
+# --- Words built at run time: the demo's own report (H05) ------------------------------
+
+#: Internal exposure and outcome codes that must never reach a person.
+CODES = re.compile(
+    r"\b(?:kratom_(?:any|high|late)|caffeine_after_noon|alcohol_3h|screens_last_hour"
+    r"|sol_min|waso_min|tst_min|se_pct|not_enough_data|no_clear_difference)\b"
+)
+INTAKE_WORDS = re.compile(r"\b(?:kratom|alcohol|caffeine|melatonin|opioids?)\b", re.I)
+
+
+def _section(page: str, name: str) -> str:
+    start = page.index(f'<section id="{name}">')
+    return page[start : page.index("</section>", start)]
+
+
+@pytest.mark.slow
+def test_the_demo_report_never_presents_more_of_a_substance_as_helping(
+    sqlite_database: object,
+) -> None:
+    import datetime as dt
+
+    from nightbridge.reports.html import render_html
+    from nightbridge.services.accounts.auth import AuthPolicy
+    from nightbridge.services.demo.demo import load_demo
+    from nightbridge.services.handover.reports import gather_report
+
+    today = dt.date(2026, 3, 31)
+    fast = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
+    logins = load_demo(sqlite_database, days=42, today=today, policy=fast)  # type: ignore[arg-type]
+    now = dt.datetime(2026, 3, 31, 12, tzinfo=dt.UTC)
+    for audience in ("person", "clinician"):
+        data = gather_report(
+            sqlite_database,  # type: ignore[arg-type]
+            logins.person_id,
+            end=today,
+            audience=audience,
+            now=now,
+        )
+        # Before issue 10 the demo said "more kratom than your own median" went with
+        # "0.6 points more next-day function": now no intake is ever an association
+        # under "what helps me", and that comparison does not survive the family.
+        kratom = {(f.exposure, f.outcome): f for f in data.findings}
+        assert kratom[("kratom_high", "function")].status != "association"
+        assert all(f.intake for f in data.findings if "kratom" in f.exposure)
+        page = render_html(data)
+        helps = _section(page, "what-helps")
+        for line in re.findall(r"<li>(.*?)</li>", helps, re.S):
+            assert not INTAKE_WORDS.search(line), line
+        assert "more kratom" not in page.lower()
+        assert CODES.findall(page) == []
+        assert find_dosing_phrases(page) == []
+        assert "How intake and sleep go together for you" in page
+        assert "never suggests an amount of kratom or any substance" in page

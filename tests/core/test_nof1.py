@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pytest
@@ -18,11 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nightbridge.core.nof1 import (
+    EXPOSURES,
     MIN_NIGHTS_PER_ARM,
     NightObservation,
     compare_nights,
+    exposure_label,
     find_what_helps,
     fit_trend,
+    is_intake,
     t_cdf,
     t_quantile,
 )
@@ -153,7 +157,7 @@ def test_it_says_not_enough_data_below_five_nights_in_an_arm() -> None:
     assert finding.status == "not_enough_data"
     assert (finding.n_exposed, finding.n_unexposed) == (4, 26)
     assert finding.effect is None
-    assert "1 more night(s) after melatonin" in finding.sentence()
+    assert "1 further night(s) after melatonin" in finding.sentence()
 
 
 def test_nights_with_an_unknown_exposure_or_outcome_are_left_out_of_that_comparison() -> None:
@@ -171,14 +175,90 @@ def test_nights_with_an_unknown_exposure_or_outcome_are_left_out_of_that_compari
     assert finding.n_exposed + finding.n_unexposed == len(kept)
 
 
+def habit_person(seed: int, effect: float) -> list[NightObservation]:
+    """``simulate_person`` with the exposure as a habit (screens) instead of an intake."""
+    return [
+        NightObservation(
+            n.date, n.outcomes, {"screens_last_hour": n.exposures["caffeine_after_noon"]}
+        )
+        for n in simulate_person(seed, effect)
+    ]
+
+
 def test_the_sentence_never_claims_cause() -> None:
-    finding = compare_nights(simulate_person(7, 20.0), "caffeine_after_noon", "sol_min")
+    finding = compare_nights(habit_person(7, 20.0), "screens_last_hour", "sol_min")
     text = finding.sentence()
-    assert text.startswith("Nights after caffeine after noon had on average")
+    assert text.startswith("Nights after screens in the last hour before bed had on average")
     assert "more time to fall asleep" in text
     assert "95% CI" in text
     assert "association in your own data, not proof of cause" in text
     assert "causes" not in text and "because" not in text
+
+
+#: Words that would make an intake finding read as "more X goes with better Y".
+DIRECTIONAL = re.compile(
+    r"\b(more|less|better|worse|helps?|helped|improv\w*|higher|lower|increase\w*|take)\b", re.I
+)
+
+
+def test_an_intake_finding_is_worded_neutrally_and_never_as_helping() -> None:
+    finding = compare_nights(simulate_person(7, -20.0), "caffeine_after_noon", "sol_min")
+    assert finding.intake and finding.status == "association"
+    text = finding.sentence()
+    assert text.startswith("Time to fall asleep on nights after caffeine after noon, compared")
+    assert "a difference of -" in text and "not advice" in text
+    assert "never suggests an amount" in text
+    assert DIRECTIONAL.findall(text) == []
+    assert "caffeine_after_noon" not in text
+
+
+def test_every_exposure_but_the_named_habits_counts_as_intake() -> None:
+    assert {e for e in EXPOSURES if not is_intake(e)} == {"screens_last_hour", "exercise", "nap"}
+    assert is_intake("kratom_high") and is_intake("opioid_any") and is_intake("alcohol_3h")
+    assert exposure_label("opioid_any") == "opioid any"  # never the raw code
+
+
+def test_a_null_person_with_a_whole_family_of_comparisons_rarely_sees_a_finding() -> None:
+    rng = np.random.default_rng(11)
+    hits = 0
+    people = 40
+    for _ in range(people):
+        nights = [
+            NightObservation(
+                START + dt.timedelta(days=i),
+                {o: float(rng.normal(30, 8)) for o in ("sol_min", "waso_min", "tst_min")},
+                {e: bool(rng.random() < 0.4) for e in ("nap", "exercise", "melatonin")},
+            )
+            for i in range(42)
+        ]
+        findings = find_what_helps(nights, outcomes=["sol_min", "waso_min", "tst_min"])
+        assert all(f.family == 9 for f in findings)
+        hits += any(f.status == "association" for f in findings)
+    assert hits <= 4  # 9 tests each; one by one at 5% about 37% of people would see one
+
+
+def test_a_planted_effect_survives_the_family_with_a_widened_interval() -> None:
+    nights = habit_person(7, 20.0)
+    rng = np.random.default_rng(3)
+    nights = [
+        NightObservation(
+            n.date,
+            {**n.outcomes, "tst_min": float(rng.normal(400, 30))},
+            {**n.exposures, "nap": bool(rng.random() < 0.5)},
+        )
+        for n in nights
+    ]
+    findings = find_what_helps(nights, outcomes=["sol_min", "tst_min"])
+    top = findings[0]
+    assert (top.exposure, top.outcome, top.status) == (
+        "screens_last_hour",
+        "sol_min",
+        "association",
+    )
+    assert top.family == 4 and top.q_value is not None and top.q_value <= 0.05
+    assert top.level == pytest.approx(1 - 1 * 0.05 / 4)
+    assert top.ci_low is not None and 0.0 < top.ci_low < 20.0 < top.ci_high  # type: ignore[operator]
+    assert "98.8% CI" in top.sentence() and "widened for the 4 comparisons made" in top.sentence()
 
 
 def test_a_perfectly_linear_night_series_gives_the_exact_effect() -> None:

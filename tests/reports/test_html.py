@@ -29,16 +29,21 @@ def test_every_section_is_there_with_its_charts() -> None:
         "questionnaires",
         "intake",
         "what-helps",
+        "intake-and-sleep",
+        "comparisons",
         "devices",
     ):
         assert f'<section id="{section}">' in page, section
     assert page.count("<svg") == 5  # diary, trend, symptoms, questionnaires, intake
     assert "not proof of cause" in page
-    assert "<th>95% CI</th>" in page  # the clinician's findings table
+    assert "<th>Interval (95% unless shown)</th>" in page  # the clinician's findings table
+    assert "caffeine_after_noon" not in page and "sol_min" not in page  # words, never codes
 
 
 def test_the_person_version_has_no_findings_table() -> None:
-    assert "<th>95% CI</th>" not in render_html(sample_report(audience="person"))
+    page = render_html(sample_report(audience="person"))
+    assert "<th>Interval (95% unless shown)</th>" not in page
+    assert '<section id="comparisons">' not in page
 
 
 def test_names_and_messages_are_escaped() -> None:

@@ -15,6 +15,7 @@ from nightbridge.reports.report import (
     format_of,
     headline,
     hm,
+    intake_lines,
     intake_rows,
     no_clear_difference,
     regularity_rows,
@@ -66,14 +67,20 @@ def test_diary_and_device_nights_stay_side_by_side_and_unmerged() -> None:
 
 def test_findings_list_associations_as_sentences_and_the_rest_as_pairs() -> None:
     data = sample_report()
-    lines = finding_lines(data)
+    # Caffeine is an intake: its planted 18 min effect on sleep onset is reported apart,
+    # neutrally, never under "what helps me".
+    assert finding_lines(data) == []
+    lines = intake_lines(data)
     assert lines, "the sample plants an 18 min caffeine effect on sleep onset"
-    assert all("not proof of cause" in line for line in lines)
-    assert any("caffeine after noon" in line and "time to fall asleep" in line for line in lines)
+    assert all("not a cause and not advice" in line for line in lines)
+    assert any(
+        line.startswith("Time to fall asleep on nights after caffeine after noon") for line in lines
+    )
     statuses = {(f.exposure, f.outcome): f.status for f in data.findings}
-    assert len(no_clear_difference(data)) == sum(
+    assert len(no_clear_difference(data, intake=True)) == sum(
         1 for s in statuses.values() if s == "no_clear_difference"
     )
+    assert all("_" not in pair for pair in no_clear_difference(data, intake=True))
 
 
 def test_regularity_rows_say_when_there_are_too_few_pairs() -> None:

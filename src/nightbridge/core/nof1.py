@@ -2,8 +2,8 @@
 
 For one person, one exposure (caffeine after noon, alcohol within 3 h of bed, melatonin,
 a kratom amount band ...) and one outcome (SOL, WASO, TST, SE, quality, next-day headache
-or function), the effect is the coefficient of the exposure indicator in an ordinary
-least-squares fit with an intercept and a day term::
+or function), the effect is the coefficient of the exposure indicator in a least-squares
+fit with an intercept and a day term::
 
     y_d = b0 + b1 * day_d + b2 * exposed_d + e_d
 
@@ -14,12 +14,16 @@ time trend is the standard adjustment in single-case designs (Huitema & McKean, 
 Methods 2000;5:38-58; Vieira, McDonald, de Sousa & Sniehotta, Health Psychol Rev
 2017;11:1-13, "Digital health N-of-1 trials").
 
-The 95% interval uses Student's t with n - 3 degrees of freedom and the LARGER of two
-standard errors: the classical OLS one and the Newey-West heteroskedasticity-and-
-autocorrelation-consistent one (Newey & West, Econometrica 1987;55:703-708; Bartlett
-weights, lag floor(4 (n/100)^(2/9))). Consecutive nights are correlated; the classical
-SE alone is then too narrow, and the HAC SE alone is too narrow in short series, so the
-larger is used. This is a heuristic, stated as such, not an exact interval.
+Consecutive nights are alike and habits come in runs, so the standard error allows for
+AR(1) errors (``core.nof1_fit``), and the whole family of exposures x outcomes shown
+together is controlled with Benjamini-Hochberg at 5 % (``core.multiplicity``): a
+finding is an ``association`` only when it survives that. The benchmark
+``bench/bench_nof1.py`` measures the false-positive rates on simulated people.
+
+Substances are never presented as helping (docs/definitions.md section 8): every
+exposure that is an intake (kratom, alcohol, caffeine, melatonin and anything not
+known to be a habit) is ``INTAKE``, reported apart and in neutral words
+(``Finding.sentence``); only the habits in ``HABITS`` can appear under "what helps me".
 
 Below ``MIN_NIGHTS_PER_ARM`` (5) nights with and 5 without, the answer is "not enough
 data yet". Findings are associations in the person's own data, never proof of cause;
@@ -28,12 +32,32 @@ data yet". Findings are associations in the person's own data, never proof of ca
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
+from nightbridge.core.multiplicity import FDR, bh_adjusted, selected_level
+from nightbridge.core.nof1_fit import TrendFit, fit_trend, t_cdf, t_quantile
+
+__all__ = [
+    "EXPOSURES",
+    "HABITS",
+    "MIN_NIGHTS_PER_ARM",
+    "OUTCOMES",
+    "STATUSES",
+    "Finding",
+    "NightObservation",
+    "TrendFit",
+    "compare_nights",
+    "exposure_label",
+    "find_what_helps",
+    "fit_trend",
+    "is_intake",
+    "outcome_label",
+    "t_cdf",
+    "t_quantile",
+]
 
 #: Nights needed in EACH arm (exposed, unexposed) before an effect is estimated.
 MIN_NIGHTS_PER_ARM = 5
@@ -52,7 +76,7 @@ OUTCOMES: Mapping[str, tuple[str, str, bool]] = {
 #: Exposure names and how they read in a sentence ("nights after ...").
 EXPOSURES: Mapping[str, str] = {
     "kratom_any": "days with any kratom",
-    "kratom_high": "days with more kratom than your own median",
+    "kratom_high": "kratom days above your own median amount",
     "kratom_late": "kratom within 6 h of bedtime",
     "melatonin": "melatonin that evening",
     "caffeine_after_noon": "caffeine after noon",
@@ -62,7 +86,27 @@ EXPOSURES: Mapping[str, str] = {
     "nap": "days with a nap",
 }
 
+#: The only exposures that may be shown under "what helps me": habits, not intakes.
+#: Everything else (kratom, alcohol, caffeine, melatonin, any substance, any exposure not
+#: named here) is an intake, reported neutrally (docs/definitions.md section 8).
+HABITS: frozenset[str] = frozenset({"screens_last_hour", "exercise", "nap"})
+
 STATUSES: tuple[str, ...] = ("association", "no_clear_difference", "not_enough_data")
+
+
+def is_intake(exposure: str) -> bool:
+    """True for every exposure that is not a known habit (the safe default)."""
+    return exposure not in HABITS
+
+
+def exposure_label(exposure: str) -> str:
+    """The exposure in words; never the internal code."""
+    return EXPOSURES.get(exposure, exposure.replace("_", " "))
+
+
+def outcome_label(outcome: str) -> str:
+    """The outcome in words; never the internal code."""
+    return OUTCOMES.get(outcome, (outcome.replace("_", " "), "", True))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +128,12 @@ class Finding:
     """The adjusted difference, exposed minus unexposed, for one exposure and outcome.
 
     ``effect``, ``ci_low`` and ``ci_high`` are in the outcome's unit (``OUTCOMES``);
-    ``unadjusted`` is the plain difference of means, kept for transparency. ``status`` is
-    ``association`` when the 95% interval excludes 0, ``no_clear_difference`` when it
-    includes 0, ``not_enough_data`` below ``MIN_NIGHTS_PER_ARM`` in either arm (then the
+    ``unadjusted`` is the plain difference of means, kept for transparency. ``level`` is
+    the interval's coverage: 95 % alone, 1 - R q / m for a finding selected out of a
+    family of ``family`` comparisons (``core.multiplicity``). ``p_value`` is the
+    comparison's own, ``q_value`` its Benjamini-Hochberg adjusted value in the family.
+    ``status`` is ``association`` when ``q_value`` <= 5 %, ``no_clear_difference``
+    otherwise, ``not_enough_data`` below ``MIN_NIGHTS_PER_ARM`` in either arm (then the
     numbers are ``None``).
     """
 
@@ -99,48 +146,90 @@ class Finding:
     n_unexposed: int
     status: str
     unadjusted: float | None = None
+    p_value: float | None = None
+    q_value: float | None = None
+    se: float | None = None
+    df: int | None = None
+    level: float = 0.95
+    family: int = 1
+
+    @property
+    def intake(self) -> bool:
+        """An intake (kratom, alcohol, any substance): never shown as helping."""
+        return is_intake(self.exposure)
 
     def sentence(self) -> str:
-        """The plain-words reading; never a claim of cause."""
-        label, unit, _ = OUTCOMES.get(self.outcome, (self.outcome, "", True))
-        what = EXPOSURES.get(self.exposure, self.exposure)
+        """The plain-words reading; never a claim of cause, never a dose."""
+        label, unit, _ = OUTCOMES.get(self.outcome, (outcome_label(self.outcome), "", True))
+        what = exposure_label(self.exposure)
         if self.status == "not_enough_data":
             need_e = max(0, MIN_NIGHTS_PER_ARM - self.n_exposed)
             need_u = max(0, MIN_NIGHTS_PER_ARM - self.n_unexposed)
             parts = []
             if need_e:
-                parts.append(f"{need_e} more night(s) after {what}")
+                parts.append(f"{need_e} further night(s) after {what}")
             if need_u:
-                parts.append(f"{need_u} more night(s) without it")
+                parts.append(f"{need_u} further night(s) without it")
             return f"{label.capitalize()} and {what}: not enough data yet ({' and '.join(parts)})."
         if self.effect is None or self.ci_low is None or self.ci_high is None:
             return f"{label.capitalize()} and {what}: could not be estimated."
+        low, high = _fmt(self.ci_low, unit, signed=True), _fmt(self.ci_high, unit, signed=True)
+        ci = f"{_percent(self.level)} CI {low} to {high}"
+        if self.family > 1 and self.status == "association":
+            ci += f", widened for the {self.family} comparisons made"
+        counts = f"{self.n_exposed} nights with, {self.n_unexposed} without"
+        chance = ""
+        if self.status == "no_clear_difference":
+            chance = (
+                " The interval includes no difference: no clear difference so far."
+                if self.ci_low <= 0.0 <= self.ci_high
+                else f" With {self.family} comparisons made, a difference this size is"
+                " expected by chance: no clear difference so far."
+            )
+        if self.intake:
+            # Neutral: the difference as a signed number, no "more", "better" or "helps".
+            return (
+                f"{label.capitalize()} on nights after {what}, compared with other nights: "
+                f"a difference of {_fmt(self.effect, unit, signed=True)} ({ci}; {counts}, "
+                f"adjusted for the trend over time).{chance} This describes how intake and "
+                "sleep went together in your own diary; it is not a cause and not advice. "
+                "Days with different intake usually differ in other ways too (withdrawal, "
+                "pain, stress). Nightbridge never suggests an amount of any substance: talk "
+                "any change over with your clinician."
+            )
         direction = "more" if self.effect >= 0 else "less"
         amount = _fmt(abs(self.effect), unit)
-        low, high = _fmt(self.ci_low, unit, signed=True), _fmt(self.ci_high, unit, signed=True)
-        ci = f"95% CI {low} to {high}"
         text = (
             f"Nights after {what} had on average {amount} {direction} {label} "
-            f"({ci}; {self.n_exposed} nights with, {self.n_unexposed} without, "
-            "adjusted for the trend over time)"
+            f"({ci}; {counts}, adjusted for the trend over time)"
         )
         if self.status == "no_clear_difference":
-            return text + (
-                ". The interval includes no difference: no clear difference so far. Any"
-                " difference seen here is an association in your own data, not proof of cause."
+            return (
+                text
+                + "."
+                + chance
+                + " Any difference seen here is an association in your own data, not proof"
+                " of cause."
             )
         return text + ". This is an association in your own data, not proof of cause."
 
     def to_dict(self) -> dict[str, object]:
         return {
             "exposure": self.exposure,
+            "exposure_label": exposure_label(self.exposure),
             "outcome": self.outcome,
+            "outcome_label": outcome_label(self.outcome),
+            "kind": "intake" if self.intake else "habit",
             "effect": _round(self.effect),
             "ci_low": _round(self.ci_low),
             "ci_high": _round(self.ci_high),
+            "level": round(self.level, 4),
             "n_exposed": self.n_exposed,
             "n_unexposed": self.n_unexposed,
             "status": self.status,
+            "p_value": None if self.p_value is None else round(self.p_value, 4),
+            "q_value": None if self.q_value is None else round(self.q_value, 4),
+            "family": self.family,
             "unadjusted": _round(self.unadjusted),
             "sentence": self.sentence(),
         }
@@ -150,151 +239,15 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _percent(level: float) -> str:
+    text = f"{100 * level:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
 def _fmt(value: float, unit: str, *, signed: bool = False) -> str:
     digits = 0 if unit == "min" else 1
     text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
     return f"{text} {unit}" if unit in ("min", "points") else f"{text}{unit}"
-
-
-# --- Student's t -------------------------------------------------------------------------
-
-
-def _betacf(a: float, b: float, x: float) -> float:
-    """Continued fraction of the incomplete beta (modified Lentz; Press et al.,
-    Numerical Recipes 3rd ed., section 6.4)."""
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-15:
-            break
-    return h
-
-
-def _betainc(a: float, b: float, x: float) -> float:
-    """The regularized incomplete beta function I_x(a, b)."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    front = math.exp(log_front)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
-
-
-def t_cdf(t: float, df: float) -> float:
-    """P(T <= t) for Student's t with ``df`` degrees of freedom."""
-    if df <= 0:
-        raise ValueError("degrees of freedom must be positive")
-    x = df / (df + t * t)
-    tail = 0.5 * _betainc(df / 2.0, 0.5, x)
-    return 1.0 - tail if t >= 0 else tail
-
-
-def t_quantile(p: float, df: float) -> float:
-    """The ``p`` quantile of Student's t (bisection on ``t_cdf``; |error| < 1e-9).
-
-    Checked in tests against the printed table (e.g. t(0.975, 5) = 2.5706).
-    """
-    if not 0.0 < p < 1.0:
-        raise ValueError("p must be strictly between 0 and 1")
-    if p == 0.5:
-        return 0.0
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-    lo, hi = 0.0, 1.0
-    while t_cdf(hi, df) < p:
-        hi *= 2.0
-    for _ in range(200):
-        mid = (lo + hi) / 2.0
-        if t_cdf(mid, df) < p:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-10:
-            break
-    return (lo + hi) / 2.0
-
-
-# --- The fit -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TrendFit:
-    """The exposure coefficient of ``y ~ 1 + day + exposed`` and its standard errors."""
-
-    effect: float
-    se_ols: float
-    se_hac: float
-    df: int
-
-    @property
-    def se(self) -> float:
-        """The standard error used for intervals: the larger of OLS and Newey-West."""
-        return max(self.se_ols, self.se_hac)
-
-    def interval(self, level: float = 0.95) -> tuple[float, float]:
-        q = t_quantile(0.5 + level / 2.0, self.df)
-        return self.effect - q * self.se, self.effect + q * self.se
-
-
-def newey_west_lag(n: int) -> int:
-    """Bartlett-kernel lag: floor(4 (n/100)^(2/9)) (Newey & West 1994 rule of thumb)."""
-    return math.floor(4.0 * math.pow(n / 100.0, 2.0 / 9.0))
-
-
-def fit_trend(days: Sequence[float], exposed: Sequence[bool], y: Sequence[float]) -> TrendFit:
-    """OLS of ``y`` on an intercept, ``days`` and the exposure indicator.
-
-    Raises ``ValueError`` when the design is singular (e.g. every exposed night comes
-    after every unexposed one AND the trend absorbs it exactly, or fewer than 4 nights).
-    """
-    n = len(y)
-    if n < 4 or len(days) != n or len(exposed) != n:
-        raise ValueError("need at least 4 nights with matching lengths")
-    x = np.column_stack(
-        [np.ones(n), np.asarray(days, dtype=float), np.asarray(exposed, dtype=float)]
-    )
-    yy = np.asarray(y, dtype=float)
-    xtx = x.T @ x
-    if np.linalg.matrix_rank(xtx) < 3:
-        raise ValueError("the exposure cannot be told apart from the time trend")
-    xtx_inv = np.linalg.inv(xtx)
-    beta = xtx_inv @ x.T @ yy
-    resid = yy - x @ beta
-    df = n - 3
-    sigma2 = float(resid @ resid) / df
-    se_ols = math.sqrt(max(sigma2 * float(xtx_inv[2, 2]), 0.0))
-    # Newey-West: (X'X)^-1 S (X'X)^-1, S = sum_l w_l (Gamma_l + Gamma_l'), small-sample n/(n-k).
-    u = x * resid[:, None]
-    s = u.T @ u
-    for lag in range(1, newey_west_lag(n) + 1):
-        w = 1.0 - lag / (newey_west_lag(n) + 1.0)
-        gamma = u[lag:].T @ u[:-lag]
-        s += w * (gamma + gamma.T)
-    cov = xtx_inv @ s @ xtx_inv * (n / df)
-    se_hac = math.sqrt(max(float(cov[2, 2]), 0.0))
-    return TrendFit(effect=float(beta[2]), se_ols=se_ols, se_hac=se_hac, df=df)
 
 
 def compare_nights(
@@ -305,7 +258,8 @@ def compare_nights(
     min_per_arm: int = MIN_NIGHTS_PER_ARM,
     level: float = 0.95,
 ) -> Finding:
-    """The finding for one exposure and one outcome over the given nights."""
+    """The finding for one exposure and one outcome over the given nights, alone
+    (a family of one; ``find_what_helps`` adjusts for the whole family)."""
     rows = sorted(
         (
             n
@@ -332,10 +286,49 @@ def compare_nights(
             exposure, outcome, None, None, None, n_exp, n_un, "not_enough_data", unadjusted
         )
     low, high = fit.interval(level)
+    p_value = fit.p_value
     if abs(fit.effect) < 1e-9:  # e.g. an outcome that never varies: rounding noise, not an effect
-        low, high = min(low, 0.0), max(high, 0.0)
-    status = "association" if (low > 0.0 or high < 0.0) else "no_clear_difference"
-    return Finding(exposure, outcome, fit.effect, low, high, n_exp, n_un, status, unadjusted)
+        low, high, p_value = min(low, 0.0), max(high, 0.0), 1.0
+    status = "association" if p_value <= 1.0 - level else "no_clear_difference"
+    return Finding(
+        exposure,
+        outcome,
+        fit.effect,
+        low,
+        high,
+        n_exp,
+        n_un,
+        status,
+        unadjusted,
+        p_value=p_value,
+        q_value=p_value,
+        se=fit.se,
+        df=fit.df,
+        level=level,
+    )
+
+
+def adjust_family(findings: Sequence[Finding], *, fdr: float = FDR) -> list[Finding]:
+    """Benjamini-Hochberg over every estimated finding; selected ones get intervals at
+    level 1 - R q / m, the others keep their 95 % interval (``core.multiplicity``)."""
+    estimated = [i for i, f in enumerate(findings) if f.p_value is not None]
+    m = len(estimated)
+    q_values = bh_adjusted([findings[i].p_value for i in estimated])  # type: ignore[misc]
+    selected = sum(1 for q in q_values if q <= fdr)
+    level = selected_level(selected, m, fdr)
+    out = list(findings)
+    for i, q in zip(estimated, q_values, strict=True):
+        f = findings[i]
+        change: dict[str, object] = {"q_value": q, "family": m}
+        if q <= fdr and f.effect is not None and f.se is not None and f.df is not None:
+            half = t_quantile(0.5 + level / 2.0, f.df) * f.se
+            change.update(
+                status="association", ci_low=f.effect - half, ci_high=f.effect + half, level=level
+            )
+        else:
+            change["status"] = "no_clear_difference"
+        out[i] = dataclasses.replace(f, **change)  # type: ignore[arg-type]
+    return out
 
 
 def find_what_helps(
@@ -345,23 +338,23 @@ def find_what_helps(
     outcomes: Sequence[str] | None = None,
     min_per_arm: int = MIN_NIGHTS_PER_ARM,
 ) -> list[Finding]:
-    """Every exposure x outcome finding; exposures never logged at all are left out.
+    """Every exposure x outcome finding, adjusted for the family (``adjust_family``);
+    exposures never logged at all are left out.
 
-    Ordered: associations first (largest |effect| relative to its interval first), then
-    no clear difference, then not enough data.
+    Ordered: associations first (smallest adjusted p first), then no clear difference,
+    then not enough data. Callers show intakes (``Finding.intake``) apart from habits.
     """
     present = {k for n in nights for k, v in n.exposures.items() if v is not None}
     names = [
         e for e in (exposures or [*EXPOSURES, *sorted(present - set(EXPOSURES))]) if e in present
     ]
     outs = list(outcomes or OUTCOMES)
-    findings = [compare_nights(nights, e, o, min_per_arm=min_per_arm) for e in names for o in outs]
+    findings = adjust_family(
+        [compare_nights(nights, e, o, min_per_arm=min_per_arm) for e in names for o in outs]
+    )
 
     def order(f: Finding) -> tuple[int, float]:
         rank = STATUSES.index(f.status)
-        if f.effect is None or f.ci_low is None or f.ci_high is None:
-            return rank, 0.0
-        half = (f.ci_high - f.ci_low) / 2.0 or 1.0
-        return rank, -abs(f.effect) / half
+        return rank, (f.p_value if f.p_value is not None else 1.0)
 
     return sorted(findings, key=order)

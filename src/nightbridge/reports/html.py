@@ -157,6 +157,10 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "finding_table": report.finding_table(data) if data.audience == "clinician" else [],
         "waiting": report.findings_waiting(data),
         "unclear": report.no_clear_difference(data),
+        "intake_findings": report.intake_lines(data),
+        "intake_unclear": report.no_clear_difference(data, intake=True),
+        "intake_note": report.INTAKE_NOTE,
+        "method": report.METHOD_NOTE,
         "multiple": report.MULTIPLE_COMPARISONS,
         "devices": report.device_rows(data),
     }

@@ -279,21 +279,11 @@ def build_story(data: ReportData, width: float) -> list[Any]:
     lines = report.finding_lines(data)
     waiting = report.findings_waiting(data)
     flow = [_p(f"- {line}", st["body"]) for line in lines] or [
-        _p("No association so far: no comparison has an interval that excludes 0.", st["body"])
+        _p("No habit shows a clear difference so far.", st["body"])
     ]
     unclear = report.no_clear_difference(data)
     if unclear:
         flow.append(_p("No clear difference so far: " + "; ".join(unclear) + ".", st["note"]))
-    if data.audience == "clinician" and report.finding_table(data):
-        flow.append(Spacer(1, 3))
-        flow.append(
-            _table(
-                report.finding_table(data),
-                ("Exposure", "Outcome", "Effect", "95% CI", "Nights with/without", "Status"),
-                [width * 0.2, width * 0.13, width * 0.14, width * 0.2, width * 0.15, width * 0.18],
-                st,
-            )
-        )
     if waiting:
         flow.append(
             _p(
@@ -305,17 +295,48 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         )
     flow.append(
         _p(
-            f"Based on {data.findings_nights} nights up to the end of this span. Each effect is "
-            "the difference between nights after the exposure and nights without, adjusted for "
-            "the trend over time (least squares with a day term); 95% intervals use Student's t "
-            "and the larger of the classical and Newey-West standard errors. These are "
-            "associations in your own data, not proof of cause. "
+            f"Based on {data.findings_nights} nights up to the end of this span. "
+            + report.METHOD_NOTE
+            + " "
             + report.MULTIPLE_COMPARISONS
             + " Method: docs/what-helps-me.md.",
             st["note"],
         )
     )
     story.append(_section("What helps me", st, *flow))
+    intake = report.intake_lines(data)
+    flow = [_p(f"- {line}", st["body"]) for line in intake] or [
+        _p("No clear difference between nights after intake and other nights so far.", st["body"])
+    ]
+    intake_unclear = report.no_clear_difference(data, intake=True)
+    if intake_unclear:
+        flow.append(
+            _p("No clear difference so far: " + "; ".join(intake_unclear) + ".", st["note"])
+        )
+    flow.append(_p(report.INTAKE_NOTE, st["note"]))
+    story.append(_section("How intake and sleep go together for you", st, *flow))
+    table = report.finding_table(data) if data.audience == "clinician" else []
+    if table:
+        story.append(
+            _section(
+                "Every comparison, in words (for the clinician)",
+                st,
+                _table(
+                    table,
+                    ("Exposure", "Outcome", "Effect", "Interval", "Nights with/without", "Status"),
+                    [
+                        width * 0.24,
+                        width * 0.2,
+                        width * 0.12,
+                        width * 0.2,
+                        width * 0.12,
+                        width * 0.12,
+                    ],
+                    st,
+                ),
+                _p("Habits first, then intakes. " + report.MULTIPLE_COMPARISONS, st["note"]),
+            )
+        )
     device = report.device_rows(data)
     if device:
         story.append(

@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.nof1 import OUTCOMES
+from nightbridge.core.nof1 import OUTCOMES, exposure_label, outcome_label
 from nightbridge.core.regularity import Regularity
 from nightbridge.reports.data import ReportData
 
@@ -198,48 +198,86 @@ def regularity_rows(data: ReportData) -> list[tuple[str, str]]:
 
 
 def finding_lines(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[str]:
-    """Sentences of the associations (interval excludes 0), strongest first."""
-    shown = [f for f in data.findings if f.status == "association"][:limit]
+    """What helps me: sentences of the habits' associations (never an intake), strongest
+    first."""
+    shown = [f for f in data.findings if f.status == "association" and not f.intake][:limit]
     return [f.sentence() for f in shown]
 
 
-def no_clear_difference(data: ReportData) -> list[str]:
-    """ "exposure / outcome" pairs with enough nights whose interval includes 0."""
+def intake_lines(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[str]:
+    """How intake and sleep go together: the intakes' associations, in neutral words
+    (kratom, alcohol, any substance: never under "what helps me"; definitions.md section 8)."""
+    shown = [f for f in data.findings if f.status == "association" and f.intake][:limit]
+    return [f.sentence() for f in shown]
+
+
+def no_clear_difference(data: ReportData, *, intake: bool = False) -> list[str]:
+    """ "exposure / outcome" pairs (in words) with enough nights and no clear difference."""
     return [
-        f"{f.exposure.replace('_', ' ')} / {OUTCOMES.get(f.outcome, (f.outcome,))[0]}"
+        f"{exposure_label(f.exposure)} / {outcome_label(f.outcome)}"
         for f in data.findings
-        if f.status == "no_clear_difference"
+        if f.status == "no_clear_difference" and f.intake == intake
     ]
 
 
 #: Said under every findings list: many comparisons are made.
 MULTIPLE_COMPARISONS = (
-    "Many pairs are compared, so about 1 in 20 of those with no real difference will still "
-    "show an interval that excludes 0 by chance: look for findings that hold up over weeks."
+    "Many pairs are compared at once, so a finding is listed only when it holds after "
+    "allowing for all of them (Benjamini-Hochberg, false discovery rate 5%), and its "
+    "interval is widened to match. Look for findings that hold up over weeks."
 )
+
+#: Said with every intake list: what it is, and what it is not.
+INTAKE_NOTE = (
+    "This describes how intake and sleep went together in your own diary, compared with "
+    "other nights, adjusted for the trend over time. It is not a cause and not advice: days "
+    "with different intake usually differ in other ways too (withdrawal, pain, stress). "
+    "Nightbridge never suggests an amount of kratom or any substance; talk any change over "
+    "with your clinician."
+)
+
+#: How each method step is described under the findings (docs/what-helps-me.md).
+METHOD_NOTE = (
+    "Each effect is the difference between nights after the exposure and nights without, "
+    "adjusted for the trend over time (least squares with a day term); intervals use "
+    "Student's t with a standard error that allows for consecutive nights being alike "
+    "(AR(1) errors, estimated by REML). These are associations in your own data, not "
+    "proof of cause."
+)
+
+STATUS_WORDS = {
+    "association": "association",
+    "no_clear_difference": "no clear difference",
+    "not_enough_data": "not enough data yet",
+}
 
 
 def findings_waiting(data: ReportData) -> list[str]:
-    """Exposures still collecting nights (each listed once)."""
+    """Exposures still collecting nights (each listed once, in words)."""
     seen: dict[str, str] = {}
     for f in data.findings:
         if f.status == "not_enough_data" and f.exposure not in seen:
-            seen[f.exposure] = f"{f.exposure}: {f.n_exposed} nights with, {f.n_unexposed} without"
+            seen[f.exposure] = (
+                f"{exposure_label(f.exposure)}: {f.n_exposed} nights with, {f.n_unexposed} without"
+            )
     return list(seen.values())
 
 
 def finding_table(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[tuple[str, ...]]:
+    """The clinician's table: habits first, then intakes, in words (never codes)."""
+    estimated = [f for f in data.findings if f.status != "not_enough_data"]
     rows: list[tuple[str, ...]] = []
-    for f in [f for f in data.findings if f.status != "not_enough_data"][:limit]:
+    for f in sorted(estimated, key=lambda f: f.intake)[:limit]:
         unit = OUTCOMES.get(f.outcome, ("", "", True))[1]
+        level = "" if abs(f.level - 0.95) < 1e-9 else f" ({100 * f.level:.1f}%)"
         rows.append(
             (
-                f.exposure,
-                f.outcome,
+                exposure_label(f.exposure) + (" (intake)" if f.intake else ""),
+                outcome_label(f.outcome),
                 num(f.effect, 1, f" {unit}"),
-                f"{num(f.ci_low, 1)} to {num(f.ci_high, 1)}",
+                f"{num(f.ci_low, 1)} to {num(f.ci_high, 1)}{level}",
                 f"{f.n_exposed}/{f.n_unexposed}",
-                f.status.replace("_", " "),
+                STATUS_WORDS.get(f.status, f.status.replace("_", " ")),
             )
         )
     return rows
