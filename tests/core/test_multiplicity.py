@@ -27,3 +27,9 @@ def test_the_batch_version_agrees_with_the_single_one() -> None:
 def test_selected_intervals_are_widened_to_one_minus_r_q_over_m() -> None:
     assert selected_level(2, 40) == pytest.approx(1 - 2 * 0.05 / 40)
     assert selected_level(0, 40) == pytest.approx(0.95)
+
+
+def test_the_batch_version_leaves_out_comparisons_without_enough_data() -> None:
+    out = bh_adjusted_batch(np.array([[0.01, np.nan, 0.04, 0.03]]))
+    assert np.isnan(out[0, 1])
+    assert out[0, [0, 2, 3]] == pytest.approx(bh_adjusted([0.01, 0.04, 0.03]))

@@ -44,15 +44,23 @@ def bh_adjusted(p_values: Sequence[float]) -> list[float]:
 
 
 def bh_adjusted_batch(p_values: np.ndarray) -> np.ndarray:
-    """``bh_adjusted`` for each row of a (people, comparisons) array (the benchmark)."""
+    """``bh_adjusted`` for each row of a (people, comparisons) array (the benchmark).
+
+    A NaN is a comparison left out of that person's family (not enough data): it stays
+    NaN and does not count in m.
+    """
     p = np.asarray(p_values, dtype=float)
-    m = p.shape[1]
-    order = np.argsort(p, axis=1, kind="stable")
-    ranked = np.take_along_axis(p, order, axis=1) * m / np.arange(1, m + 1)[None, :]
+    missing = np.isnan(p)
+    m = (~missing).sum(axis=1, keepdims=True)
+    filled = np.where(missing, np.inf, p)
+    order = np.argsort(filled, axis=1, kind="stable")
+    ranks = np.arange(1, p.shape[1] + 1)[None, :]
+    with np.errstate(invalid="ignore"):  # inf * 0 in a row with no comparison at all
+        ranked = np.take_along_axis(filled, order, axis=1) * m / ranks
     ranked = np.minimum.accumulate(ranked[:, ::-1], axis=1)[:, ::-1]
     out = np.empty_like(p)
     np.put_along_axis(out, order, np.minimum(ranked, 1.0), axis=1)
-    return out
+    return np.where(missing, np.nan, out)
 
 
 def selected_level(selected: int, family: int, fdr: float = FDR) -> float:
