@@ -1,6 +1,7 @@
 """Sleep Regularity Index, clock-time spread and social jet lag on worked examples.
 
-SRI formula: Phillips et al., Sci Rep 2017;7:3216. Social jet lag: Wittmann et al.,
+SRI formula: Phillips et al., Sci Rep 2017;7:3216 (1-min epochs, naps counted; Fischer,
+Klerman & Phillips, Sleep 2021;44(10):zsab103). Social jet lag: Wittmann et al.,
 Chronobiol Int 2006;23:497-509. The hand-computed values are worked out in the comments.
 """
 
@@ -69,31 +70,31 @@ def test_sleeping_in_opposite_halves_on_alternate_days_has_sri_minus_100() -> No
 
 def test_a_hand_computed_three_day_example() -> None:
     # Days 1 and 2: asleep 23:00-07:00. Day 3: asleep 00:00-07:00.
-    # Pair 1: 96 of 96 epochs match. Pair 2: the 4 epochs of 23:00-24:00 differ -> 92.
-    # SRI = -100 + 200 * (96 + 92) / (96 * 2) = 95.8333...
+    # Pair 1: 1440 of 1440 epochs match. Pair 2: the 60 epochs of 23:00-24:00 differ -> 1380.
+    # SRI = -100 + 200 * (1440 + 1380) / (1440 * 2) = 95.8333...
     days = [
         night(MONDAY, (23, 0), (7, 0)),
         night(MONDAY + dt.timedelta(1), (23, 0), (7, 0)),
         night(MONDAY + dt.timedelta(2), (0, 0), (7, 0)),
     ]
     result = sleep_regularity_index(days, UTC, min_pairs=1)
-    assert result.sri == pytest.approx(-100 + 200 * 188 / 192)
+    assert result.sri == pytest.approx(-100 + 200 * (1440 + 1380) / (1440 * 2))
     assert result.sri == pytest.approx(95.8333, abs=1e-4)
 
 
 def test_only_pairs_of_consecutive_days_both_present_are_compared() -> None:
     awake = [False] * EPOCHS_PER_DAY
-    asleep_half = [i >= 48 for i in range(EPOCHS_PER_DAY)]
+    asleep_half = [i >= EPOCHS_PER_DAY // 2 for i in range(EPOCHS_PER_DAY)]
     states = {
         MONDAY: awake,
-        MONDAY + dt.timedelta(1): awake,  # pair 1: 96 matches
+        MONDAY + dt.timedelta(1): awake,  # pair 1: 1440 matches
         # the 3rd day is missing: neither (2nd, 4th) nor anything with the 3rd counts
         MONDAY + dt.timedelta(3): asleep_half,
-        MONDAY + dt.timedelta(4): awake,  # pair 2: 48 matches
+        MONDAY + dt.timedelta(4): awake,  # pair 2: 720 matches
     }
     result = compute_sri(states, min_pairs=1)
     assert result.pairs == 2
-    assert result.sri == pytest.approx(-100 + 200 * (96 + 48) / (96 * 2))
+    assert result.sri == pytest.approx(-100 + 200 * (1440 + 720) / (1440 * 2))
 
 
 def test_it_gives_no_sri_below_five_pairs() -> None:
@@ -110,8 +111,56 @@ def test_the_same_clock_schedule_across_a_daylight_saving_change_stays_at_100() 
 def test_epochs_are_sampled_at_their_midpoints_from_noon_the_day_before() -> None:
     states = epoch_states(night(MONDAY, (23, 0), (7, 0)), UTC)
     asleep = [i for i, s in enumerate(states) if s]
-    assert asleep[0] == 44 and asleep[-1] == 75  # 23:00 is epoch 44, 06:45 is epoch 75
-    assert len(asleep) == 32
+    assert EPOCHS_PER_DAY == 1440  # 1-minute epochs
+    assert asleep[0] == 660 and asleep[-1] == 1139  # 23:00 is epoch 660, 06:59 is 1139
+    assert len(asleep) == 480
+
+
+def test_naps_count_in_the_sri() -> None:
+    # 23:00-07:00 every night; on every other day also a nap 14:00-15:00, which belongs
+    # to the sleep day of the NEXT morning (noon to noon). Each pair then differs in
+    # the 60 nap epochs: SRI = -100 + 200 * 1380 / 1440 = 91.67 (without naps: 100).
+    days = []
+    for i, d in enumerate(days_from(MONDAY, 14)):
+        main = night(d, (23, 0), (7, 0))
+        prev = d - dt.timedelta(days=1)
+        naps = [(at(prev, 14), at(prev, 15))] if i % 2 else []
+        day = sleep_day_from_intervals(d, main.asleep, naps)
+        assert day is not None
+        days.append(day)
+    assert sleep_regularity_index(days, UTC).sri == pytest.approx(-100 + 200 * 1380 / 1440)
+    assert days[1].onset == at(MONDAY, 23) and days[1].wake == at(MONDAY + dt.timedelta(1), 7)
+    diary = sleep_day_from_diary(
+        MONDAY,
+        at(MONDAY - dt.timedelta(1), 23),
+        0,
+        at(MONDAY, 7),
+        at(MONDAY, 7),
+        naps=days[1].asleep[:1],
+    )
+    assert len(diary.asleep) == 2 and diary.onset == at(MONDAY - dt.timedelta(1), 23)
+
+
+@given(
+    st.sampled_from(["UTC", "Europe/Berlin", "America/New_York"]),
+    st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+    st.integers(0, 1439),
+    st.integers(1, 900),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_fast_epoch_fill_matches_sampling_every_epoch(
+    tz: str, date: dt.date, start_min: int, length: int
+) -> None:
+    zone = ZoneInfo(tz)
+    noon = dt.datetime.combine(date - dt.timedelta(days=1), dt.time(12, 0)).replace(tzinfo=zone)
+    start = (noon.astimezone(dt.UTC) + dt.timedelta(minutes=start_min, seconds=17)).astimezone(zone)
+    end = start + dt.timedelta(minutes=length)
+    day = SleepDay(date, ((start, end),), start, end, end)
+    states = epoch_states(day, tz)
+    naive = dt.datetime.combine(date - dt.timedelta(days=1), dt.time(12, 0))
+    for k in range(EPOCHS_PER_DAY):
+        instant = (naive + dt.timedelta(minutes=k, seconds=30)).replace(tzinfo=zone, fold=0)
+        assert bool(states[k]) == (start <= instant < end), k
 
 
 @given(st.lists(st.tuples(st.integers(18, 27), st.integers(4, 11)), min_size=6, max_size=20))

@@ -21,11 +21,14 @@ series exactly where it matters (Huitema & McKean, Psychol Bull 1991;110:291-304
 Cheang & Reinsel, J Am Stat Assoc 2000;95:1167-79). Phi itself is uncertain in six
 weeks of nights, so the standard error used is the LARGEST over every phi whose REML
 log-likelihood is within ``PHI_REGION`` / 2 of the best (a likelihood region of about
-68 % for phi); no negative phi is assumed (phi = 0 gives the classical SE). Intervals and tests use Student's t with n - 4 degrees of
-freedom (three coefficients and phi). This is Nightbridge's own combination of standard
-parts, chosen because it held the false-positive rate at or under 5 % on simulated
-people where plain GLS with the REML phi did not (6-9 % with clustered exposure and
-phi 0.3-0.6 at 4-8 weeks); ``bench/bench_nof1.py`` prints the figures.
+68 % for phi); no negative phi is assumed (phi = 0 gives the classical SE). Intervals
+and tests use Student's t with n - 4 degrees of freedom (three coefficients and phi).
+
+This is Nightbridge's own combination of standard parts, chosen because it held the
+false-positive rate at or under 5 % on simulated people where plain GLS with the REML
+phi did not (6-9 % with clustered exposure and phi 0.3-0.6 at 4-8 weeks), nor did the
+larger of the classical and Newey-West SE used before (10-21 %);
+``bench/bench_nof1.py`` prints the figures.
 
 Everything is vectorised over a batch of series on the same days, so the benchmark
 measures this very code on thousands of simulated people. The Student's t functions

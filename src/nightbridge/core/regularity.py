@@ -10,19 +10,26 @@ person is in the same state (asleep or awake) at two time points 24 h apart, res
 with M epochs a day and N days; 100 for a perfectly regular schedule, 0 for random, -100
 for a schedule that flips every day. Here:
 
-- **Epochs** are 15 min (as in pyActigraphy's implementation), M = 96. Each epoch is
-  sampled at its midpoint wall-clock time in the person's zone (so "the same clock
-  time" stays the same across a daylight-saving change; a repeated hour is sampled once).
+- **Epochs** are 1 min, M = 1440 (docs/definitions.md section 9). Each epoch is sampled
+  at its midpoint wall-clock time in the person's zone (so "the same clock time" stays
+  the same across a daylight-saving change; a repeated hour is sampled once). The
+  former 15-min epochs (attributed to pyActigraphy, which in fact works at the data's
+  own resolution) could move a 14-min shift in or out of a whole epoch.
 - **Days** are sleep days running from 12:00 the day before the morning to 12:00 on it,
   one per dated night (diary and device nights are dated by their morning). A day is
-  present when that night is recorded; a sleep day holds its main sleep and any naps
-  recorded in it.
+  present when that night is recorded; a sleep day holds its main sleep AND every nap
+  recorded in it (the SRI counts all sleep, Phillips et al. 2017; Fischer, Klerman &
+  Phillips 2021). Naps count as asleep epochs but never move the main sleep's onset,
+  wake or rise time. Device naps are the same source's asleep samples in that sleep
+  day; the diary records naps only as a count and minutes, without clock times, so
+  diary naps cannot be placed and are not in the diary SRI.
 - **Missing days**: only pairs of consecutive calendar days that are both present are
   compared, so the sum runs over P such pairs and ``N - 1`` becomes ``P``. With no
   missing day this is exactly the formula above. Fewer than ``MIN_PAIRS`` (5) pairs gives
   no value.
-- The SRI depends on the order of days (Fischer et al., Sleep 2021;44:zsaa220); it is
-  shown with the number of pairs it used.
+- The SRI depends on the order of days (Fischer D, Klerman EB, Phillips AJK, "Measuring
+  sleep regularity: theoretical properties and practical usage of existing metrics",
+  Sleep 2021;44(10):zsab103); it is shown with the number of pairs it used.
 
 **Spread of rise time and mid-sleep**: the sample standard deviation (minutes) of clock
 times, made circular-safe: each time is taken as its signed difference from the
@@ -43,8 +50,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-EPOCH_MIN = 15
+import numpy as np
+
+EPOCH_MIN = 1
 EPOCHS_PER_DAY = 24 * 60 // EPOCH_MIN
+_EPOCH = dt.timedelta(minutes=EPOCH_MIN)
+_HALF_EPOCH = _EPOCH / 2
 MIN_PAIRS = 5
 #: ISO weekday numbers (Monday = 1) of work days by default.
 DEFAULT_WORK_DAYS: frozenset[int] = frozenset({1, 2, 3, 4, 5})
@@ -77,8 +88,10 @@ def sleep_day_from_diary(
     sol_min: float,
     final_wake: dt.datetime,
     out_of_bed: dt.datetime,
+    naps: Iterable[Interval] = (),
 ) -> SleepDay:
-    """A diary night as one asleep interval, from lights out + SOL to the final wake.
+    """A diary night as one asleep interval, from lights out + SOL to the final wake,
+    plus any naps of the sleep day whose times are known.
 
     The diary gives WASO as a total without times, so the awakenings cannot be placed;
     they are counted as asleep here. The diary SRI therefore measures the regularity of
@@ -87,33 +100,54 @@ def sleep_day_from_diary(
     onset = lights_off + dt.timedelta(minutes=sol_min)
     if onset > final_wake:
         onset = final_wake
-    return SleepDay(date, ((onset, final_wake),), onset, final_wake, out_of_bed)
+    extra = tuple(sorted((s, e) for s, e in naps if e > s))
+    return SleepDay(date, ((onset, final_wake), *extra), onset, final_wake, out_of_bed)
 
 
-def sleep_day_from_intervals(date: dt.date, asleep: Iterable[Interval]) -> SleepDay | None:
-    """A device night from its asleep samples (one source); None without any."""
+def sleep_day_from_intervals(
+    date: dt.date, asleep: Iterable[Interval], naps: Iterable[Interval] = ()
+) -> SleepDay | None:
+    """A device night from its main sleep's asleep samples (one source), plus the naps
+    of its sleep day (asleep, but not part of the main sleep's timing); None without a
+    main sleep."""
     spans = sorted((s, e) for s, e in asleep if e > s)
     if not spans:
         return None
-    return SleepDay(
-        date, tuple(spans), spans[0][0], max(e for _, e in spans), max(e for _, e in spans)
-    )
+    extra = sorted((s, e) for s, e in naps if e > s)
+    wake = max(e for _, e in spans)
+    return SleepDay(date, tuple(sorted(spans + extra)), spans[0][0], wake, wake)
 
 
-def epoch_states(day: SleepDay, tz: str) -> list[bool]:
-    """The 96 asleep/awake states of one sleep day (True = asleep).
+def sleep_day_bounds(date: dt.date, tz: str) -> Interval:
+    """The sleep day of morning ``date``: 12:00 the day before to 12:00 on it, local."""
+    zone = ZoneInfo(tz)
+    noon = dt.datetime.combine(date, dt.time(12, 0))
+    return (noon - dt.timedelta(days=1)).replace(tzinfo=zone), noon.replace(tzinfo=zone)
 
-    Epoch k is sampled at wall-clock 12:00 + 15 k + 7.5 min from noon of the day before
-    ``day.date`` in zone ``tz`` (first occurrence on a repeated hour).
+
+def epoch_states(day: SleepDay, tz: str) -> np.ndarray:
+    """The 1440 asleep/awake states of one sleep day (True = asleep), as a numpy array.
+
+    Epoch k is sampled at wall-clock 12:00 + k min + 30 s from noon of the day before
+    ``day.date`` in zone ``tz`` (first occurrence on a repeated hour). On a day without
+    a clock change the epochs are 1 min apart in real time too, and each asleep interval
+    fills its slice at once; a day with a change is sampled epoch by epoch.
     """
     zone = ZoneInfo(tz)
     noon = dt.datetime.combine(day.date - dt.timedelta(days=1), dt.time(12, 0))
+    states = np.zeros(EPOCHS_PER_DAY, dtype=bool)
+    first = (noon + _HALF_EPOCH).replace(tzinfo=zone, fold=0)
+    last = (noon + dt.timedelta(days=1) - _HALF_EPOCH).replace(tzinfo=zone, fold=0)
+    if first.utcoffset() == last.utcoffset():
+        for start, end in day.asleep:
+            lo = math.ceil(((start - first) / _EPOCH) - 1e-9)
+            hi = math.ceil(((end - first) / _EPOCH) - 1e-9)
+            states[max(lo, 0) : max(min(hi, EPOCHS_PER_DAY), 0)] = True
+        return states
     spans = sorted(day.asleep)
-    states: list[bool] = []
     for k in range(EPOCHS_PER_DAY):
-        wall = noon + dt.timedelta(minutes=EPOCH_MIN * k + EPOCH_MIN / 2)
-        instant = wall.replace(tzinfo=zone, fold=0)
-        states.append(any(start <= instant < end for start, end in spans))
+        instant = (noon + _EPOCH * k + _HALF_EPOCH).replace(tzinfo=zone, fold=0)
+        states[k] = any(start <= instant < end for start, end in spans)
     return states
 
 
@@ -138,12 +172,13 @@ def compute_sri(
         nxt = date + dt.timedelta(days=1)
         if nxt not in states_by_day:
             continue
-        a, b = states_by_day[date], states_by_day[nxt]
-        if len(a) != len(b):
+        a = np.asarray(states_by_day[date], dtype=bool)
+        b = np.asarray(states_by_day[nxt], dtype=bool)
+        if a.shape != b.shape:
             raise ValueError("days must have the same number of epochs")
         pairs += 1
-        epochs = len(a)
-        matches += sum(1 for x, y in zip(a, b, strict=True) if x == y)
+        epochs = a.size
+        matches += int(np.count_nonzero(a == b))
     if pairs < min_pairs or epochs == 0:
         return SriResult(None, pairs, len(dates))
     return SriResult(-100.0 + 200.0 * matches / (epochs * pairs), pairs, len(dates))
@@ -152,7 +187,8 @@ def compute_sri(
 def sleep_regularity_index(
     days: Iterable[SleepDay], tz: str, *, min_pairs: int = MIN_PAIRS
 ) -> SriResult:
-    """The SRI of dated sleep days in zone ``tz`` (15-min epochs, noon-to-noon days)."""
+    """The SRI of dated sleep days in zone ``tz`` (1-min epochs, noon-to-noon days, naps
+    included: every asleep interval of the day counts)."""
     return compute_sri({d.date: epoch_states(d, tz) for d in days}, min_pairs=min_pairs)
 
 

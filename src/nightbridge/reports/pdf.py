@@ -174,7 +174,9 @@ def build_story(data: ReportData, width: float) -> list[Any]:
                 st,
                 _table(reg, None, [width * 0.35, width * 0.65], st),
                 _p(
-                    "Sleep Regularity Index: Phillips et al., Sci Rep 2017;7:3216 (15-min epochs, "
+                    "Sleep Regularity Index: Phillips et al., Sci Rep 2017;7:3216; Fischer et al., "
+                    "Sleep 2021;44(10):zsab103 (1-min epochs, naps included where their times are "
+                    "known, "
                     "consecutive days only; 100 = same schedule every day). Social jet lag: "
                     "Wittmann et al., Chronobiol Int 2006;23:497-509 (work days Mon-Fri).",
                     st["note"],

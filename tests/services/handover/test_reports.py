@@ -104,3 +104,38 @@ def test_device_nights_get_their_own_regularity_next_to_the_diarys(
     rows = dict(regularity_rows(data))
     assert rows["Sleep Regularity Index (-100..100), devices"].startswith("100 (9 pairs")
     assert "Sleep Regularity Index (-100..100)" in rows  # the diary's, kept apart
+
+
+def test_device_naps_count_in_the_device_sri(sqlite_database: Database) -> None:
+    from zoneinfo import ZoneInfo
+
+    from nightbridge.core.device_nights import build_nights
+    from nightbridge.core.samples import SleepSample
+    from nightbridge.storage.repositories.devices import DeviceRepository
+
+    person = fill_store(sqlite_database, days=14)
+    zone = ZoneInfo("America/Chicago")
+    samples = []
+    for i in range(10):  # 23:00-07:00 every night; a 14:00-15:00 nap before every other
+        morning = dt.date(2026, 3, 13) + dt.timedelta(days=i)
+        eve = morning - dt.timedelta(days=1)
+        start = dt.datetime.combine(eve, dt.time(23), tzinfo=zone)
+        end = dt.datetime.combine(morning, dt.time(7), tzinfo=zone)
+        samples.append(SleepSample("Watch", start, end, "asleep", "light"))
+        if i % 2:
+            nap = dt.datetime.combine(eve, dt.time(14), tzinfo=zone)
+            samples.append(
+                SleepSample("Watch", nap, nap + dt.timedelta(hours=1), "asleep", "light")
+            )
+    nights = build_nights(sorted(samples, key=lambda s: s.start))
+    assert any(n.is_nap for n in nights)
+    with sqlite_database.transaction() as session:
+        repo = DeviceRepository(session)
+        repo.add_samples(person, samples)
+        repo.replace_nights(person, dt.date(2026, 3, 13), TODAY, nights)
+    data = gather_report(sqlite_database, person, start=dt.date(2026, 3, 13), end=TODAY, now=NOW)
+    assert data.device_regularity is not None
+    # Each of the 9 pairs differs in the 60 nap minutes: -100 + 200 * 1380 / 1440.
+    assert data.device_regularity.sri.sri == pytest.approx(-100 + 200 * 1380 / 1440)
+    assert data.device_regularity.sri.pairs == 9
+    assert data.device_regularity.rise_sd_min == pytest.approx(0.0)  # naps move no timing

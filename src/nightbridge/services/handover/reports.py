@@ -27,6 +27,7 @@ from nightbridge.core.regularity import (
     Regularity,
     SleepDay,
     assess_regularity,
+    sleep_day_bounds,
     sleep_day_from_diary,
     sleep_day_from_intervals,
 )
@@ -87,26 +88,31 @@ def _device_regularity(
     db: Database, person_id: int, nights: list[DeviceNight], tz: str
 ) -> Regularity | None:
     """Regularity of the device nights that speak for their dates, from their asleep
-    samples (docs/regularity.md); None without device nights."""
+    samples and the naps the same source recorded in each sleep day (noon to noon;
+    docs/regularity.md); None without device nights."""
     from nightbridge.storage.repositories.devices import DeviceRepository
 
     if not nights:
         return None
+    bounds = {n.date: sleep_day_bounds(n.date, tz) for n in nights}
     with db.reader() as session:
         samples = DeviceRepository(session).samples_between(
-            person_id, min(n.start for n in nights), max(n.end for n in nights)
+            person_id,
+            min(min(n.start for n in nights), *(a for a, _ in bounds.values())),
+            max(max(n.end for n in nights), *(b for _, b in bounds.values())),
         )
     days: list[SleepDay] = []
     for night in nights:
-        asleep = [
-            (s.start, s.end)
-            for s in samples
-            if s.source == night.source
-            and s.state == "asleep"
-            and s.start >= night.start
-            and s.end <= night.end
-        ]
-        day = sleep_day_from_intervals(night.date, asleep)
+        noon_before, noon = bounds[night.date]
+        asleep, naps = [], []
+        for s in samples:
+            if s.source != night.source or s.state != "asleep":
+                continue
+            if s.start >= night.start and s.end <= night.end:
+                asleep.append((s.start, s.end))
+            elif s.end > noon_before and s.start < noon:  # a nap in the same sleep day
+                naps.append((max(s.start, noon_before), min(s.end, noon)))
+        day = sleep_day_from_intervals(night.date, asleep, naps)
         if day is not None:
             days.append(day)
     return assess_regularity(days, tz) if days else None
