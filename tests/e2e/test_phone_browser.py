@@ -164,8 +164,12 @@ def _open_as(live: Live, phone: Any, username: str) -> Any:
 
 def _fill_diary(page: Any, date: str) -> None:
     page.fill("#f-date", date)
-    for name, value in (("bedtime", "23:05"), ("lights_off", "23:20"), ("final_wake", "06:35"),
-                        ("out_of_bed", "06:50")):
+    for name, value in (
+        ("bedtime", "23:05"),
+        ("lights_off", "23:20"),
+        ("final_wake", "06:35"),
+        ("out_of_bed", "06:50"),
+    ):
         page.fill(f"#f-{name}", value)
     for name, value in (("sol_min", "25"), ("nwak", "2"), ("waso_min", "40")):
         page.fill(f"#f-{name}", value)
@@ -205,9 +209,7 @@ def test_forms_filled_in_offline_are_stored_once_when_the_network_returns(
     expect(page.locator("#outbox")).to_be_hidden()
     assert page.evaluate(OUTBOX_ITEMS) == []
     entries = list_entries(live.database, person_id)
-    assert [(e.date.isoformat(), e.waso_min, e.quality) for e in entries] == [
-        ("2026-12-01", 40, 3)
-    ]
+    assert [(e.date.isoformat(), e.waso_min, e.quality) for e in entries] == [("2026-12-01", 40, 3)]
     assert [(c.intensity, c.trigger) for c in cravings(live.database, person_id)] == [
         (7, "the bus stop")
     ]

@@ -198,6 +198,11 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/checkin"): entry(PATIENTS, form={"date": "2026-03-01", "symptom_aches": "2"}),
     ("GET", "/evening"): entry(PATIENTS),
     ("POST", "/evening"): entry(PATIENTS, form={"exercise_min": "20"}),
+    ("GET", "/log"): entry(PATIENTS),
+    ("POST", "/log"): entry(
+        PATIENTS,
+        form={"substance.0": "melatonin", "amount.0": "1", "unit.0": "mg", "time.0": "00:00"},
+    ),
     ("GET", "/plan"): entry(PATIENTS),
     ("POST", "/plan"): entry(PATIENTS, form={"rise": "07:00"}),
     ("GET", "/trends"): entry(PATIENTS),

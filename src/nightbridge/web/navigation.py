@@ -1,6 +1,8 @@
 """The header navigation: one ``NavItem`` per page, shown to the roles listed.
 
-Add a page with one line in ``NAV`` (order is display order).
+Add a page with one line in ``NAV`` (order is display order). ``primary`` items are
+always in sight (on a phone: Today, Diary, Log, Check-in, Trends, Help); the others sit
+under "More" (a ``<details>`` menu that works without JavaScript).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ class NavItem:
     label: str
     path: str
     roles: frozenset[str]
+    primary: bool = True
 
 
 PERSON = frozenset({"person"})
@@ -22,15 +25,21 @@ SIGNED_IN = frozenset({"person", "clinician", "admin"})
 
 NAV: list[NavItem] = [
     NavItem("Today", "/today", PERSON),
+    NavItem("Diary", "/diary", PERSON),
+    NavItem("Log", "/log", PERSON),
+    NavItem("Check-in", "/checkin", PERSON),
     NavItem("Trends", "/trends", PERSON),
-    NavItem("Nights", "/nights", PERSON),
+    NavItem("Help", "/help-now", PERSON),
+    NavItem("Plan", "/plan", PERSON, primary=False),
+    NavItem("Evening", "/evening", PERSON, primary=False),
+    NavItem("Nights", "/nights", PERSON, primary=False),
     NavItem("My people", "/clinician", CLINICIAN),
-    NavItem("Program", "/program", PERSON),
-    NavItem("Relax", "/relax", PERSON),
-    NavItem("Report", "/report", PERSON),
-    NavItem("Sharing", "/sharing", PERSON | CLINICIAN),
+    NavItem("Program", "/program", PERSON, primary=False),
+    NavItem("Relax", "/relax", PERSON, primary=False),
+    NavItem("Report", "/report", PERSON, primary=False),
+    NavItem("Sharing", "/sharing", PERSON | CLINICIAN, primary=False),
     NavItem("Accounts", "/admin/accounts", ADMIN),
-    NavItem("Account", "/account", SIGNED_IN),
+    NavItem("Account", "/account", SIGNED_IN, primary=False),
 ]
 
 

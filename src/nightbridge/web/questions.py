@@ -90,6 +90,7 @@ QUESTIONS: dict[str, str] = {
 
 PAGE_QUESTIONS: dict[str, dict[str, str]] = {
     "/checkin": {"date": "Day"},
+    "/log": {"date": "Day"},
     "/api/me/checkins": {"date": "Day"},
     "/sharing/redeem": {"code": "Invite code"},
     "/api/invites/redeem": {"code": "Invite code"},

@@ -31,6 +31,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "checkin",
     "trends",
     "evening",
+    "log",
     "plan",
     "clinician",
     "api_person",

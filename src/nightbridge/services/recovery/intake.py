@@ -81,6 +81,69 @@ def log_intake(
     return IntakeResult(event, day, alerts, interactions)
 
 
+@dataclass(frozen=True, slots=True)
+class IntakeRow:
+    """One line of the Log page: what, how much, the unit, and the local time on ``day``."""
+
+    substance: str
+    amount: str
+    unit: str
+    time: str
+
+
+def log_intakes(
+    db: Database,
+    person_id: int,
+    day: dt.date,
+    rows: list[IntakeRow],
+    *,
+    now: dt.datetime | None = None,
+) -> list[IntakeEvent]:
+    """Store several intakes of the person's local date ``day`` (each at its own time) in
+    ONE transaction, then evaluate and record that day's alerts. Every row is checked
+    first; a problem in any row stores nothing. Problems are named ``substance.N``,
+    ``amount.N``, ``unit.N``, ``time.N`` (N counting rows from 0); empty rows are skipped."""
+    from nightbridge.core.errors import Problem
+
+    current = now or dt.datetime.now(dt.UTC)
+    with db.reader() as session:
+        zone_name = PersonRepository(session).get_profile(person_id).tz
+    zone = ZoneInfo(zone_name)
+    problems: list[Problem] = []
+    events: list[IntakeEvent] = []
+    for index, row in enumerate(rows):
+        if not (row.substance.strip() or row.amount.strip()):
+            continue
+        try:
+            hours, minutes = row.time.strip().split(":")[:2]
+            clock = dt.time(int(hours), int(minutes[:2]))
+        except ValueError:
+            problems.append(Problem(f"time.{index}", "needs the time it was taken (HH:MM)"))
+            continue
+        when = dt.datetime.combine(day, clock, zone)
+        if when > current + FUTURE_SLACK:
+            problems.append(Problem(f"time.{index}", "is later than now"))
+            continue
+        try:
+            events.append(
+                make_intake_event(row.substance, row.amount, row.unit, when, vocabulary())
+            )
+        except InvalidInput as exc:
+            for problem in exc.problems:
+                name = "time" if problem.field == "at" else problem.field
+                problems.append(Problem(f"{name}.{index}", problem.reason))
+    if not events and not problems:
+        problems.append(Problem("substance.0", "is empty: write what you took"))
+    if problems:
+        raise InvalidInput(problems)
+    with db.transaction() as session:
+        repo = IntakeRepository(session)
+        for event in events:
+            repo.add(person_id, event, event.local_date(zone_name))
+        evaluate_in_session(session, person_id, day, tz=zone_name)
+    return events
+
+
 def list_intake(db: Database, person_id: int, start: dt.date, end: dt.date) -> list[IntakeEvent]:
     """Intake with a local date in ``start..end`` (both included), oldest first."""
     with db.reader() as session:
