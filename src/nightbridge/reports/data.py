@@ -57,7 +57,9 @@ class DeviceNightRow:
 class WindowView:
     """The sleep window (definitions.md section 2), as the window service gave it:
     this week's answer (``action``, ``window_min``, ``bedtime``), the window in force
-    (``in_force_min``, from the stored plan) and the plan history, oldest first."""
+    (``in_force_min``, from the stored plan; None while early withdrawal defers it,
+    ``paused``; ``set_by`` person or clinician: services.sleep.window.window_in_force,
+    the one source of Today, Plan and Trends) and the plan history, oldest first."""
 
     action: str
     window_min: int | None = None
@@ -66,6 +68,8 @@ class WindowView:
     reasons: tuple[str, ...] = ()
     history: tuple[str, ...] = ()
     in_force_min: int | None = None
+    set_by: str | None = None
+    paused: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,8 +97,17 @@ def headline(data: ReportData) -> list[tuple[str, str]]:
             )
         else:
             rows.append(("Sleep window", WINDOW_WORDS.get(w.action, w.action)))
-        if w.in_force_min and w.in_force_min != w.window_min:
-            rows.append(("Sleep window in force", hm(w.in_force_min)))
+        who = {"clinician": ", set by the clinician", "person": ", set by the person"}
+        if w.in_force_min and (w.in_force_min != w.window_min or w.set_by == "clinician"):
+            rows.append(("Sleep window in force", hm(w.in_force_min) + who.get(w.set_by or "", "")))
+        elif w.paused:
+            rows.append(
+                (
+                    "Sleep window in force",
+                    "none: the stored window waits while early withdrawal lasts"
+                    + who.get(w.set_by or "", ""),
+                )
+            )
         if w.history:
             rows.append(("Sleep window history", "; ".join(w.history)))
     if data.regularity is not None and data.regularity.sri.sri is not None:

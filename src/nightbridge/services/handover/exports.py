@@ -261,8 +261,9 @@ def export_ics(
 ) -> Path:
     """Write the sleep window and diary reminder calendar (RFC 5545) to the file ``out``.
 
-    The window is the plan in force (services.sleep.window.current_plan: the stored rise time
-    and window), unless early withdrawal defers the window; without a stored window,
+    The window is the plan in force (services.sleep.window.window_in_force, through the
+    report: the stored rise time and window), unless early withdrawal defers the window;
+    without a stored window,
     the one the report shows (services.handover.reports:
     the sleep window for the median rise time of the last 14 nights); without either
     (still collecting, or deferred in early withdrawal) the calendar holds the diary
@@ -270,18 +271,18 @@ def export_ics(
     """
     from nightbridge.exporters.ics import build_calendar, sleep_events
     from nightbridge.services.handover.reports import gather_report
-    from nightbridge.services.sleep.window import current_plan
-
     moment = now or dt.datetime.now(dt.UTC)
     data = gather_person(db, person_id, progress=progress)
     last_night = max((e.date for e in data.entries), default=None)
     report = gather_report(db, person_id, end=last_night, now=moment)
     window = report.window
     bedtime = rise = None
-    plan = current_plan(db, person_id)
-    deferred = window is not None and window.action == "defer"
-    if plan is not None and plan.bedtime is not None and not deferred:
-        bedtime, rise = plan.bedtime, plan.rise
+    if window is not None and window.in_force_min and window.rise:
+        # The window in force, as Today, Plan, Trends and the report show it (one source:
+        # services.sleep.window.window_in_force, through the report).
+        rise = dt.time.fromisoformat(window.rise)
+        start = dt.datetime.combine(dt.date(2000, 1, 2), rise)
+        bedtime = (start - dt.timedelta(minutes=window.in_force_min)).time()
     elif window is not None and window.window_min and window.bedtime and window.rise:
         bedtime = dt.time.fromisoformat(window.bedtime)
         rise = dt.time.fromisoformat(window.rise)

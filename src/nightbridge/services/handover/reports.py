@@ -289,21 +289,13 @@ def gather_report(
     stored = plans[-1] if plans else None
     rise = stored.rise if stored else _rise_time(list(nights) or all_nights, zone)
     if rise is not None:
-        from nightbridge.services.recovery.withdrawal import withdrawal_context
-        from nightbridge.services.sleep.window import hold_until_review, sleep_window
+        from nightbridge.services.sleep.window import window_in_force
 
-        advice = sleep_window(
-            db,
-            person_id,
-            rise=rise,
-            current=stored.window_min if stored else None,
-            on=last,
-            tz=zone,
-            withdrawal=withdrawal_context(db, person_id, last),
-        )
-        if stored is not None and not stored.due_for_review(last):
-            # A stored window is stepped once a week (Spielman et al. 1987).
-            advice = hold_until_review(advice, stored)
+        # The same window in force as Today, Plan and Trends (one source); a stored
+        # window is stepped once a week (Spielman et al. 1987).
+        in_force = window_in_force(db, person_id, last, rise=rise, tz=zone)
+        advice = in_force.advice
+        assert advice is not None
         bedtime = advice.bedtime
         rise_why = (
             f"Rise time {advice.rise:%H:%M} (chosen on {stored.set_on.isoformat()})."
@@ -317,7 +309,9 @@ def gather_report(
             advice.rise.strftime("%H:%M"),
             (rise_why, *advice.reasons),
             history=tuple(describe_history(plans)),
-            in_force_min=stored.window_min if stored else None,
+            in_force_min=in_force.window_min,
+            set_by=stored.set_by if stored else None,
+            paused=in_force.paused,
         )
 
     present = {s for c in checkins for s in c.symptoms}

@@ -52,6 +52,8 @@ class TodayView:
     week: Sequence[NightMetrics]
     plan: WindowAdvice | None
     due: Sequence[DueItem] = field(default_factory=tuple)
+    #: The window in force (services.sleep.window.window_in_force), as every page shows it.
+    window: Any = None
 
     @property
     def last_night_is_today(self) -> bool:
@@ -67,6 +69,7 @@ class TodayView:
             "last_night": self.last_night.to_dict() if self.last_night else None,
             "week_mean_tst_min": self.week_mean_tst,
             "plan": self.plan.to_dict() if self.plan else None,
+            "in_force": self.window.to_dict() if self.window else None,
             "due": [d.to_dict() for d in self.due],
         }
 
@@ -138,6 +141,15 @@ def tonight_plan(
         on=today,
         withdrawal=withdrawal_context(db, person_id, today),
     )
+
+
+def window_now(db: Database, person_id: int, on: dt.date) -> Any:
+    """The window in force on ``on`` with this week's advice (``WindowInForce``; without a
+    stored plan, the advice is for the median rise time of the last 14 mornings)."""
+    from nightbridge.services.sleep.window import current_plan, window_in_force
+
+    rise = recent_rise(db, person_id, on) if current_plan(db, person_id) is None else None
+    return window_in_force(db, person_id, on, rise=rise)
 
 
 def questionnaires_due(last: dict[str, dt.date | None], today: dt.date) -> list[str]:
@@ -241,12 +253,14 @@ def build_today(db: Database, person_id: int, *, now: dt.datetime | None = None)
         has_evening=has_evening_log(db, person_id, today + dt.timedelta(days=1)),
         questionnaires=questionnaires_due(last_questionnaires(db, person_id, today), today),
     )
+    window = window_now(db, person_id, today)
     return TodayView(
         today=today,
         last_night=recent[-1] if recent else None,
         week=week,
-        plan=tonight_plan(db, person_id, today),
+        plan=window.advice,
         due=tuple(due),
+        window=window,
     )
 
 
@@ -259,6 +273,8 @@ class TrendsView:
     nights: Sequence[NightMetrics]
     checkins: Sequence[Any]
     plan: WindowAdvice | None
+    #: The window in force on ``end`` (services.sleep.window.window_in_force).
+    window: Any = None
 
     def symptom_days(self) -> list[tuple[dt.date, dict[str, int]]]:
         return [(c.date, dict(c.symptoms)) for c in self.checkins if c.symptoms]
@@ -276,6 +292,7 @@ class TrendsView:
             "nights": [n.to_dict() for n in self.nights],
             "checkins": [c.to_dict() for c in self.checkins],
             "plan": self.plan.to_dict() if self.plan else None,
+            "in_force": self.window.to_dict() if self.window else None,
         }
 
 
@@ -287,12 +304,14 @@ def build_trends(
 
     last = end or person_today_date(db, person_id)
     start = last - dt.timedelta(days=days - 1)
+    window = window_now(db, person_id, last)
     return TrendsView(
         start=start,
         end=last,
         nights=list_nights(db, person_id, start, last),
         checkins=list_checkins(db, person_id, start, last),
-        plan=tonight_plan(db, person_id, last),
+        plan=window.advice,
+        window=window,
     )
 
 

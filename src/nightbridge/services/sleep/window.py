@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from nightbridge.content import load_json
@@ -216,3 +217,96 @@ def withdrawal_for(
             zone = tz or PersonRepository(session).get_profile(person_id).tz
         on = local_today(zone)
     return withdrawal_context(db, person_id, on)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowInForce:
+    """The ONE answer to "what is my window tonight?" that Today, Plan, Trends, the
+    reports and the calendar all show (issue 13 item 4).
+
+    ``plan`` is the stored plan in force on the day (the last one set on or before it;
+    ``set_by`` says whether the person or the clinician set it); ``advice`` is this
+    week's answer of the rules for it (``sleep_window``, held until the weekly review).
+    The window followed tonight is the plan's, except while early withdrawal defers the
+    window (definitions.md section 2; hazard H25): then no window is in force, whoever
+    set it, and every page says that it waits. Without a stored plan there is no window
+    in force; ``advice`` may suggest one to start with."""
+
+    on: dt.date
+    plan: WindowPlan | None
+    advice: WindowAdvice | None
+
+    @property
+    def paused(self) -> bool:
+        """A stored window waiting while early withdrawal lasts."""
+        return (
+            self.plan is not None
+            and self.plan.window_min is not None
+            and self.advice is not None
+            and self.advice.action == "defer"
+        )
+
+    @property
+    def window_min(self) -> int | None:
+        """The window followed tonight (minutes), or None."""
+        if self.plan is None or self.plan.window_min is None or self.paused:
+            return None
+        return self.plan.window_min
+
+    @property
+    def bedtime(self) -> dt.time | None:
+        return self.plan.bedtime if self.window_min is not None and self.plan else None
+
+    @property
+    def rise(self) -> dt.time | None:
+        if self.plan is not None:
+            return self.plan.rise
+        return self.advice.rise if self.advice is not None else None
+
+    @property
+    def by_clinician(self) -> bool:
+        return self.plan is not None and self.plan.set_by == "clinician"
+
+    def to_dict(self) -> dict[str, Any]:
+        bedtime = self.bedtime
+        return {
+            "window_min": self.window_min,
+            "bedtime": bedtime.strftime("%H:%M") if bedtime else None,
+            "rise": self.rise.strftime("%H:%M") if self.rise else None,
+            "paused": self.paused,
+            "set_by": self.plan.set_by if self.plan else None,
+            "set_on": self.plan.set_on.isoformat() if self.plan else None,
+            "advice": self.advice.action if self.advice else None,
+        }
+
+
+def window_in_force(
+    db: Database,
+    person_id: int,
+    on: dt.date,
+    *,
+    rise: dt.time | None = None,
+    tz: str | None = None,
+) -> WindowInForce:
+    """The plan in force on ``on`` and this week's advice for it (see ``WindowInForce``).
+    ``rise`` is the rise time to advise for when no plan is stored (default: none, and
+    then no advice)."""
+    from nightbridge.services.recovery.withdrawal import withdrawal_context
+
+    plans = [p for p in plan_history(db, person_id) if p.set_on <= on]
+    stored = plans[-1] if plans else None
+    chosen = stored.rise if stored is not None else rise
+    if chosen is None:
+        return WindowInForce(on, None, None)
+    advice = sleep_window(
+        db,
+        person_id,
+        rise=chosen,
+        current=stored.window_min if stored is not None else None,
+        on=on,
+        tz=tz,
+        withdrawal=withdrawal_context(db, person_id, on),
+    )
+    if stored is not None and stored.window_min is not None and not stored.due_for_review(on):
+        advice = hold_until_review(advice, stored)
+    return WindowInForce(on, stored, advice)

@@ -171,12 +171,13 @@ def api_evening(
 def api_plan(
     db: DatabaseDep, scope: ReadScope, rise: str | None = None, current: int | None = None
 ) -> dict[str, Any]:
-    from nightbridge.services.sleep.dashboard import person_today_date, tonight_plan
+    from nightbridge.services.sleep.dashboard import person_today_date, tonight_plan, window_now
     from nightbridge.services.sleep.window import parse_rise, stimulus_control
 
     today = person_today_date(db, scope.person_id)
     chosen = parse_rise(rise) if rise else None
     return {
         "window": tonight_plan(db, scope.person_id, today, rise=chosen, current=current).to_dict(),
+        "in_force": window_now(db, scope.person_id, today).to_dict(),
         "stimulus_control": stimulus_control(),
     }

@@ -58,7 +58,7 @@ def _page(
     errors: dict[str, list[str]] | None = None,
     saved: bool = False,
 ) -> Response:
-    from nightbridge.services.sleep.dashboard import person_today_date
+    from nightbridge.services.sleep.dashboard import person_today_date, window_now
     from nightbridge.services.sleep.window import stimulus_control
 
     plan, advice, found = _advice(db, person_id, rise, current)
@@ -74,6 +74,7 @@ def _page(
         {
             "title": "Tonight's plan",
             "in_force": plan,
+            "window": window_now(db, person_id, person_today_date(db, person_id)),
             "plan": advice,
             "rise_value": rise if "rise" in found else advice.rise.strftime("%H:%M"),
             "current_value": current or "",

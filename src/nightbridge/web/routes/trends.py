@@ -25,8 +25,7 @@ def trend_charts(view: Any, *, prefix: str = "") -> list[Any]:
         draw_symptom_heatmap,
     )
 
-    plan = view.plan
-    window = plan.window_min if plan is not None else None
+    window = view.window.window_min if view.window is not None else None
     return [
         draw_diary_bars(view.nights, chart_id=f"{prefix}diary-bars"),
         draw_sleep_trend(view.nights, window_min=window, chart_id=f"{prefix}sleep-trend"),
