@@ -1,19 +1,20 @@
-"""The PDF report: fits 2-4 pages, carries its metadata, draws the data, needs no network."""
+"""The PDF report: fits 2-4 pages up to six weeks and pages a year's diary chart, carries its
+metadata, draws the data, needs no network."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
+import datetime as dt
 
-from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.graphics.shapes import Drawing, Rect, String
 
 from nightbridge.reports import drawings
 from nightbridge.reports.pdf import render_pdf
+from tests.reports.pdf_text import drawn_pages, page_count
 from tests.reports.report_sample import TZ, sample_report
 
-
-def page_count(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type /Page[^s]", pdf))
+#: The diary chart's column heading, drawn once on each of its pages.
+CHART_HEADING = "asleep, SE, awake in night"
 
 
 def rects(drawing: Drawing) -> list[Rect]:
@@ -85,3 +86,36 @@ def test_nice_steps_are_one_two_or_five_times_a_power_of_ten() -> None:
         10.0,
         50.0,
     ]
+
+
+def test_a_year_pages_the_diary_chart_and_keeps_every_night() -> None:
+    data = sample_report(days=366, audience="clinician")
+    pdf = render_pdf(data)
+    pages = drawn_pages(pdf)
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(pages) == page_count(pdf)
+    chart_pages = [i for i, page in enumerate(pages) if CHART_HEADING in page]
+    assert len(chart_pages) == 6  # 366 mornings, 61 a page
+    assert chart_pages == list(range(chart_pages[0], chart_pages[0] + 6))
+    last = data.nights[-1].metrics
+    row = f"{last.tst_min // 60}h{last.tst_min % 60:02d}  {last.se_pct:.0f}%  {last.waso_min}m"
+    assert row in pages[chart_pages[-1]]
+    assert f"page {len(pages)}" in pages[-1]
+
+
+def test_the_chart_pages_run_morning_after_morning_each_fitting_a_page() -> None:
+    data = sample_report(days=366)
+    charts = drawings.diary_timeline_pages(data.nights, TZ, 500, data.start, data.end)
+    assert [len(rows_of(c)) for c in charts] == [61] * 6
+    assert all(c.height < 700 for c in charts)  # an A4 frame is about 750 points tall
+    days = [data.start + dt.timedelta(days=i) for i in range(366)]
+    assert [label for c in charts for label in rows_of(c)] == [drawings._short(d) for d in days]
+    week_start = data.end - dt.timedelta(days=6)
+    week = drawings.diary_timeline_pages(data.nights[-7:], TZ, 500, week_start, data.end)
+    assert len(week) == 1
+
+
+def rows_of(chart: Drawing) -> list[str]:
+    """The morning labels down a diary chart's left edge (right-aligned at x = 40)."""
+    labels = [s for s in chart.contents if isinstance(s, String) and s.x == 40.0]
+    return [s.text for s in sorted(labels, key=lambda s: -s.y)]

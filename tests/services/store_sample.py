@@ -1,10 +1,15 @@
 """Fill a store through the real services with the seeded demo plan (services.demo.demo.plan_demo):
 diary, check-ins with questionnaires, intake (kratom, coffee, one alcohol day), evening
-log, and the taper the plan follows. Used by the report and export tests."""
+log, and the taper the plan follows. Used by the report and export tests.
+
+``diary_csv`` writes the plan's diary as a diary CSV (the file ``nightbridge diary import``
+reads), so a year of nights goes in with one import."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
 from nightbridge.core.profile import Profile
@@ -67,3 +72,13 @@ def fill_store(db: Database, *, days: int = 21, today: dt.date = TODAY, tz: str 
             today=today + dt.timedelta(days=1),
         ) if day.date < today else None
     return person_id
+
+
+def diary_csv(days: int, today: dt.date = TODAY) -> str:
+    """The demo plan's diary over ``days`` mornings up to ``today`` as a diary CSV."""
+    rows = [d.diary for d in plan_demo(days, today=today).days if d.diary is not None]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

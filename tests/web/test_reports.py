@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 
-from nightbridge.services.sleep.diary import record_entry
+import pytest
+
+from nightbridge.services.sleep.diary import import_diary, metrics_from_file, record_entry
+from tests.reports.pdf_text import drawn_pages, page_count
+from tests.services.store_sample import diary_csv
 from tests.web.conftest import Personas
 
 NIGHT = {
@@ -65,3 +70,24 @@ def test_a_bad_span_shows_the_form_again_with_the_reason(personas: Personas) -> 
     assert got.status_code == 400
     assert "is before the first day 2026-03-08" in got.text
     assert 'role="alert"' in got.text
+
+
+@pytest.mark.slow
+def test_a_year_downloads_as_a_pdf_and_a_web_page_with_every_night(personas: Personas) -> None:
+    a = personas.patient_a
+    year = diary_csv(366)
+    import_diary(personas.database, a.person_id, io.StringIO(year), tz="UTC")
+    span = {"from": "2025-03-22", "to": "2026-03-22", "download": "1"}
+    got = a.client.get("/report", params={**span, "format": "pdf"})
+    assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
+    pages = drawn_pages(got.content)
+    assert got.content.startswith(b"%PDF-") and len(pages) == page_count(got.content)
+    charts = [i for i, page in enumerate(pages) if "asleep, SE, awake in night" in page]
+    assert len(charts) == 6  # 366 mornings, 61 a page
+    last = metrics_from_file(io.StringIO(year), tz="UTC")[-1]
+    assert last.date.isoformat() == "2026-03-22"
+    row = f"{last.tst_min // 60}h{last.tst_min % 60:02d}  {last.se_pct:.0f}%  {last.waso_min}m"
+    assert row in pages[charts[-1]]
+    url = f"/clinician/people/{a.person_id}/report"
+    page = personas.clinician_a.client.get(url, params={**span, "format": "html"})
+    assert page.status_code == 200 and "2025-03-22 to 2026-03-22" in page.text

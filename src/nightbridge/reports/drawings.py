@@ -12,10 +12,15 @@ import math
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from reportlab import rl_config
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from nightbridge.reports.data import CheckinDay, DiaryNight, IntakeDay, TaperView
+
+# reportlab checks every attribute of every shape as it is set, a help while writing a
+# chart that costs about a third of a year's report; the charts here are tested instead.
+rl_config.shapeChecking = 0
 
 ASLEEP = colors.HexColor("#3f6fb5")
 AWAKE = colors.HexColor("#e0a030")
@@ -67,12 +72,46 @@ def _short(day: dt.date) -> str:
     return f"{day:%b} {day.day}"
 
 
+#: Most nights on one page of the diary chart when a span is too long for one drawing; at
+#: ``PAGED_ROW_H`` points a row, a page's chart is at most 658 points tall (A4 fits ~750).
+NIGHTS_PER_PAGE = 62
+PAGED_ROW_H = 10.0
+
+
+def diary_timeline_pages(
+    nights: Sequence[DiaryNight],
+    tz: str,
+    width: float,
+    start: dt.date,
+    end: dt.date,
+    *,
+    per_page: int = NIGHTS_PER_PAGE,
+) -> list[Drawing]:
+    """The diary chart over ``start..end`` as one drawing per page: the whole span in one
+    drawing when it has at most ``per_page`` mornings, else consecutive runs of at most
+    ``per_page`` mornings, as even as they can be, each with its own clock axis."""
+    days = (end - start).days + 1
+    if days <= per_page:
+        return [draw_diary_timeline(nights, tz, width, start, end)]
+    count = -(-days // per_page)
+    size = -(-days // count)  # balanced: 366 mornings are 6 pages of 61, not 6 of 60 and 6
+    pages = []
+    for offset in range(0, days, size):
+        first = start + dt.timedelta(days=offset)
+        last = min(end, first + dt.timedelta(days=size - 1))
+        inside = [n for n in nights if first <= n.date <= last]
+        pages.append(draw_diary_timeline(inside, tz, width, first, last, row_h=PAGED_ROW_H))
+    return pages
+
+
 def draw_diary_timeline(
     nights: Sequence[DiaryNight],
     tz: str,
     width: float,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    *,
+    row_h: float | None = None,
 ) -> Drawing:
     """The classic sleep-diary chart: one row per night over clock time (18:00 to 14:00).
 
@@ -80,7 +119,9 @@ def draw_diary_timeline(
     lights out + SOL) and after the final wake. Blue: from sleep onset to the final wake;
     the diary gives WASO as minutes without times, so it is printed at the row's end
     instead of being placed (definitions.md section 1). Mornings between ``start`` and
-    ``end`` without an entry get an empty row marked "no entry".
+    ``end`` without an entry get an empty row marked "no entry". Rows are ``row_h`` points
+    tall if given, else sized so the chart stays about 330 points tall (6 to 14 a row):
+    a long span needs ``diary_timeline_pages`` to fit on pages.
     """
     zone = ZoneInfo(tz)
     by_date = {n.date: n for n in nights}
@@ -88,7 +129,8 @@ def draw_diary_timeline(
     if dates and start is not None and end is not None:
         dates = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     rows: list[tuple[dt.date, DiaryNight | None]] = [(d, by_date.get(d)) for d in dates]
-    row_h = max(6.0, min(14.0, 330.0 / max(1, len(rows))))
+    if row_h is None:
+        row_h = max(6.0, min(14.0, 330.0 / max(1, len(rows))))
     left, right, top, bottom = 44.0, 118.0, 16.0, 22.0
     height = top + bottom + row_h * max(1, len(rows))
     d = Drawing(width, height)
@@ -247,6 +289,19 @@ def draw_sleep_trend(
     return d
 
 
+#: A symptom rating's shade, 0 none .. 4 extreme.
+_SHADES = [colors.Color(0.9, 0.9, 0.9)] + [
+    colors.Color(0.75, 0.22, 0.17, alpha=0.08 + 0.23 * v) for v in range(1, 5)
+]
+
+
+def _rating(scores: Mapping[str, int] | None, name: str) -> int | None:
+    """A day's rating of ``name`` clamped to 0..4, or None without one."""
+    if scores is None or name not in scores:
+        return None
+    return max(0, min(4, int(scores[name])))
+
+
 def draw_symptom_heatmap(
     checkins: Sequence[CheckinDay],
     names: Sequence[str],
@@ -267,39 +322,52 @@ def draw_symptom_heatmap(
     d = Drawing(width, height)
     days = (end - start).days + 1
     cell = (width - left - 8) / max(1, days)
+    merge = cell < 3.0
     for r, name in enumerate(rows):
         y = height - top - (r + 1) * row_h
         d.add(_label(left - 4, y + 2, labels.get(name, name), anchor="end"))
-        for i in range(days):
-            day = start + dt.timedelta(days=i)
-            scores = by_day.get(day)
+        # Over a long span (cells under 3 points) a run of days with the same rating (or
+        # none) is one shape: a year is 365 cells a row, and every shape costs time.
+        i = 0
+        while i < days:
+            state = _rating(by_day.get(start + dt.timedelta(days=i)), name)
+            run = 1
+            while (
+                merge
+                and i + run < days
+                and (_rating(by_day.get(start + dt.timedelta(days=i + run)), name) == state)
+            ):
+                run += 1
             x = left + i * cell
-            if scores is None or name not in scores:
+            if state is None:
                 d.add(
                     Rect(
                         x + 0.3,
                         y + 0.3,
-                        cell - 0.6,
+                        run * cell - 0.6,
                         row_h - 0.6,
                         fillColor=None,
                         strokeColor=GRID,
                         strokeWidth=0.4,
                     )
                 )
-                continue
-            v = max(0, min(4, int(scores[name])))
-            shade = (
-                colors.Color(0.75, 0.22, 0.17, alpha=0.08 + 0.23 * v)
-                if v
-                else colors.Color(0.9, 0.9, 0.9)
-            )
-            d.add(Rect(x, y, cell - 0.6, row_h - 0.6, fillColor=shade, strokeColor=None))
+            else:
+                d.add(
+                    Rect(
+                        x,
+                        y,
+                        run * cell - 0.6,
+                        row_h - 0.6,
+                        fillColor=_SHADES[state],
+                        strokeColor=None,
+                    )
+                )
+            i += run
     _legend(
         d,
         left,
         height - 10,
-        [("0", colors.Color(0.9, 0.9, 0.9))]
-        + [(str(v), colors.Color(0.75, 0.22, 0.17, alpha=0.08 + 0.23 * v)) for v in range(1, 5)],
+        [(str(v), _SHADES[v]) for v in range(5)],
     )
     d.add(_label(left + 150, height - 10, "none .. extreme; outlined: no check-in"))
     _date_ticks(d, start, end, lambda day: left + ((day - start).days + 0.5) * cell, 4)

@@ -1,4 +1,5 @@
-"""The report as a PDF (reportlab platypus; A4, 2-4 pages for a week to six weeks).
+"""The report as a PDF (reportlab platypus; A4, 2-4 pages for a week to six weeks; the
+diary chart runs over more pages for a longer span, up to a year).
 
 Everything is drawn in-process with the standard PDF fonts: no network, no system
 fonts, no external programs. Every page footer says whose data it is and that it is
@@ -12,11 +13,13 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -29,6 +32,10 @@ from reportlab.platypus import (
 
 from nightbridge.reports import drawings, report
 from nightbridge.reports.data import ReportData
+
+# Page streams compressed only, not also ASCII85-encoded (an encoding for 7-bit channels
+# that costs a quarter more bytes and, in pure Python, a fifth of a year's report).
+rl_config.useA85 = 0
 
 MARGIN = 14 * mm
 LEVEL_COLOURS = {
@@ -67,22 +74,44 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+#: Table cells: Helvetica 7.5 on 9 points (the ``cell`` paragraph style), 6 points of padding.
+CELL_FONT, CELL_SIZE, CELL_LEADING, CELL_PAD = "Helvetica", 7.5, 9.0, 6.0
+
+
 def _table(
     rows: Sequence[Sequence[str]],
     header: Sequence[str] | None,
     widths: Sequence[float],
     st: dict[str, ParagraphStyle],
 ) -> Table:
+    """A table of plain text, each cell wrapped to its column's width.
+
+    Cells are wrapped here (words, as a paragraph would) into lines the table draws as
+    they are, so a year's table of hundreds of rows lays out quickly; a text that recurs
+    (the same alert message on many days) is wrapped once.
+    """
+    wrapped: dict[tuple[str, float], str] = {}
+
+    def cell(text: str, width: float) -> str:
+        key = (text, width)
+        if key not in wrapped:
+            lines = simpleSplit(text, CELL_FONT, CELL_SIZE, width - 2 * CELL_PAD)
+            wrapped[key] = "\n".join(lines)
+        return wrapped[key]
+
     data: list[list[Any]] = []
     if header:
-        data.append([_p(h, st["cell"]) for h in header])
-    data.extend([[_p(c, st["cell"]) for c in row] for row in rows])
+        data.append([cell(h, w) for h, w in zip(header, widths, strict=True)])
+    data.extend([[cell(c, w) for c, w in zip(row, widths, strict=True)] for row in rows])
     table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0)
     style = [
+        ("FONT", (0, 0), (-1, -1), CELL_FONT, CELL_SIZE, CELL_LEADING),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f6")))
@@ -137,19 +166,19 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         )
     else:
         story.append(_section("Safety alerts", st, _p("No alerts in this span.", st["body"])))
-    story.append(
-        _section(
-            "Sleep diary, night by night",
-            st,
-            drawings.draw_diary_timeline(data.nights, data.tz, width, data.start, data.end),
-            _p(
-                "Consensus Sleep Diary (Carney et al., SLEEP 2012;35:287-302). Awakenings in the "
-                "night are reported as total minutes (right column), so they are not placed on the "
-                "bar.",
-                st["note"],
-            ),
-        )
+    timeline = drawings.diary_timeline_pages(data.nights, data.tz, width, data.start, data.end)
+    diary_note = _p(
+        "Consensus Sleep Diary (Carney et al., SLEEP 2012;35:287-302). Awakenings in the "
+        "night are reported as total minutes (right column), so they are not placed on the "
+        "bar.",
+        st["note"],
     )
+    if len(timeline) == 1:
+        story.append(_section("Sleep diary, night by night", st, timeline[0], diary_note))
+    else:  # a long span: one chart a page, each a run of consecutive mornings
+        story.append(_section("Sleep diary, night by night", st, timeline[0]))
+        story.extend(timeline[1:-1])
+        story.append(KeepTogether([timeline[-1], diary_note]))
     window_min = (data.window.in_force_min or data.window.window_min) if data.window else None
     story.append(
         _section(

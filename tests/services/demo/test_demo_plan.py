@@ -139,3 +139,10 @@ def test_the_apple_health_export_is_seeded_and_keeps_each_instants_own_offset() 
     text = export.decode()
     assert 'startDate="2026-10-31 23' in text and " -0400" in text and " -0500" in text
     assert text.count("AnalysisInBed") == 14 and "AnalysisAsleepDeep" in text
+
+
+def test_a_year_stops_taking_kratom_once_the_taper_reaches_zero() -> None:
+    plan = plan_demo(366, today=TODAY)
+    kratom = [sum(i.amount for i in d.intake if i.substance == "kratom") for d in plan.days]
+    assert all(i.amount > 0 for d in plan.days for i in d.intake)  # never a 0 g dose
+    assert kratom[0] > 0 and kratom[-1] == 0 and taper_target(plan.start, plan.today) == 0

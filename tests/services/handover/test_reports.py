@@ -139,3 +139,48 @@ def test_device_naps_count_in_the_device_sri(sqlite_database: Database) -> None:
     assert data.device_regularity.sri.sri == pytest.approx(-100 + 200 * 1380 / 1440)
     assert data.device_regularity.sri.pairs == 9
     assert data.device_regularity.rise_sd_min == pytest.approx(0.0)  # naps move no timing
+
+
+def test_device_regularity_takes_each_nights_own_samples_as_a_scan_of_all_would(
+    sqlite_database: Database,
+) -> None:
+    """The nights' samples found by bisection give the regularity that testing every
+    sample against every night gives (the demo's watch: stages, awakenings, nights off)."""
+    from nightbridge.core.regularity import (
+        assess_regularity,
+        sleep_day_bounds,
+        sleep_day_from_intervals,
+    )
+    from nightbridge.services.demo.demo import plan_demo
+    from nightbridge.services.demo.demo_devices import import_demo_devices
+    from nightbridge.services.devices.devices import device_nights
+    from nightbridge.storage.repositories.devices import DeviceRepository
+
+    person = fill_store(sqlite_database, days=14)
+    import_demo_devices(sqlite_database, person, plan_demo(42, today=TODAY), "America/Chicago", NOW)
+    start = TODAY - dt.timedelta(days=41)
+    data = gather_report(sqlite_database, person, start=start, end=TODAY, now=NOW)
+    stored = device_nights(sqlite_database, person, start=start, end=TODAY)
+    nights = [n for n in stored if n.chosen and not n.is_nap]
+    with sqlite_database.reader() as session:
+        samples = DeviceRepository(session).samples_between(
+            person,
+            dt.datetime.combine(start - dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC),
+            dt.datetime.combine(TODAY + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC),
+        )
+    days = []
+    for night in nights:
+        noon_before, noon = sleep_day_bounds(night.date, "America/Chicago")
+        asleep, naps = [], []
+        for s in samples:
+            if s.source != night.source or s.state != "asleep":
+                continue
+            if night.start <= s.start and s.end <= night.end:
+                asleep.append((s.start, s.end))
+            elif s.end > noon_before and s.start < noon:
+                naps.append((max(s.start, noon_before), min(s.end, noon)))
+        day = sleep_day_from_intervals(night.date, asleep, naps)
+        if day is not None:
+            days.append(day)
+    assert len(days) >= 35 and len(samples) > 10 * len(days)
+    assert data.device_regularity == assess_regularity(days, "America/Chicago")

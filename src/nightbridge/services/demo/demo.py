@@ -273,6 +273,8 @@ def plan_demo(days: int = 42, *, today: dt.date, seed: int = SEED) -> DemoPlan:
             DemoIntake("kratom", dose, "g", dt.time(13, 0)),
             DemoIntake("kratom", round(target + extra - 2 * dose, 1), "g", dt.time(18, 30)),
         ]
+        # Once the taper reaches 0 (about 20 weeks in), nothing is taken: no 0 g doses.
+        intake = [item for item in intake if item.amount > 0]
         cups = rng.choice((1, 2, 2, 3))
         last_caffeine = _clock(10 * 60 + rng.randint(0, 7 * 60))
         intake.append(DemoIntake("coffee", float(cups), "cups", last_caffeine))
