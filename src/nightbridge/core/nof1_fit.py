@@ -27,7 +27,7 @@ and tests use Student's t with n - 4 degrees of freedom (three coefficients and 
 This is Nightbridge's own combination of standard parts, chosen because it held the
 false-positive rate at or under 5 % on simulated people where plain GLS with the REML
 phi did not (6-9 % with clustered exposure and phi 0.3-0.6 at 4-8 weeks), nor did the
-larger of the classical and Newey-West SE used before (10-21 %);
+larger of the classical and Newey-West SE used before (10-19 %);
 ``bench/bench_nof1.py`` prints the figures.
 
 Everything is vectorised over a batch of series on the same days, so the benchmark
