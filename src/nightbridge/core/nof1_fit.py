@@ -37,6 +37,7 @@ are here too (numpy only, no SciPy).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+@functools.lru_cache(maxsize=512)
 def t_quantile(p: float, df: float) -> float:
     """The ``p`` quantile of Student's t (bisection on ``t_cdf``; |error| < 1e-9).
 
@@ -185,14 +187,13 @@ def fit_batch(days: Sequence[float], exposed: np.ndarray, y: np.ndarray) -> Batc
     """OLS effect, AR(1)-aware SE (module docstring) for B series on the same days.
 
     ``days`` (n,) strictly increasing; ``exposed`` and ``y`` (B, n). A gap of g days
-    between consecutive kept nights is modelled as correlation phi^g.
+    between consecutive kept nights is modelled as correlation phi^g. Vectorised over
+    the series and the phi grid, in chunks of ``CHUNK`` series.
     """
     d = np.asarray(days, dtype=float)
     n = d.size
     e = np.atleast_2d(np.asarray(exposed, dtype=float))
     yy = np.atleast_2d(np.asarray(y, dtype=float))
-    batch = yy.shape[0]
-    k = PARAMETERS - 1
     if n < PARAMETERS + 1:
         raise ValueError("need at least 5 nights")
     gaps = np.diff(d)
@@ -200,6 +201,34 @@ def fit_batch(days: Sequence[float], exposed: np.ndarray, y: np.ndarray) -> Batc
         raise ValueError("days must be strictly increasing")
     spread = float(d.std()) or 1.0
     t = (d - d.mean()) / spread  # centred and scaled: the exposure coefficient is unchanged
+    phis = PHI_GRID[:, None]
+    r = phis ** gaps[None, :]  # (G, n-1): the correlation of each night with the one before
+    s = np.sqrt(1.0 - r * r)
+    log_s = 2.0 * np.log(s).sum(axis=1)  # log det of each phi's correlation matrix
+    correlation = phis[:, :, None] ** np.abs(d[:, None] - d[None, :])[None]  # (G, n, n)
+    parts = [
+        _fit_chunk(t, e[i : i + CHUNK], yy[i : i + CHUNK], r, s, log_s, correlation)
+        for i in range(0, yy.shape[0], CHUNK)
+    ]
+    effect, se, phi, valid = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return BatchFit(effect, se, phi, n - PARAMETERS, valid)
+
+
+#: Series fitted together (bounds the memory: grid x chunk x nights x 4 floats).
+CHUNK = 1024
+
+
+def _fit_chunk(
+    t: np.ndarray,
+    e: np.ndarray,
+    yy: np.ndarray,
+    r: np.ndarray,
+    s: np.ndarray,
+    log_s: np.ndarray,
+    correlation: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    batch, n = yy.shape
+    k = PARAMETERS - 1
     z = np.empty((batch, n, k + 1))
     z[:, :, 0] = 1.0
     z[:, :, 1] = t
@@ -207,50 +236,38 @@ def fit_batch(days: Sequence[float], exposed: np.ndarray, y: np.ndarray) -> Batc
     z[:, :, 3] = yy
     # The OLS effect and its weights: b2 = a . y with a the exposure row of (X'X)^-1 X'.
     x = z[:, :, :k]
-    xtx = np.einsum("bni,bnj->bij", x, x)
+    xtx = np.matmul(np.swapaxes(x, 1, 2), x)
     sign, logdet = np.linalg.slogdet(xtx)
     diag = np.log(np.maximum(np.diagonal(xtx, axis1=1, axis2=2), 1e-300)).sum(axis=1)
     valid = (sign > 0) & (logdet - diag > -25.0)  # not (near-)collinear
     inv = np.linalg.inv(np.where(valid[:, None, None], xtx, np.eye(k)))
     weights = np.einsum("bj,bnj->bn", inv[:, 2, :], x)
     effect = np.einsum("bn,bn->b", weights, yy)
-    # sum over pairs of nights a_t a_s, grouped by their distance in days (lag 0 first).
-    distance = np.abs(d[:, None] - d[None, :]).round().astype(int)
-    lags = np.unique(distance)
-    pair_sums = np.empty((lags.size, batch))
-    for i, lag in enumerate(lags):
-        rows, cols = np.nonzero(distance == lag)
-        pair_sums[i] = np.einsum("bp,bp->b", weights[:, rows], weights[:, cols])
-    grid = PHI_GRID.size
-    lls = np.full((grid, batch), -np.inf)
-    variances = np.zeros((grid, batch))
-    for g, candidate in enumerate(PHI_GRID):
-        r = float(candidate) ** gaps
-        s = np.sqrt(1.0 - r * r)
-        zs = np.empty_like(z)
-        zs[:, 0] = z[:, 0]
-        zs[:, 1:] = (z[:, 1:] - r[None, :, None] * z[:, :-1]) / s[None, :, None]
-        m = np.einsum("bni,bnj->bij", zs, zs)
-        gtx = m[:, :k, :k]
-        gty = m[:, :k, k]
-        gsign, glogdet = np.linalg.slogdet(gtx)
-        ok = valid & (gsign > 0)
-        beta = np.einsum(
-            "bij,bj->bi", np.linalg.inv(np.where(ok[:, None, None], gtx, np.eye(k))), gty
-        )
-        rss = np.maximum(m[:, k, k] - np.einsum("bi,bi->b", beta, gty), 0.0)
-        sigma2 = rss / (n - k)  # the marginal variance of the errors at this phi
-        ll = -0.5 * ((n - k) * np.log(np.maximum(sigma2, 1e-300)) + 2.0 * np.log(s).sum() + glogdet)
-        lls[g] = np.where(ok, ll, -np.inf)
-        correlation = float(candidate) ** lags.astype(float)
-        variances[g] = sigma2 * np.maximum(correlation @ pair_sums, 0.0)
+    # a' R(phi) a for every phi of the grid.
+    quad = np.einsum("gbn,bn->gb", np.matmul(weights[None], correlation), weights)
+    # The GLS fit at every phi (Prais-Winsten for any spacing): its REML log-likelihood
+    # and the error variance sigma^2(phi).
+    zs = np.empty((r.shape[0], batch, n, k + 1))
+    zs[:, :, 0] = z[None, :, 0]
+    zs[:, :, 1:] = (z[None, :, 1:] - r[:, None, :, None] * z[None, :, :-1]) / s[:, None, :, None]
+    m = np.matmul(np.swapaxes(zs, 2, 3), zs)  # (G, B, 4, 4)
+    gtx = m[..., :k, :k]
+    gty = m[..., :k, k]
+    gsign, glogdet = np.linalg.slogdet(gtx)
+    ok = valid[None, :] & (gsign > 0)
+    safe = np.where(ok[..., None, None], gtx, np.eye(k))
+    beta = np.linalg.solve(safe, gty[..., None])[..., 0]
+    rss = np.maximum(m[..., k, k] - np.einsum("gbi,gbi->gb", beta, gty), 0.0)
+    sigma2 = rss / (n - k)
+    ll = -0.5 * ((n - k) * np.log(np.maximum(sigma2, 1e-300)) + log_s[:, None] + glogdet)
+    lls = np.where(ok, ll, -np.inf)
+    variances = sigma2 * np.maximum(quad, 0.0)
     top = np.argmax(lls, axis=0)
     cols = np.arange(batch)
-    phi = PHI_GRID[top]
     plausible = lls >= (lls[top, cols] - PHI_REGION / 2.0)[None, :]
     var = np.where(plausible, variances, 0.0).max(axis=0)
     se = np.sqrt(np.maximum(var, 0.0))
-    return BatchFit(effect, se, phi, n - PARAMETERS, valid)
+    return effect, np.where(valid, se, np.nan), PHI_GRID[top], valid
 
 
 def fit_trend(days: Sequence[float], exposed: Sequence[bool], y: Sequence[float]) -> TrendFit:
