@@ -37,8 +37,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from nightbridge.core.multiplicity import FDR, bh_adjusted, selected_level
-from nightbridge.core.nof1_fit import TrendFit, fit_trend, t_cdf, t_quantile
+from nightbridge.core.nof1_fit import BatchFit, TrendFit, fit_batch, fit_trend, t_cdf, t_quantile
 
 __all__ = [
     "EXPOSURES",
@@ -250,6 +252,97 @@ def _fmt(value: float, unit: str, *, signed: bool = False) -> str:
     return f"{text} {unit}" if unit in ("min", "points") else f"{text}{unit}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Comparison:
+    """One exposure x outcome: the nights where both are known, by date."""
+
+    exposure: str
+    outcome: str
+    dates: tuple[dt.date, ...]
+    flags: tuple[bool, ...]
+    values: tuple[float, ...]
+
+
+def _comparison(nights: Sequence[NightObservation], exposure: str, outcome: str) -> _Comparison:
+    rows = sorted(
+        (
+            n
+            for n in nights
+            if n.outcomes.get(outcome) is not None and n.exposures.get(exposure) is not None
+        ),
+        key=lambda n: n.date,
+    )
+    return _Comparison(
+        exposure,
+        outcome,
+        tuple(n.date for n in rows),
+        tuple(bool(n.exposures[exposure]) for n in rows),
+        tuple(float(n.outcomes[outcome]) for n in rows),  # type: ignore[arg-type]
+    )
+
+
+def _estimate(
+    comparisons: Sequence[_Comparison], *, min_per_arm: int, level: float
+) -> list[Finding]:
+    """The findings of comparisons, alone (each a family of one). Comparisons over the
+    same nights are fitted together in one ``fit_batch`` call."""
+    out: list[Finding | None] = [None] * len(comparisons)
+    groups: dict[tuple[dt.date, ...], list[int]] = {}
+    for i, c in enumerate(comparisons):
+        n_exp = sum(c.flags)
+        n_un = len(c.flags) - n_exp
+        if n_exp < min_per_arm or n_un < min_per_arm:
+            out[i] = Finding(
+                c.exposure, c.outcome, None, None, None, n_exp, n_un, "not_enough_data"
+            )
+        else:
+            groups.setdefault(c.dates, []).append(i)
+    for dates, members in groups.items():
+        days = [float((d - dates[0]).days) for d in dates]
+        fit = fit_batch(
+            days,
+            np.asarray([comparisons[i].flags for i in members], dtype=float),
+            np.asarray([comparisons[i].values for i in members], dtype=float),
+        )
+        for j, i in enumerate(members):
+            out[i] = _finding(comparisons[i], fit, j, level)
+    return [f for f in out if f is not None]
+
+
+def _finding(c: _Comparison, fit: BatchFit, j: int, level: float) -> Finding:
+    n_exp = sum(c.flags)
+    n_un = len(c.flags) - n_exp
+    exposed = sum(v for v, f in zip(c.values, c.flags, strict=True) if f)
+    unexposed = sum(v for v, f in zip(c.values, c.flags, strict=True) if not f)
+    unadjusted = exposed / n_exp - unexposed / n_un
+    if not bool(fit.valid[j]):  # the exposure cannot be told apart from the time trend
+        return Finding(
+            c.exposure, c.outcome, None, None, None, n_exp, n_un, "not_enough_data", unadjusted
+        )
+    one = TrendFit(float(fit.effect[j]), float(fit.se[j]), fit.df, float(fit.phi[j]))
+    low, high = one.interval(level)
+    p_value = one.p_value
+    if abs(one.effect) < 1e-9:  # e.g. an outcome that never varies: rounding noise, not an effect
+        low, high, p_value = min(low, 0.0), max(high, 0.0), 1.0
+    status = "association" if p_value <= 1.0 - level else "no_clear_difference"
+    return Finding(
+        c.exposure,
+        c.outcome,
+        one.effect,
+        low,
+        high,
+        n_exp,
+        n_un,
+        status,
+        unadjusted,
+        p_value=p_value,
+        q_value=p_value,
+        se=one.se,
+        df=one.df,
+        level=level,
+    )
+
+
 def compare_nights(
     nights: Sequence[NightObservation],
     exposure: str,
@@ -260,52 +353,9 @@ def compare_nights(
 ) -> Finding:
     """The finding for one exposure and one outcome over the given nights, alone
     (a family of one; ``find_what_helps`` adjusts for the whole family)."""
-    rows = sorted(
-        (
-            n
-            for n in nights
-            if n.outcomes.get(outcome) is not None and n.exposures.get(exposure) is not None
-        ),
-        key=lambda n: n.date,
-    )
-    flags = [bool(n.exposures[exposure]) for n in rows]
-    n_exp = sum(flags)
-    n_un = len(flags) - n_exp
-    if n_exp < min_per_arm or n_un < min_per_arm:
-        return Finding(exposure, outcome, None, None, None, n_exp, n_un, "not_enough_data")
-    first = rows[0].date
-    days = [float((n.date - first).days) for n in rows]
-    values = [float(n.outcomes[outcome]) for n in rows]  # type: ignore[arg-type]
-    exposed_vals = [v for v, f in zip(values, flags, strict=True) if f]
-    unexposed_vals = [v for v, f in zip(values, flags, strict=True) if not f]
-    unadjusted = sum(exposed_vals) / n_exp - sum(unexposed_vals) / n_un
-    try:
-        fit = fit_trend(days, flags, values)
-    except ValueError:
-        return Finding(
-            exposure, outcome, None, None, None, n_exp, n_un, "not_enough_data", unadjusted
-        )
-    low, high = fit.interval(level)
-    p_value = fit.p_value
-    if abs(fit.effect) < 1e-9:  # e.g. an outcome that never varies: rounding noise, not an effect
-        low, high, p_value = min(low, 0.0), max(high, 0.0), 1.0
-    status = "association" if p_value <= 1.0 - level else "no_clear_difference"
-    return Finding(
-        exposure,
-        outcome,
-        fit.effect,
-        low,
-        high,
-        n_exp,
-        n_un,
-        status,
-        unadjusted,
-        p_value=p_value,
-        q_value=p_value,
-        se=fit.se,
-        df=fit.df,
-        level=level,
-    )
+    return _estimate(
+        [_comparison(nights, exposure, outcome)], min_per_arm=min_per_arm, level=level
+    )[0]
 
 
 def adjust_family(findings: Sequence[Finding], *, fdr: float = FDR) -> list[Finding]:
@@ -349,9 +399,8 @@ def find_what_helps(
         e for e in (exposures or [*EXPOSURES, *sorted(present - set(EXPOSURES))]) if e in present
     ]
     outs = list(outcomes or OUTCOMES)
-    findings = adjust_family(
-        [compare_nights(nights, e, o, min_per_arm=min_per_arm) for e in names for o in outs]
-    )
+    comparisons = [_comparison(nights, e, o) for e in names for o in outs]
+    findings = adjust_family(_estimate(comparisons, min_per_arm=min_per_arm, level=0.95))
 
     def order(f: Finding) -> tuple[int, float]:
         rank = STATUSES.index(f.status)
