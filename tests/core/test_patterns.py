@@ -65,7 +65,18 @@ def test_it_reports_how_many_nights_passed_each_threshold() -> None:
     pattern = classify_pattern(week([45, 50, 35, 10, 10, 10, 10], [40, 0, 0, 0, 0, 0, 0]))
     assert pattern.to_dict() == {
         "label": "onset",
+        "words": "trouble falling asleep",
         "kinds": ["onset"],
         "nights": 7,
         "counts": {"onset": 3, "maintenance": 1, "early_waking": 0},
     }
+
+
+def test_the_pattern_reads_in_words_never_as_codes() -> None:
+    pattern = classify_pattern(
+        week([45, 50, 35, 40, 10, 10, 10], [0] * 7, [40, 45, 50, 0, 0, 0, 0])
+    )
+    assert pattern.kinds == ("onset", "early_waking")
+    assert pattern.words == "trouble falling asleep and waking too early"
+    assert pattern.to_dict()["words"] == pattern.words
+    assert classify_pattern(week([10] * 7, [0] * 7)).words == ""

@@ -38,6 +38,12 @@ NIGHTS_PER_WEEK = 3
 MIN_NIGHTS = 7
 
 KINDS: tuple[str, ...] = ("onset", "maintenance", "early_waking")
+#: Each kind in words, as a person reads it (never the code).
+KIND_WORDS: dict[str, str] = {
+    "onset": "trouble falling asleep",
+    "maintenance": "trouble staying asleep",
+    "early_waking": "waking too early",
+}
 _METRIC = {"onset": "sol_min", "maintenance": "waso_min", "early_waking": "terminal_wake_min"}
 
 
@@ -59,9 +65,18 @@ class InsomniaPattern:
             return "insufficient"
         return "+".join(self.kinds) if self.kinds else "none"
 
+    @property
+    def words(self) -> str:
+        """The kinds in words ("trouble falling asleep and waking too early"), or ""."""
+        words = [KIND_WORDS[k] for k in self.kinds]
+        if len(words) <= 1:
+            return "".join(words)
+        return ", ".join(words[:-1]) + " and " + words[-1]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "label": self.label,
+            "words": self.words,
             "kinds": list(self.kinds),
             "nights": self.nights,
             "counts": dict(self.counts),

@@ -104,9 +104,8 @@ def print_nights(nights: Sequence[NightMetrics], *, title: str) -> None:
         f"pooled sleep efficiency {s.pooled_se_pct} %. Minutes throughout."
     )
     pattern = classify_pattern(nights)
-    if pattern.label not in ("none", "insufficient"):
-        kinds = pattern.label.replace("+", ", ")
-        out.print(f"Pattern: {kinds} (a diary pattern, not a diagnosis).")
+    if pattern.kinds:
+        out.print(f"Pattern: {pattern.words} (a diary pattern, not a diagnosis).")
 
 
 @diary_app.command("add")

@@ -271,6 +271,7 @@ def export_ics(
     """
     from nightbridge.exporters.ics import build_calendar, sleep_events
     from nightbridge.services.handover.reports import gather_report
+
     moment = now or dt.datetime.now(dt.UTC)
     data = gather_person(db, person_id, progress=progress)
     last_night = max((e.date for e in data.entries), default=None)
