@@ -81,7 +81,7 @@ def test_add_refuses_bad_values_naming_each_field_and_stores_nothing(run_cli) ->
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         "error: quality: must be between 1 and 5 (got 7)",
-        "error: nwak: is 0 but waso_min is 30: waking after sleep onset needs awakenings",
+        "error: nwak: is 0, but you were awake 30 min in the night: count the times you woke",
     ]
     assert listed(run_cli) == []
 

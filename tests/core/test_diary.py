@@ -86,8 +86,8 @@ REFUSALS = [
     ({"quality": "7"}, "quality", "between 1 and 5"),
     ({"quality": "0"}, "quality", "between 1 and 5"),
     ({"rested": "6"}, "rested", "between 1 and 5"),
-    ({"nwak": "0", "waso_min": "30"}, "nwak", "waso_min is 30"),
-    ({"sol_min": "200", "waso_min": "300"}, "waso_min", "longer than lights_off to final_wake"),
+    ({"nwak": "0", "waso_min": "30"}, "nwak", "awake 30 min in the night"),
+    ({"sol_min": "200", "waso_min": "300"}, "waso_min", "add up to 500 min, longer than"),
     ({"sol_min": "500", "waso_min": "0", "nwak": "0"}, "sol_min", "longer than"),
     ({"date": "2026-03-21"}, "date", "in the future"),
     (
@@ -103,7 +103,7 @@ REFUSALS = [
     (
         {"bedtime": "2026-03-09T23:00", "lights_off": "2026-03-09T22:00"},
         "lights_off",
-        "is before bedtime",
+        "is before getting into bed",
     ),
     ({"bedtime": "2026-03-01T23:00"}, "bedtime", "evening before the date"),
     (
@@ -116,7 +116,7 @@ REFUSALS = [
             "nwak": "0",
         },
         "out_of_bed",
-        "same moment as bedtime",
+        "same moment as getting into bed",
     ),
 ]
 

@@ -237,7 +237,10 @@ def parse_entry(
     if date is not None and date > today:
         c.fail("date", f"{date.isoformat()} is in the future (today is {today.isoformat()})")
     if nwak == 0 and waso is not None and waso > 0:
-        c.fail("nwak", f"is 0 but waso_min is {waso}: waking after sleep onset needs awakenings")
+        c.fail(
+            "nwak",
+            f"is 0, but you were awake {waso} min in the night: count the times you woke",
+        )
 
     if c.problems:
         raise InvalidInput(c.problems)
@@ -271,6 +274,16 @@ def _known(value: TimeValue | None) -> TimeValue:
     return value
 
 
+#: The diary's times and counts in the words of its questions, for the reasons given
+#: (a reason names another question in words, never by its field name).
+WORDS: dict[str, str] = {
+    "bedtime": "getting into bed",
+    "lights_off": "starting to try to sleep",
+    "final_wake": "waking for the last time",
+    "out_of_bed": "getting out of bed",
+}
+
+
 def check_night(entry: DiaryEntry, tz: str, *, row: int | None = None) -> list[Problem]:
     """The problems with the night's timing once placed in ``tz`` (empty when it is valid).
 
@@ -286,10 +299,10 @@ def check_night(entry: DiaryEntry, tz: str, *, row: int | None = None) -> list[P
         placed, placed[1:], EVENTS, EVENTS[1:], strict=False
     ):
         if after < before:
-            reason = f"is before {name_before}"
+            reason = f"is before {WORDS[name_before]}"
             if is_nonexistent(wall_before, zone):
                 reason += (
-                    f" ({name_before} {wall_before:%H:%M} did not exist on "
+                    f" ({wall_before:%H:%M} did not exist on "
                     f"{wall_before:%Y-%m-%d} in {tz}: the clocks went forward, so it is "
                     "read in the time before the change)"
                 )
@@ -308,18 +321,23 @@ def check_night(entry: DiaryEntry, tz: str, *, row: int | None = None) -> list[P
     if in_bed > MAX_NIGHT:
         hours, rest = divmod(round(in_bed.total_seconds() / 60), 60)
         problems.append(
-            Problem("out_of_bed", f"is more than 24 h after bedtime ({hours} h {rest} min)", row)
+            Problem(
+                "out_of_bed",
+                f"is more than 24 h after getting into bed ({hours} h {rest} min)",
+                row,
+            )
         )
     elif in_bed <= dt.timedelta(0):
-        problems.append(Problem("out_of_bed", "is the same moment as bedtime", row))
+        problems.append(Problem("out_of_bed", "is the same moment as getting into bed", row))
     span = night.minutes_between("lights_off", "final_wake")
     if entry.sol_min + entry.waso_min > span:
         field = "sol_min" if entry.sol_min > span else "waso_min"
         problems.append(
             Problem(
                 field,
-                f"sol_min + waso_min ({entry.sol_min + entry.waso_min} min) is longer than "
-                f"lights_off to final_wake ({span:g} min)",
+                f"minutes to fall asleep and awake in the night add up to "
+                f"{entry.sol_min + entry.waso_min} min, longer than the {span:g} min from "
+                "starting to try to sleep to waking for the last time",
                 row,
             )
         )
