@@ -159,6 +159,7 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "unclear": report.no_clear_difference(data),
         "intake_findings": report.intake_lines(data),
         "intake_unclear": report.no_clear_difference(data, intake=True),
+        "intake_waiting": report.findings_waiting(data, intake=True),
         "intake_note": report.INTAKE_NOTE,
         "method": report.METHOD_NOTE,
         "multiple": report.MULTIPLE_COMPARISONS,

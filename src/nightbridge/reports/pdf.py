@@ -344,6 +344,16 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         flow.append(
             _p("No clear difference so far: " + "; ".join(intake_unclear) + ".", st["note"])
         )
+    intake_waiting = report.findings_waiting(data, intake=True)
+    if intake_waiting:
+        flow.append(
+            _p(
+                "Still collecting (5 nights with and 5 without needed): "
+                + "; ".join(intake_waiting)
+                + ".",
+                st["note"],
+            )
+        )
     flow.append(_p(report.INTAKE_NOTE, st["note"]))
     story.append(_section("How intake and sleep go together for you", st, *flow))
     table = report.finding_table(data) if data.audience == "clinician" else []

@@ -261,11 +261,11 @@ STATUS_WORDS = {
 }
 
 
-def findings_waiting(data: ReportData) -> list[str]:
-    """Exposures still collecting nights (each listed once, in words)."""
+def findings_waiting(data: ReportData, *, intake: bool = False) -> list[str]:
+    """Habits (or, with ``intake``, intakes) still collecting nights (each once, in words)."""
     seen: dict[str, str] = {}
     for f in data.findings:
-        if f.status == "not_enough_data" and f.exposure not in seen:
+        if f.status == "not_enough_data" and f.intake == intake and f.exposure not in seen:
             seen[f.exposure] = (
                 f"{exposure_label(f.exposure)}: {f.n_exposed} nights with, {f.n_unexposed} without"
             )
