@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "serve",
     "demo",
     "migrate",
+    "backup",
 )
 
 GLOBAL_OPTIONS = ("--home", "--tz")

@@ -45,9 +45,10 @@ class CliState:
         return self.settings().database_url is not None
 
     def database(self, *, create: bool = True, check: bool = True) -> Database:
-        """The store, its schema version checked (``storage.schema.ensure_ready``): an
-        empty store is set up on first use, an older one refused with "run nightbridge
-        migrate", a newer one refused. ``check=False``: unchecked (``migrate``)."""
+        """The store, checked whole (``storage.integrity``) and at this version's schema
+        (``storage.schema.ensure_ready``): an empty store is set up on first use, an
+        older one refused with "run nightbridge migrate", a newer or damaged one
+        refused. ``check=False``: unchecked (``migrate`` and ``restore`` check their own)."""
         if self._database is None:
             from nightbridge.storage.database import Database, resolve_url
 
@@ -56,9 +57,11 @@ class CliState:
                 home.mkdir(parents=True, exist_ok=True)
             db = Database(resolve_url(home, self.settings().database_url))
             if check:
+                from nightbridge.storage.integrity import CLI_CHECK_MAX_BYTES, quick_check
                 from nightbridge.storage.schema import ensure_ready
 
                 try:
+                    quick_check(db, max_bytes=CLI_CHECK_MAX_BYTES)
                     ensure_ready(db, create=create)
                 except BaseException:
                     db.dispose()

@@ -159,8 +159,8 @@ def refusal(database: Database, state: SchemaState) -> str | None:
 
 
 def state_of(database: Database) -> SchemaState:
-    with database.engine.connect() as connection:
-        state = read_state(connection)
+    with database.engine.connect() as connection, _begin_mode(connection, "BEGIN"):
+        state = read_state(connection)  # a read: never the write lock
         connection.rollback()
     return state
 

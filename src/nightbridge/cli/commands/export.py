@@ -1,5 +1,5 @@
 """``nightbridge export fhir|csv|ics --out PATH`` and ``nightbridge restore PATH``
-(docs/cli.md, docs/exports.md)."""
+(docs/cli.md, docs/exports.md; a backup file goes to ``commands.backup``)."""
 
 from __future__ import annotations
 
@@ -73,12 +73,23 @@ def register(app: typer.Typer) -> None:
     def restore(
         ctx: typer.Context,
         path: Annotated[
-            Path, typer.Argument(help="A folder or .zip written by `nightbridge export csv`.")
+            Path,
+            typer.Argument(
+                help="A backup file written by `nightbridge backup` (the whole store, into "
+                "a new --home), or a folder or .zip written by `nightbridge export csv`."
+            ),
         ],
     ) -> None:
-        """Restore Nightbridge's own CSV export into an empty store (all or nothing)."""
+        """Restore a backup (everything) into a new home, or a CSV export into an empty
+        store (all or nothing)."""
         from nightbridge.services.handover.nightbridge_csv import restore_export
+        from nightbridge.storage.backup import is_sqlite_file
 
+        if is_sqlite_file(path):
+            from nightbridge.cli.commands.backup import restore_store
+
+            restore_store(ctx, path)
+            return
         st = state(ctx)
         person_id = st.owner_id()
         with _spinner("Restoring") as step:
