@@ -146,9 +146,11 @@ def test_the_demo_report_never_presents_more_of_a_substance_as_helping(
     import datetime as dt
 
     from nightbridge.reports.html import render_html
+    from nightbridge.reports.pdf import render_pdf
     from nightbridge.services.accounts.auth import AuthPolicy
     from nightbridge.services.demo.demo import load_demo
     from nightbridge.services.handover.reports import gather_report
+    from tests.reports.pdf_text import drawn_text
 
     today = dt.date(2026, 3, 31)
     fast = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
@@ -178,3 +180,9 @@ def test_the_demo_report_never_presents_more_of_a_substance_as_helping(
         assert find_dosing_phrases(page) == []
         assert "How intake and sleep go together for you" in page
         assert "never suggests an amount of kratom or any substance" in page
+        # The PDF says the same: nothing about an intake between "What helps me" and
+        # the intake section, no codes, no "more kratom".
+        text = " ".join(drawn_text(render_pdf(data)))
+        helps_pdf = text[text.index("What helps me") : text.index("How intake and sleep go")]
+        assert INTAKE_WORDS.findall(helps_pdf) == [], helps_pdf
+        assert "more kratom" not in text.lower() and CODES.findall(text) == []
