@@ -184,3 +184,34 @@ def test_add_refuses_values_no_store_can_take_with_exit_2(run_cli) -> None:
         assert result.exit_code == 2, (option, result.stderr)
         assert result.stderr.startswith(expected), (option, result.stderr)
     assert listed(run_cli) == []
+
+
+def test_add_with_no_options_asks_each_question_with_the_last_answers(run_cli) -> None:
+    import datetime as dt
+
+    today = dt.datetime.now(dt.UTC).date()
+    first, second = today - dt.timedelta(days=2), today - dt.timedelta(days=1)
+    stored = [*ADD]
+    stored[stored.index("--date") + 1] = first.isoformat()
+    assert run_cli(*stored).exit_code == 0
+    # The date typed, Enter for every other answer but the quality.
+    answers = f"{second.isoformat()}\n" + "\n" * 7 + "4\n"
+    result = run_cli("diary", "add", input=answers)
+    assert result.exit_code == 0, result.stderr
+    assert f"The morning this is for (YYYY-MM-DD) [{today.isoformat()}]:" in result.stdout
+    assert "Got into bed (HH:MM) [22:30]:" in result.stdout
+    assert "Minutes awake in the night, in total [30]:" in result.stdout
+    assert "How well did you sleep? 1 very poor .. 5 very good [3]:" in result.stdout
+    rows = listed(run_cli)
+    assert [(r["date"], r["waso_min"], r["quality"]) for r in rows] == [
+        (first.isoformat(), 30, 3),
+        (second.isoformat(), 30, 4),
+    ]
+
+
+def test_help_names_each_value_not_its_type(run_cli) -> None:
+    result = run_cli("diary", "add", "--help")
+    assert result.exit_code == 0
+    assert "<str>" not in result.stdout and "<bool>" not in result.stdout
+    assert "--date" in result.stdout and "DATE" in result.stdout
+    assert "LIGHTS_OFF" in result.stdout

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from nightbridge.cli import helptext
 from nightbridge.cli.context import CliState
 
 #: Modules under nightbridge.cli.commands, each exposing ``register(app: typer.Typer)``.
@@ -41,6 +42,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 GLOBAL_OPTIONS = ("--home", "--tz")
+
+helptext.install()
 
 app = typer.Typer(
     name="nightbridge",

@@ -146,7 +146,8 @@ def add(
     note: Annotated[str | None, typer.Option(help="A note.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the night as JSON.")] = False,
 ) -> None:
-    """Add or replace one morning's entry."""
+    """Add or replace one morning's entry. With no options, asks each question in turn
+    (the date defaults to today, the rest to the last entry's answers)."""
     from nightbridge.cli.output import print_json
     from nightbridge.services.sleep.diary import record_entry_with_alerts
 
@@ -171,6 +172,8 @@ def add(
         "note": note,
     }
     person = st.owner_id()
+    if all(value is None for value in fields.values()):
+        fields.update(ask_entry(ctx, person))
     night = record_entry_with_alerts(st.database(), person, fields, tz=override_zone(ctx)).night
     if as_json:
         print_json(night.to_dict())
@@ -179,6 +182,42 @@ def add(
         f"Saved {night.date.isoformat()}: slept {night.tst_min} min of {night.tib_min} min "
         f"in bed, sleep efficiency {night.se_pct:.1f} %."
     )
+
+
+#: The questions ``diary add`` asks with no options, in order, in the words of the web
+#: form (web/templates/person/diary.html).
+QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("date", "The morning this is for (YYYY-MM-DD)"),
+    ("bedtime", "Got into bed (HH:MM)"),
+    ("lights_off", "Started trying to sleep (HH:MM)"),
+    ("sol_min", "Minutes to fall asleep"),
+    ("nwak", "Times you woke, not counting the last time"),
+    ("waso_min", "Minutes awake in the night, in total"),
+    ("final_wake", "Woke for the last time (HH:MM)"),
+    ("out_of_bed", "Got out of bed (HH:MM)"),
+    ("quality", "How well did you sleep? 1 very poor .. 5 very good"),
+)
+
+
+def ask_entry(ctx: typer.Context, person_id: int) -> dict[str, str]:
+    """Each question of ``QUESTIONS`` in turn; Enter keeps the default shown (the date:
+    today in the person's zone; the rest: the last entry's answer)."""
+    from nightbridge.services.sleep.dashboard import person_today_date
+    from nightbridge.services.sleep.diary import list_entries, local_today
+
+    st = state(ctx)
+    zone = override_zone(ctx)
+    today = local_today(zone) if zone else person_today_date(st.database(), person_id)
+    entries = list_entries(st.database(), person_id, today - dt.timedelta(days=365), today)
+    last = entries[-1].to_fields() if entries else {}
+    answers: dict[str, str] = {}
+    for name, question in QUESTIONS:
+        default = today.isoformat() if name == "date" else last.get(name, "")
+        if name in ("bedtime", "lights_off", "final_wake", "out_of_bed"):
+            default = default[11:16] if "T" in default else default[:5]
+        answer = typer.prompt(question, default=default or None, show_default=bool(default))
+        answers[name] = str(answer).strip()
+    return answers
 
 
 @diary_app.command("import")
