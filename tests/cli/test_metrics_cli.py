@@ -180,3 +180,18 @@ def test_help_starts_fast_without_loading_the_heavy_libraries() -> None:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert cpu < 0.8  # measured about 0.23 s
+
+
+def test_the_insomnia_pattern_prints_in_words_never_as_codes(run_cli, tmp_path: Path) -> None:
+    # SOL 45 min (> 30) on every night and 45 min awake after the final wake on 3 of 7.
+    rows = [
+        f"2026-03-0{d},22:30,23:00,45,1,10,{'05:15' if d < 5 else '06:00'},06:00,3"
+        for d in range(2, 9)
+    ]
+    path = tmp_path / "d.csv"
+    path.write_text(",".join(DIARY_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+    result = run_cli("metrics", str(path), "--tz", "UTC")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "Pattern: trouble falling asleep and waking too early" in text
+    assert "early_waking" not in text and "onset" not in text
