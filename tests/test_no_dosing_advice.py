@@ -175,6 +175,8 @@ def test_the_demo_report_never_presents_more_of_a_substance_as_helping(
         assert INTAKE_WORDS.findall(helps) == [], helps  # not even "still collecting"
         intake = _section(page, "intake-and-sleep")
         assert "days with any kratom: 39 nights with, 0 without" in intake
+        if audience == "clinician":  # the table shows intakes too, marked, in words
+            assert "kratom days above your own median amount (intake)" in page
         assert "more kratom" not in page.lower()
         assert CODES.findall(page) == []
         assert find_dosing_phrases(page) == []

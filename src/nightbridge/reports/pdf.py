@@ -360,7 +360,7 @@ def build_story(data: ReportData, width: float) -> list[Any]:
     if table:
         story.append(
             _section(
-                "Every comparison, in words (for the clinician)",
+                "The strongest comparisons, in words (for the clinician)",
                 st,
                 _table(
                     table,
@@ -375,7 +375,11 @@ def build_story(data: ReportData, width: float) -> list[Any]:
                     ],
                     st,
                 ),
-                _p("Habits first, then intakes. " + report.MULTIPLE_COMPARISONS, st["note"]),
+                _p(
+                    "The strongest habits first, then the strongest intakes. "
+                    + report.MULTIPLE_COMPARISONS,
+                    st["note"],
+                ),
             )
         )
     device = report.device_rows(data)

@@ -273,10 +273,14 @@ def findings_waiting(data: ReportData, *, intake: bool = False) -> list[str]:
 
 
 def finding_table(data: ReportData, limit: int = FINDINGS_SHOWN) -> list[tuple[str, ...]]:
-    """The clinician's table: habits first, then intakes, in words (never codes)."""
+    """The clinician's table, in words (never codes): the ``limit`` strongest habits, then
+    the ``limit`` strongest intakes (findings come strongest first)."""
     estimated = [f for f in data.findings if f.status != "not_enough_data"]
+    shown = [f for f in estimated if not f.intake][:limit] + [f for f in estimated if f.intake][
+        :limit
+    ]
     rows: list[tuple[str, ...]] = []
-    for f in sorted(estimated, key=lambda f: f.intake)[:limit]:
+    for f in shown:
         unit = OUTCOMES.get(f.outcome, ("", "", True))[1]
         level = "" if abs(f.level - 0.95) < 1e-9 else f" ({100 * f.level:.1f}%)"
         rows.append(
