@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fhir.resources.R4B.bundle import Bundle
 
+from nightbridge.exporters.csv_export import COLUMNS
 from tests.cli.test_report import filled_home
 
 
@@ -31,8 +32,9 @@ def test_export_csv_then_restore_then_export_gives_the_same_files(
     assert run_cli("export", "csv", "--out", str(second), home=fresh).exit_code == 0
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
-    assert "diary.csv" in names and "intake.csv" in names
-    for name in names:
+    assert "diary.csv" in names and "intake.csv" in names and "kinds.csv" in names
+    assert "Not read back from a CSV export" in restored.stdout and "cravings" in restored.stdout
+    for name in (f"{kind}.csv" for kind in COLUMNS):  # the files a restore reads back
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     listed = run_cli("diary", "list", "--json", home=fresh)
     assert len(json.loads(listed.stdout)) == 19

@@ -80,17 +80,22 @@ def _generated(column: Any) -> bool:
     )
 
 
-def _fill_empty_tables(db: Database) -> None:
-    """One row of plain values in each table the demo leaves empty."""
+def _fill_empty_tables(db: Database, person_id: int | None = None) -> None:
+    """One row of plain values in each table the demo leaves empty (with ``person_id``:
+    in each table that holds no row of that person)."""
     with db.engine.begin() as conn:
         ids: dict[str, int] = {}
         for table in Base.metadata.sorted_tables:
             key = next(iter(table.primary_key.columns))
-            first = conn.execute(table.select().limit(1)).first()
+            query = table.select().limit(1)
+            if person_id is not None and "person_id" in table.c:
+                query = query.where(table.c.person_id == person_id)
+                ids["persons"] = person_id
+            first = conn.execute(query).first()
             if first is None:
                 values = {c.name: _plain_value(c, ids) for c in table.columns if not _generated(c)}
                 conn.execute(insert(table).values(**values))
-                first = conn.execute(table.select().limit(1)).first()
+                first = conn.execute(query).first()
             assert first is not None
             value = first._mapping[key.name]
             if isinstance(value, int):

@@ -5,7 +5,9 @@ Files (UTF-8, comma-separated, CRLF line ends as RFC 4180, a header row):
 reads it too), ``evenings.csv``, ``intake.csv``, ``checkins.csv``, ``taper.csv``,
 ``device_samples.csv`` (the raw samples, from which device nights are rebuilt),
 ``device_nights.csv`` and ``alerts.csv`` (derived: written for reading, recomputed on
-import).
+import); then one record file per further kind (``cravings.csv`` ..., the table's own
+columns, ``write_records``), and ``kinds.csv``, which lists every file of the export,
+the kind it holds, its rows and whether ``nightbridge restore`` reads it back.
 
 **Formula injection** (OWASP "CSV Injection"): a spreadsheet runs a cell that starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return. Such a cell is written with
@@ -128,6 +130,46 @@ def write_table(kind: str, rows: Iterable[Mapping[str, str]]) -> str:
     writer.writerow(columns)
     for row in rows:
         writer.writerow([neutralise(row.get(c, "")) for c in columns])
+    return buffer.getvalue()
+
+
+def cell(value: Any) -> str:
+    """A stored value as a cell: ISO 8601 dates and times, 1/0, JSON for lists and maps."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def write_records(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """A record file: the columns as header, each value as ``cell`` writes it, every
+    cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise(cell(row.get(c))) for c in columns])
+    return buffer.getvalue()
+
+
+#: The header of ``kinds.csv``.
+MANIFEST_COLUMNS = ("file", "kind", "holds", "rows", "restored")
+
+
+def write_manifest(entries: Iterable[Mapping[str, str]]) -> str:
+    """``kinds.csv``: one row per file of the export (``MANIFEST_COLUMNS``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    for entry in entries:
+        writer.writerow([neutralise(entry.get(c, "")) for c in MANIFEST_COLUMNS])
     return buffer.getvalue()
 
 

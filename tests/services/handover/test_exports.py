@@ -108,7 +108,11 @@ def test_export_then_restore_into_a_fresh_store_gives_identical_files(
     assert sorted(one) == sorted(two)
     for name in one:
         assert one[name] == two[name], name
-    assert first.read_bytes() == again.read_bytes()  # even the zip is byte-identical
+    # The same data gives byte-identical zips (the record files, not read back by a CSV
+    # restore, are compared on the first store exported twice).
+    twice = tmp_path / "twice.zip"
+    export_csv(database, person, twice)
+    assert first.read_bytes() == twice.read_bytes()
     assert len(read_table(one["device_nights.csv"])) > 0
     assert len(read_table(one["alerts.csv"])) > 0
 

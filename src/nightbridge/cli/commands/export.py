@@ -96,3 +96,9 @@ def register(app: typer.Typer) -> None:
             result = restore_export(st.database(), person_id, path, progress=step)
         parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in result.counts.items())
         typer.echo(f"Restored {parts}.")
+        from nightbridge.services.handover.records import RECORDS
+
+        typer.echo(
+            "Not read back from a CSV export (it is the person's copy; `nightbridge backup` "
+            f"and `restore FILE` keep everything): {', '.join(RECORDS)}."
+        )

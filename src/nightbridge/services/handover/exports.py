@@ -9,8 +9,9 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nightbridge.core.alerts import Alert
 from nightbridge.core.checkin import CheckinDay
@@ -49,15 +50,19 @@ class PersonData:
     nights: tuple[DeviceNight, ...]
     alerts: tuple[Alert, ...]
     reminders: Mapping[str, str]
+    #: The record kinds (``records.RECORDS``): kind -> (columns, rows).
+    records: Mapping[str, tuple[list[str], list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 def gather_person(db: Database, person_id: int, *, progress: Progress | None = None) -> PersonData:
     """Read every kind of data of ``person_id`` (one reader transaction)."""
+    from nightbridge.services.handover.records import RECORDS
     from nightbridge.storage.repositories.alerts import AlertRepository
     from nightbridge.storage.repositories.checkins import CheckinRepository
     from nightbridge.storage.repositories.devices import DeviceRepository
     from nightbridge.storage.repositories.diary import DiaryRepository
     from nightbridge.storage.repositories.intake import IntakeRepository
+    from nightbridge.storage.repositories.person_records import PersonRecordRepository
     from nightbridge.storage.repositories.persons import PersonRepository
     from nightbridge.storage.repositories.tapers import TaperRepository
     from nightbridge.storage.repositories.toolkit import ToolkitRepository
@@ -85,6 +90,9 @@ def gather_person(db: Database, person_id: int, *, progress: Progress | None = N
         )
         nights = devices.nights(person_id, include_naps=True)
         alerts = AlertRepository(session).between(person_id, ALL_FROM, ALL_TO)
+        step("everything else")
+        kept = PersonRecordRepository(session)
+        records = {kind: kept.rows(table, person_id) for kind, (table, _) in RECORDS.items()}
     return PersonData(
         person_id=person_id,
         name=name,
@@ -98,11 +106,53 @@ def gather_person(db: Database, person_id: int, *, progress: Progress | None = N
         nights=tuple(nights),
         alerts=tuple(alerts),
         reminders=reminders,
+        records=records,
     )
 
 
 def csv_files(data: PersonData) -> dict[str, str]:
-    """The CSV export's files (name -> text)."""
+    """The CSV export's files (name -> text): the typed files, a record file per further
+    kind, and ``kinds.csv`` saying what each file holds and whether a restore reads it."""
+    from nightbridge.exporters.csv_export import (
+        RESTORED,
+        read_table,
+        write_manifest,
+        write_records,
+    )
+    from nightbridge.services.handover.records import RECORDS, RESTORED_AS, TYPED_HOLDS
+
+    files = _typed_files(data)
+    manifest = []
+    for name, text in files.items():
+        kind = name.removesuffix(".csv")
+        restored = "yes" if kind in RESTORED else RESTORED_AS.get(kind, "no")
+        rows = str(len(read_table(text)))
+        manifest.append(
+            {
+                "file": name,
+                "kind": kind,
+                "holds": TYPED_HOLDS[kind],
+                "rows": rows,
+                "restored": restored,
+            }
+        )
+    for kind, (_, holds) in RECORDS.items():
+        columns, rows = data.records.get(kind, ([], []))
+        files[f"{kind}.csv"] = write_records(columns, rows)
+        manifest.append(
+            {
+                "file": f"{kind}.csv",
+                "kind": kind,
+                "holds": holds,
+                "rows": str(len(rows)),
+                "restored": "no (the person's copy; a backup restores it)",
+            }
+        )
+    files["kinds.csv"] = write_manifest(manifest)
+    return files
+
+
+def _typed_files(data: PersonData) -> dict[str, str]:
     from nightbridge.exporters.csv_export import export_tables
 
     return export_tables(
