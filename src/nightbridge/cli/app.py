@@ -39,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "demo",
     "migrate",
     "backup",
+    "account",
 )
 
 GLOBAL_OPTIONS = ("--home", "--tz")
