@@ -297,3 +297,21 @@ def test_another_account_or_an_ended_session_clears_what_waits(live: Live, phone
     assert page.evaluate(CACHED_TEXT).count("/diary ") == 0
     assert len(list_entries(live.database, live.person_id("sam"))) == 1
     page.close()
+
+
+CHART_TEXT_PX = """() => Array.from(document.querySelectorAll('svg.nb-chart')).map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = Array.from(svg.querySelectorAll('text'))
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return [svg.querySelector('title').textContent, Math.min(...sizes)];
+})"""
+
+
+def test_chart_text_is_at_least_12_px_on_a_360_px_phone(live: Live, phone: Any) -> None:
+    page = _open_as(live, phone, "sam")
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto("/trends")
+    found = page.evaluate(CHART_TEXT_PX)
+    assert len(found) == 6
+    assert [title for title, px in found if px < 12] == [], found
+    page.close()

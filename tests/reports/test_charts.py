@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nightbridge.reports import charts
 from nightbridge.reports.charts import (
     NightPoint,
     draw_diary_bars,
@@ -87,7 +88,7 @@ def test_diary_bars_leave_a_gap_for_a_missing_night() -> None:
     nights = [NIGHTS[0], NIGHTS[2]]  # no entry for the second morning
     root = parse(draw_diary_bars(nights).svg)
     xs = [float(r.get("x", "")) for r in with_class(root, "rect", "nb-asleep")]
-    slot = (640 - 48 - 14) / 3  # three days in the span
+    slot = (charts.WIDTH - charts.LEFT - charts.RIGHT) / 3  # three days in the span
     assert xs[1] - xs[0] == pytest.approx(2 * slot, abs=0.2)
 
 
@@ -210,3 +211,68 @@ def test_the_symptom_heatmap_has_a_key_for_each_rating() -> None:
     assert keys == [f"nb-key nb-sev-{v}" for v in range(5)]
     labels = [t.text for t in root.iter(f"{{{NS['svg']}}}text")]
     assert {"0 none", "4 extreme"} <= set(labels)
+
+
+def test_the_window_chart_steps_at_each_change_and_pools_each_weeks_efficiency() -> None:
+    from nightbridge.core.window_plan import WindowPlan
+    from nightbridge.reports.charts import draw_window_weeks
+
+    plans = [
+        WindowPlan(dt.time(6, 30), 390, START, "clinician", "start"),
+        WindowPlan(dt.time(6, 30), 405, START + dt.timedelta(days=7), "person", "increase"),
+    ]
+    end = START + dt.timedelta(days=13)
+    chart = draw_window_weeks(NIGHTS, plans, end=end, weeks=2)
+    root = parse(chart.svg)
+    marks = with_class(root, "circle", "nb-key")
+    assert [(m.get("data-minutes"), m.get("data-set-by")) for m in marks] == [
+        ("390", "clinician"),
+        ("405", "person"),
+    ]
+    (bar,) = with_class(root, "rect", "nb-se-bar")  # the second week has no nights
+    # pooled over the five nights: 100 * (330+360+385+400+420) / (480+470+465+455+450)
+    assert bar.get("data-pct") == f"{100 * 1895 / 2320:.1f}" == "81.7"
+    assert chart.rows == (
+        ("2026-03-02 to 2026-03-08", "5", "81.7 %", "6h 30m", "clinician"),
+        ("2026-03-09 to 2026-03-15", "0", "-", "6h 45m", "you"),
+    )
+    window = with_class(root, "polyline", "nb-window")
+    assert len(window) == 1 and len(window[0].get("points", "").split()) >= 4  # a step
+
+
+def test_the_intake_chart_shows_the_taper_target_and_the_symptoms_of_the_same_days() -> None:
+    from nightbridge.reports.charts import draw_intake_symptoms
+    from nightbridge.services.recovery.intake import IntakeTrend
+
+    days = [START + dt.timedelta(days=i) for i in range(4)]
+    trend = IntakeTrend(
+        "kratom",
+        "g",
+        {days[0]: 6.0, days[1]: 5.5, days[3]: 4.0},
+        {d: 6.0 if d < days[2] else 5.0 for d in days},
+    )
+    chart = draw_intake_symptoms(trend, {days[0]: 20, days[2]: 14}, start=days[0], end=days[3])
+    root = parse(chart.svg)
+    bars = with_class(root, "rect", "nb-intake")
+    assert [(b.get("data-date"), b.get("data-amount")) for b in bars] == [
+        ("2026-03-02", "6"),
+        ("2026-03-03", "5.5"),
+        ("2026-03-05", "4"),
+    ]
+    assert len(with_class(root, "polyline", "nb-target")) == 1
+    assert [c.get("data-score") for c in with_class(root, "circle", "nb-dot-symptom")] == [
+        "20",
+        "14",
+    ]
+    assert chart.rows[2] == ("2026-03-04", "-", "5", "14")
+    legend = [t.text for t in root.iter(f"{{{NS['svg']}}}text") if t.get("class") == "nb-legend"]
+    assert legend == ["Logged", "Taper target", "Symptoms"]
+
+
+def test_every_chart_has_a_legend_or_labels_its_series() -> None:
+    root = parse(draw_sleep_trend(NIGHTS, window_min=390).svg)
+    words = [t.text for t in root.iter(f"{{{NS['svg']}}}text") if t.get("class") == "nb-legend"]
+    assert words[:3] == ["Asleep", "Efficiency", "Window"]
+    root = parse(draw_diary_bars(NIGHTS).svg)
+    words = [t.text for t in root.iter(f"{{{NS['svg']}}}text") if t.get("class") == "nb-legend"]
+    assert words == ["Asleep", "Awake in bed"]

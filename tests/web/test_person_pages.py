@@ -170,8 +170,8 @@ def test_the_trends_page_draws_four_charts_each_with_its_table(personas: Persona
         for day in range(2, 12):
             record_entry(personas.database, a.person_id, {**NIGHT, "date": f"2026-03-{day:02d}"})
         html = main_of(a.client.get("/trends").text)
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 4
-    assert html.count("<summary>Show the numbers") == 4
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 6
+    assert html.count("<summary>Show the numbers") == 6
     assert html.count('class="nb-asleep"') == 10
     assert '<th scope="row">2026-03-11</th>' in html
 

@@ -23,8 +23,10 @@ from typing import Any
 
 from nightbridge.reports.svg import Svg, element, escape, fmt, polyline, text
 
-WIDTH = 640
-LEFT, RIGHT, TOP, BOTTOM = 48, 14, 14, 34
+#: Drawn for a phone: 360 units wide, so the 14-unit text of svg.CHART_STYLE renders at
+#: 12 px or more on a 360 px screen (issue 13); pages cap the width on larger screens.
+WIDTH = 360
+LEFT, RIGHT, TOP, BOTTOM = 44, 10, 16, 34
 
 #: Upper end of each questionnaire's total (definitions.md section 3).
 QUESTIONNAIRE_MAX: dict[str, int] = {"phq9": 27, "gad7": 21}
@@ -76,7 +78,7 @@ def _short(day: dt.date) -> str:
     return f"{day:%b} {day.day}"
 
 
-def _label_every(count: int, room: float, width: float = 46) -> int:
+def _label_every(count: int, room: float, width: float = 56) -> int:
     """Label every n-th column so labels of ``width`` px do not overlap."""
     return max(1, math.ceil(width / room)) if count else 1
 
@@ -84,6 +86,20 @@ def _label_every(count: int, room: float, width: float = 46) -> int:
 def _hline(y: float, css_class: str, left: float = LEFT) -> str:
     """A full-width horizontal line (grid, axis or reference)."""
     return element("line", x1=float(left), x2=float(WIDTH - RIGHT), y1=y, y2=y, class_=css_class)
+
+
+def _legend(svg: Svg, y: float, items: Sequence[tuple[str, str, str]]) -> None:
+    """A legend row from the left: ``(kind, series, words)``, kind ``box`` or ``line``;
+    the swatch takes the series' colour through its ``nb-lg-`` class (svg.CHART_STYLE)."""
+    x = 8.0
+    for kind, series, words in items:
+        css_class = "nb-lg-" + series.removeprefix("nb-")
+        if kind == "box":
+            svg.add(element("rect", x=x, y=y - 11, width=12.0, height=12.0, class_=css_class))
+        else:
+            svg.add(element("line", x1=x, x2=x + 16, y1=y - 5, y2=y - 5, class_=css_class))
+        svg.add(text(x + 20, y, words, class_="nb-legend"))
+        x += 20 + 8 * len(words) + 12
 
 
 def _empty(svg: Svg, message: str) -> str:
@@ -98,7 +114,7 @@ def draw_diary_bars(nights: Iterable[Any], *, chart_id: str = "diary-bars") -> C
     (``twt_min = tib_min - tst_min``), definitions.md section 1. Heights are in hours.
     """
     points = _points(nights)
-    height = 240
+    height = 262
     title = "Time in bed and asleep, per night"
     if points:
         desc = (
@@ -125,8 +141,9 @@ def draw_diary_bars(nights: Iterable[Any], *, chart_id: str = "diary-bars") -> C
 
     top_h = max(10, math.ceil(max(p.tib_min for p in points) / 60))
     plot_w = WIDTH - LEFT - RIGHT
-    plot_h = height - TOP - BOTTOM
-    base = TOP + plot_h
+    plot_h = height - TOP - BOTTOM - 22
+    base = TOP + 22 + plot_h
+    _legend(svg, 14, (("box", "nb-asleep", "Asleep"), ("box", "nb-awake", "Awake in bed")))
 
     def y_of(minutes: float) -> float:
         return base - plot_h * minutes / (top_h * 60)
@@ -193,7 +210,7 @@ def draw_sleep_trend(
     the level below which the window is lowered).
     """
     points = _points(nights)
-    height = 320
+    height = 352
     title = "Total sleep time and sleep efficiency"
     window_text = f" Sleep window {_hours(window_min)}." if window_min else ""
     if points:
@@ -220,8 +237,15 @@ def draw_sleep_trend(
         return Chart(_empty(svg, "No diary nights yet"), title, columns, rows)
 
     plot_w = WIDTH - LEFT - RIGHT
-    panel_h = (height - TOP - BOTTOM - 34) / 2
+    panel_h = (height - TOP - BOTTOM - 34 - 32) / 2
     tst_top, se_top = TOP, TOP + panel_h + 34
+    legend = [("line", "nb-tst", "Asleep"), ("line", "nb-se", "Efficiency")]
+    if window_min:
+        legend.append(("line", "nb-window", "Window"))
+    _legend(svg, height - 36, legend)
+    _legend(
+        svg, height - 16, (("line", "nb-ref", f"{lower_at_pct:g} % (the window shortens below)"),)
+    )
     max_h = max(10, math.ceil(max([p.tst_min for p in points] + [window_min or 0]) / 60))
     first = points[0].date
     span = max(1, (points[-1].date - first).days)
@@ -292,7 +316,7 @@ def draw_sleep_trend(
                 data_pct=f"{p.se_pct:.1f}",
             )
         )
-    _date_labels(svg, first, points[-1].date, x_of, height - 12)
+    _date_labels(svg, first, points[-1].date, x_of, se_top + panel_h + 18)
     return Chart(svg.render(), title, columns, rows)
 
 
@@ -341,9 +365,9 @@ def draw_symptom_heatmap(
         )
     else:
         desc = "No check-ins yet."
-    left = 130
-    row_h = 16
-    height = TOP + row_h * len(symptoms) + BOTTOM + 20
+    left = 110
+    row_h = 17
+    height = TOP + row_h * len(symptoms) + BOTTOM + 38
     svg = Svg(WIDTH, height, title, desc, chart_id=chart_id)
     columns = ("Day", "Score", *[label_of(s) for s in symptoms])
     rows = tuple(
@@ -393,20 +417,23 @@ def draw_symptom_heatmap(
                 )
             )
     x_of = lambda day: left + ((day - first).days + 0.5) * cell_w  # noqa: E731
-    _date_labels(svg, first, last, x_of, height - 32)
-    _severity_key(svg, left, height - 16)
+    _date_labels(svg, first, last, x_of, height - 50)
+    _severity_key(svg, 8.0, height - 26)
     return Chart(svg.render(), title, columns, rows)
 
 
 def _severity_key(svg: Svg, x: float, y: float) -> None:
     """The shading key of the heatmap: one swatch per rating 0..4 with its word."""
     words = ("0 none", "1 mild", "2 moderate", "3 severe", "4 extreme")
+    start = x
     for value, word in enumerate(words):
+        if value == 3:  # a second row: the key fits a phone
+            x, y = start, y + 18
         svg.add(
-            element("rect", x=x, y=y - 10, width=12.0, height=12.0, class_=f"nb-key nb-sev-{value}")
+            element("rect", x=x, y=y - 11, width=12.0, height=12.0, class_=f"nb-key nb-sev-{value}")
         )
         svg.add(text(x + 16, y, word))
-        x += 16 + 7 * len(word) + 14
+        x += 16 + 8 * len(word) + 14
 
 
 def draw_questionnaire_trend(
@@ -480,8 +507,277 @@ __all__ = [
     "Chart",
     "NightPoint",
     "draw_diary_bars",
+    "draw_intake_symptoms",
     "draw_questionnaire_trend",
     "draw_sleep_trend",
     "draw_symptom_heatmap",
+    "draw_window_weeks",
     "fmt",
 ]
+
+
+def _pooled_se(points: Sequence[NightPoint]) -> float | None:
+    tib = sum(p.tib_min for p in points)
+    return 100.0 * sum(p.tst_min for p in points) / tib if tib else None
+
+
+def draw_window_weeks(
+    nights: Iterable[Any],
+    plans: Iterable[Any],
+    *,
+    end: dt.date,
+    weeks: int = 6,
+    lower_at_pct: float = 85.0,
+    raise_at_pct: float = 90.0,
+    chart_id: str = "window-weeks",
+) -> Chart:
+    """The sleep window in force over time (top: its length in hours, one step at each
+    change, who set it in the table) and the pooled sleep efficiency of each week, the
+    number the weekly step reads (bottom; definitions.md sections 1 and 2: pooled SE =
+    100 * sum(tst) / sum(tib); lengthen at ``raise_at_pct``, shorten below
+    ``lower_at_pct``). ``plans`` are ``WindowPlan``-like (``set_on``, ``window_min``,
+    ``set_by``), oldest first. Weeks are 7-day blocks ending on ``end``."""
+    points = _points(nights)
+    history = sorted(plans, key=lambda p: p.set_on)
+    first_day = end - dt.timedelta(days=7 * weeks - 1)
+    blocks = []
+    for w in range(weeks):
+        a = first_day + dt.timedelta(days=7 * w)
+        b = a + dt.timedelta(days=6)
+        inside = [p for p in points if a <= p.date <= b]
+        in_force = [p for p in history if p.set_on <= b]
+        window = in_force[-1].window_min if in_force else None
+        who = in_force[-1].set_by if in_force else ""
+        blocks.append((a, b, inside, _pooled_se(inside), window, who))
+    title = "Your sleep window and each week's sleep efficiency"
+    changes = [p for p in history if first_day <= p.set_on <= end and p.window_min]
+    desc = (
+        f"{weeks} weeks to {end.isoformat()}. Window changes: "
+        + (
+            "; ".join(f"{_hours(p.window_min)} from {p.set_on.isoformat()}" for p in changes)
+            or "none"
+        )
+        + ". Weekly sleep efficiency: "
+        + ", ".join("-" if se is None else f"{se:.0f} %" for *_, se, _w, _who in blocks)
+        + "."
+    )
+    columns = ("Week", "Nights", "Sleep efficiency (pooled)", "Window in force", "Set by")
+    rows = tuple(
+        (
+            f"{a.isoformat()} to {b.isoformat()}",
+            str(len(inside)),
+            "-" if se is None else f"{se:.1f} %",
+            _hours(window) if window else "-",
+            {"clinician": "clinician", "person": "you"}.get(who, "-"),
+        )
+        for a, b, inside, se, window, who in blocks
+    )
+    height = 330
+    svg = Svg(WIDTH, height, title, desc, chart_id=chart_id)
+    if not points and not changes and not any(w for *_, w, _who in blocks):
+        return Chart(_empty(svg, "No diary nights or window yet"), title, columns, rows)
+    plot_w = WIDTH - LEFT - RIGHT
+    panel_h = (height - TOP - BOTTOM - 34 - 24) / 2
+    win_top, se_top = TOP + 4, TOP + 4 + panel_h + 34
+    days = 7 * weeks
+
+    def x_of(day: dt.date) -> float:
+        return LEFT + plot_w * (day - first_day).days / days
+
+    windows = [p.window_min for p in history if p.window_min]
+    low_h = max(0, math.floor(min(windows, default=300) / 60) - 1)
+    high_h = max(low_h + 2, math.ceil(max(windows, default=480) / 60) + 1)
+
+    def y_win(minutes: float) -> float:
+        return win_top + panel_h - panel_h * (minutes / 60 - low_h) / (high_h - low_h)
+
+    def y_se(pct: float) -> float:
+        return se_top + panel_h - panel_h * (max(50.0, min(pct, 100.0)) - 50.0) / 50.0
+
+    for hour in range(low_h, high_h + 1):
+        y = y_win(hour * 60)
+        svg.add(_hline(y, "nb-grid"))
+        svg.add(text(LEFT - 6, y + 4, f"{hour}h", text_anchor="end"))
+    svg.add(text(LEFT + 4, win_top + 8, "Window in force (hours)"))
+    for pct in (50, 75, 100):
+        y = y_se(pct)
+        svg.add(_hline(y, "nb-grid"))
+        svg.add(text(LEFT - 6, y + 4, f"{pct}%", text_anchor="end"))
+    svg.add(text(LEFT, se_top - 6, "Sleep efficiency, pooled per week"))
+    for ref in (lower_at_pct, raise_at_pct):
+        svg.add(_hline(y_se(ref), "nb-ref"))
+    # The window in force, day by day, as steps.
+    segment: list[tuple[float, float]] = []
+    for offset in range(days + 1):
+        day = first_day + dt.timedelta(days=offset)
+        in_force = [p for p in history if p.set_on <= day]
+        minutes = in_force[-1].window_min if in_force else None
+        if minutes:
+            y = y_win(minutes)
+            if segment and segment[-1][1] != y:
+                segment.append((x_of(day), segment[-1][1]))
+            segment.append((x_of(day), y))
+        elif len(segment) > 1:
+            svg.add(polyline(segment, class_="nb-window"))
+            segment = []
+    if len(segment) > 1:
+        svg.add(polyline(segment, class_="nb-window"))
+    for p in changes:
+        who = "your clinician" if p.set_by == "clinician" else "you"
+        svg.add(
+            element(
+                "circle",
+                "<title>"
+                + escape(f"{p.set_on.isoformat()}: {_hours(p.window_min)}, set by {who}")
+                + "</title>",
+                cx=x_of(p.set_on),
+                cy=y_win(p.window_min),
+                r=4.0,
+                class_="nb-key",
+                data_date=p.set_on.isoformat(),
+                data_minutes=p.window_min,
+                data_set_by=p.set_by,
+            )
+        )
+    slot = plot_w / weeks
+    for i, (a, b, inside, se, _window, _who) in enumerate(blocks):
+        if se is None:
+            continue
+        svg.add(
+            element(
+                "rect",
+                "<title>"
+                + escape(
+                    f"{a.isoformat()} to {b.isoformat()}: {se:.1f} % over {len(inside)} nights"
+                )
+                + "</title>",
+                x=LEFT + i * slot + slot * 0.2,
+                y=y_se(se),
+                width=slot * 0.6,
+                height=se_top + panel_h - y_se(se),
+                class_="nb-se-bar",
+                data_week=a.isoformat(),
+                data_pct=f"{se:.1f}",
+            )
+        )
+    _date_labels(svg, first_day, end, x_of, se_top + panel_h + 18)
+    _legend(
+        svg,
+        height - 8,
+        (
+            ("line", "nb-window", "Window"),
+            ("line", "nb-ref", f"{lower_at_pct:g} and {raise_at_pct:g} %"),
+        ),
+    )
+    return Chart(svg.render(), title, columns, rows)
+
+
+def draw_intake_symptoms(
+    trend: Any,
+    symptom_totals: Mapping[dt.date, int],
+    *,
+    start: dt.date,
+    end: dt.date,
+    chart_id: str = "intake-symptoms",
+) -> Chart:
+    """What was logged per day (bars) against the taper's target (dashed steps, when a
+    clinician set a taper) above, and the day's withdrawal symptom score (sum of the 17
+    ratings, 0-68; Nightbridge's own diary, not a validated scale) below, on the same
+    days. ``trend`` is a ``services.recovery.intake.IntakeTrend`` or None. Nightbridge
+    records what was taken; it never suggests an amount (definitions.md section 5)."""
+    days = (end - start).days + 1
+    amounts = dict(trend.amounts) if trend is not None else {}
+    targets = dict(trend.targets) if trend is not None else {}
+    name = trend.substance if trend is not None else "Intake"
+    unit = trend.unit if trend is not None else ""
+    title = f"{name} logged per day and withdrawal symptoms"
+    desc = (
+        f"{len(amounts)} days with {name} logged and {len(symptom_totals)} check-ins "
+        f"between {start.isoformat()} and {end.isoformat()}"
+        + ("; the dashed steps are the taper target your clinician set" if targets else "")
+        + ". Nightbridge never suggests an amount."
+    )
+    columns = ("Day", f"Logged ({unit})" if unit else "Logged", "Taper target", "Symptom score")
+    rows = tuple(
+        (
+            day.isoformat(),
+            "-" if day not in amounts else f"{amounts[day]:g}",
+            "-" if day not in targets else f"{targets[day]:g}",
+            "-" if day not in symptom_totals else str(symptom_totals[day]),
+        )
+        for day in (start + dt.timedelta(days=i) for i in range(days))
+        if day in amounts or day in targets or day in symptom_totals
+    )
+    height = 330
+    svg = Svg(WIDTH, height, title, desc, chart_id=chart_id)
+    if not rows:
+        return Chart(_empty(svg, "No intake or check-ins yet"), title, columns, rows)
+    plot_w = WIDTH - LEFT - RIGHT
+    panel_h = (height - TOP - BOTTOM - 34 - 24) / 2
+    top_a, top_b = TOP + 4, TOP + 4 + panel_h + 34
+    cell = plot_w / days
+    peak = max([*amounts.values(), *targets.values(), 1.0])
+    tick = max(1, math.ceil(peak / 3))
+    top_amount = tick * math.ceil(peak / tick)
+    score_top = max(10, 10 * math.ceil(max(symptom_totals.values(), default=0) / 10))
+
+    def y_a(v: float) -> float:
+        return top_a + panel_h - panel_h * v / top_amount
+
+    def y_b(v: float) -> float:
+        return top_b + panel_h - panel_h * v / score_top
+
+    def x_mid(day: dt.date) -> float:
+        return LEFT + ((day - start).days + 0.5) * cell
+
+    for v in range(0, int(top_amount) + 1, tick):
+        svg.add(_hline(y_a(v), "nb-grid"))
+        svg.add(text(LEFT - 6, y_a(v) + 4, f"{v:g}", text_anchor="end"))
+    svg.add(text(LEFT + 4, top_a + 8, f"{name} ({unit}) per day" if unit else name))
+    for v in range(0, score_top + 1, max(5, score_top // 2)):
+        svg.add(_hline(y_b(v), "nb-grid"))
+        svg.add(text(LEFT - 6, y_b(v) + 4, str(v), text_anchor="end"))
+    svg.add(text(LEFT, top_b - 6, "Symptom score (0-68)"))
+    for day, amount in sorted(amounts.items()):
+        svg.add(
+            element(
+                "rect",
+                f"<title>{escape(f'{day.isoformat()}: {amount:g} {unit}')}</title>",
+                x=LEFT + (day - start).days * cell + cell * 0.15,
+                y=y_a(amount),
+                width=max(1.0, cell * 0.7),
+                height=y_a(0) - y_a(amount),
+                class_="nb-intake",
+                data_date=day.isoformat(),
+                data_amount=f"{amount:g}",
+            )
+        )
+    if targets:
+        steps: list[tuple[float, float]] = []
+        for day in sorted(targets):
+            x0 = LEFT + (day - start).days * cell
+            steps += [(x0, y_a(targets[day])), (x0 + cell, y_a(targets[day]))]
+        svg.add(polyline(steps, class_="nb-target"))
+    scored = sorted(symptom_totals.items())
+    if len(scored) > 1:
+        svg.add(polyline([(x_mid(d), y_b(v)) for d, v in scored], class_="nb-symptom"))
+    for d, v in scored:
+        svg.add(
+            element(
+                "circle",
+                f"<title>{escape(f'{d.isoformat()}: symptom score {v}')}</title>",
+                cx=x_mid(d),
+                cy=y_b(v),
+                r=2.5,
+                class_="nb-dot-symptom",
+                data_date=d.isoformat(),
+                data_score=v,
+            )
+        )
+    _date_labels(svg, start, end, x_mid, top_b + panel_h + 18)
+    legend = [("box", "nb-intake", "Logged")]
+    if targets:
+        legend.append(("line", "nb-target", "Taper target"))
+    legend.append(("line", "nb-symptom", "Symptoms"))
+    _legend(svg, height - 8, legend)
+    return Chart(svg.render(), title, columns, rows)

@@ -17,18 +17,19 @@ from xml.sax.saxutils import quoteattr
 #: Colours used by every chart, as CSS variables with a fallback. A page may override them
 #: (``--nb-asleep`` etc.) for its theme; text and axes always use ``currentColor``.
 CHART_STYLE = """
-.nb-chart{font:12px system-ui,sans-serif;color:inherit}
+.nb-chart{font:14px system-ui,sans-serif;color:inherit}
 .nb-chart text{fill:currentColor}
 .nb-chart .nb-axis{stroke:currentColor;stroke-opacity:.45;stroke-width:1}
 .nb-chart .nb-grid{stroke:currentColor;stroke-opacity:.15;stroke-width:1}
-.nb-chart .nb-asleep{fill:var(--nb-asleep,#3f6fb5)}
-.nb-chart .nb-awake{fill:var(--nb-awake,#e0a030)}
-.nb-chart .nb-tst{stroke:var(--nb-asleep,#3f6fb5);fill:none;stroke-width:2}
-.nb-chart .nb-se{stroke:var(--nb-se,#2a9d6f);fill:none;stroke-width:2}
+.nb-chart .nb-asleep,.nb-chart .nb-lg-asleep{fill:var(--nb-asleep,#3f6fb5)}
+.nb-chart .nb-awake,.nb-chart .nb-lg-awake{fill:var(--nb-awake,#e0a030)}
+.nb-chart .nb-tst,.nb-chart .nb-lg-tst{stroke:var(--nb-asleep,#3f6fb5);fill:none;stroke-width:2}
+.nb-chart .nb-se,.nb-chart .nb-lg-se{stroke:var(--nb-se,#2a9d6f);fill:none;stroke-width:2}
 .nb-chart .nb-dot-tst{fill:var(--nb-asleep,#3f6fb5)}
 .nb-chart .nb-dot-se{fill:var(--nb-se,#2a9d6f)}
-.nb-chart .nb-window{stroke:var(--nb-window,#c0392b);stroke-width:2;stroke-dasharray:6 4}
-.nb-chart .nb-ref{stroke:currentColor;stroke-opacity:.5;stroke-dasharray:2 3}
+.nb-chart .nb-window,
+.nb-chart .nb-lg-window{stroke:var(--nb-window,#c0392b);stroke-width:2;stroke-dasharray:6 4}
+.nb-chart .nb-ref,.nb-chart .nb-lg-ref{stroke:currentColor;stroke-opacity:.5;stroke-dasharray:2 3}
 .nb-chart .nb-sev,.nb-chart .nb-key{fill:var(--nb-sev,#c0392b)}
 .nb-chart .nb-sev-0{fill:currentColor;fill-opacity:.06}
 .nb-chart .nb-sev-1{fill-opacity:.25}
@@ -43,6 +44,14 @@ CHART_STYLE = """
 .nb-chart .nb-fill-1{fill:var(--nb-series-1,#2a9d6f)}
 .nb-chart .nb-fill-2{fill:var(--nb-series-2,#e0a030)}
 .nb-chart .nb-band{fill:currentColor;fill-opacity:.05}
+.nb-chart .nb-se-bar,.nb-chart .nb-lg-se-bar{fill:var(--nb-se,#2a9d6f)}
+.nb-chart .nb-intake,.nb-chart .nb-lg-intake{fill:var(--nb-series-0,#7b4fb5)}
+.nb-chart .nb-target,
+.nb-chart .nb-lg-target{stroke:var(--nb-window,#c0392b);fill:none;stroke-width:2;
+stroke-dasharray:6 4}
+.nb-chart .nb-symptom,
+.nb-chart .nb-lg-symptom{stroke:var(--nb-sev,#c0392b);fill:none;stroke-width:2}
+.nb-chart .nb-dot-symptom{fill:var(--nb-sev,#c0392b)}
 """.strip()
 
 

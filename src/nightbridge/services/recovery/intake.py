@@ -157,3 +157,51 @@ def interactions_on(db: Database, person_id: int, day: dt.date) -> list[Interact
         profile = PersonRepository(session).get_profile(person_id)
         events = IntakeRepository(session).between(person_id, day, day)
     return find_interactions(events, profile.conditions, interaction_rules())
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeTrend:
+    """One substance's logged total per local day and, with an active taper of it, the
+    taper's target for each day (set by the clinician; Nightbridge never suggests one)."""
+
+    substance: str
+    unit: str
+    amounts: dict[dt.date, float]
+    targets: dict[dt.date, float]
+
+
+def intake_trend(db: Database, person_id: int, start: dt.date, end: dt.date) -> IntakeTrend | None:
+    """The tapered substance (or, without a taper, the kratom or opioid logged most often)
+    per day over ``start..end``; None when there is nothing to show."""
+    from nightbridge.services.recovery.taper import get_taper
+
+    with db.reader() as session:
+        zone = PersonRepository(session).get_profile(person_id).tz
+    events = list_intake(db, person_id, start, end)
+    taper = get_taper(db, person_id)
+    if taper is not None:
+        name, unit = taper.substance, taper.unit
+    else:
+        counts: dict[tuple[str, str], int] = {}
+        for e in events:
+            if e.substance_class in ("kratom", "opioid"):
+                counts[(e.substance, e.unit)] = counts.get((e.substance, e.unit), 0) + 1
+        if not counts:
+            return None
+        name, unit = max(counts, key=lambda k: counts[k])
+    amounts: dict[dt.date, float] = {}
+    for e in events:
+        if e.substance.casefold() == name.casefold() and e.unit == unit:
+            day = e.local_date(zone)
+            amounts[day] = round(amounts.get(day, 0.0) + float(e.amount), 3)
+    targets: dict[dt.date, float] = {}
+    if taper is not None:
+        day = start
+        while day <= end:
+            step = taper.step_on(day)
+            if step is not None:
+                targets[day] = float(step.amount)
+            day += dt.timedelta(days=1)
+    if not amounts and not targets:
+        return None
+    return IntakeTrend(name, unit, amounts, targets)

@@ -34,6 +34,29 @@ def trend_charts(view: Any, *, prefix: str = "") -> list[Any]:
     ]
 
 
+def plan_charts(db: DatabaseDep, person_id: int, view: Any) -> list[Any]:
+    """The window over the weeks with each week's sleep efficiency, and intake against
+    the taper target with the symptoms of the same days (issue 13 item 5)."""
+    from nightbridge.reports.charts import draw_intake_symptoms, draw_window_weeks
+    from nightbridge.services.recovery.intake import intake_trend
+    from nightbridge.services.sleep.window import plan_history
+
+    weeks = max(2, min(13, ((view.end - view.start).days + 1) // 7))
+    totals = {day: sum(scores.values()) for day, scores in view.symptom_days()}
+    plans = [p for p in plan_history(db, person_id) if p.set_on <= view.end]
+    if view.window is not None and view.window.paused:
+        plans = plans[:-1]  # the stored window waits (early withdrawal): not in force
+    return [
+        draw_window_weeks(view.nights, plans, end=view.end, weeks=weeks),
+        draw_intake_symptoms(
+            intake_trend(db, person_id, view.start, view.end),
+            totals,
+            start=view.start,
+            end=view.end,
+        ),
+    ]
+
+
 @router.get("/trends", include_in_schema=False)
 def trends_page(request: Request, db: DatabaseDep, scope: ReadScope, days: int = 42) -> Response:
     from nightbridge.services.sleep.dashboard import build_trends
@@ -43,5 +66,11 @@ def trends_page(request: Request, db: DatabaseDep, scope: ReadScope, days: int =
     return render(
         request,
         "person/trends.html",
-        {"title": "Trends", "view": view, "charts": trend_charts(view), "days": span},
+        {
+            "title": "Trends",
+            "view": view,
+            "charts": trend_charts(view),
+            "more": plan_charts(db, scope.person_id, view),
+            "days": span,
+        },
     )
