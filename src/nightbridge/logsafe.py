@@ -9,16 +9,24 @@ source lines, and drops every message and note. SQL parameters are hidden by the
 without their query strings (``DropQueryString``).
 
 ``log_config(level)`` is the logging configuration ``nightbridge serve`` gives uvicorn:
-the redacting formatter on every handler, the query string filter on the access log.
+the redacting formatter on every handler, the query string filter on the access log, and
+``BackgroundStreamHandler`` for every one: a record is formatted where it is logged and
+written by a thread of its own, so a log output nobody reads (a full pipe, a stalled
+journal) never stops the server's event loop (issue 12 item 1: with a plain
+StreamHandler, a few 500s' tracebacks into an unread pipe froze every request).
 
 Standard library only (the CLI imports it on its error path).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
+import threading
+import time
 import traceback
-from typing import Any
+from typing import Any, TextIO
 
 HIDDEN = "(message hidden: it may hold health data)"
 
@@ -62,6 +70,70 @@ class RedactingFormatter(logging.Formatter):
         return stack_info
 
 
+class BackgroundStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A StreamHandler whose writes happen on its own thread, never the caller's.
+
+    ``emit`` formats the record and queues the line (at most ``capacity`` lines wait);
+    a daemon thread writes them. When the stream blocks (a pipe nobody reads) and the
+    queue is full, new lines are dropped and counted, and the count is written when the
+    stream moves again: the server keeps answering, at worst with a gap in its log.
+    ``flush`` waits (at most ``flush_timeout`` seconds) for the queued lines to be out.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, capacity: int = 10_000, flush_timeout: float = 5.0
+    ) -> None:
+        super().__init__(stream)
+        self._lines: queue.Queue[str] = queue.Queue(capacity)
+        self._dropped = 0
+        self._flush_timeout = flush_timeout
+        self._write_lock = threading.Lock()
+        self._writer = threading.Thread(target=self._write_lines, name="log-writer", daemon=True)
+        self._writer.start()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:
+            self.handleError(record)
+            return
+        try:
+            self._lines.put_nowait(line)
+        except queue.Full:
+            self._dropped += 1
+
+    def _write_lines(self) -> None:
+        while True:
+            line = self._lines.get()
+            # a closed or broken stream: there is nowhere else to say so
+            with contextlib.suppress(Exception):
+                self._write(line)
+            self._lines.task_done()
+
+    def _write(self, line: str) -> None:
+        dropped, self._dropped = self._dropped, 0
+        with self._write_lock:  # not self.lock: logging holds that around emit()
+            if dropped:
+                self.stream.write(
+                    f"WARNING: nightbridge: {dropped} log lines dropped "
+                    "(the log output was not being read)\n"
+                )
+            self.stream.write(line)
+            self.stream.flush()
+
+    def setStream(self, stream: TextIO) -> TextIO | None:  # type: ignore[override]
+        self.flush()
+        with self._write_lock:
+            return super().setStream(stream)  # type: ignore[no-any-return]
+
+    def flush(self) -> None:
+        deadline = time.monotonic() + self._flush_timeout
+        while self._lines.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.005)
+        # no stream.flush() here: the writer flushes after each line, and a blocked
+        # stream must not block the caller
+
+
 class DropQueryString(logging.Filter):
     """For uvicorn's access log: the request path without its query string (a query can
     hold a date, a rise time or a search; paths hold only ids)."""
@@ -77,7 +149,7 @@ def log_config(level: str = "warning") -> dict[str, Any]:
     """uvicorn's logging configuration with the redacting formatter everywhere and the
     access log without query strings."""
     formatter = {"()": "nightbridge.logsafe.RedactingFormatter"}
-    stream = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}
+    stream = {"class": "nightbridge.logsafe.BackgroundStreamHandler", "stream": "ext://sys.stderr"}
     return {
         "version": 1,
         "disable_existing_loggers": False,

@@ -138,6 +138,9 @@ def test_no_value_sent_to_any_route_reaches_the_server_log(
     finally:
         server.should_exit = True  # type: ignore[attr-defined]
         thread.join(timeout=30)
+    for name in LOGGERS:  # the handlers write from a thread of their own: let them finish
+        for handler in logging.getLogger(name).handlers:
+            handler.flush()
     output = server_log.getvalue()
     assert sent > len(ROUTES)
     assert output.count('HTTP/1.1"') >= sent  # one access line per request

@@ -12,6 +12,7 @@ lock. PostgreSQL keeps its durable defaults (fsync, synchronous_commit on).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,8 +40,32 @@ def resolve_url(home: Path, database_url: str | None = None) -> str:
     return database_url or url_for_home(home)
 
 
+class BlockingOnEventLoop(RuntimeError):
+    """Database work was started on a thread that runs an asyncio event loop."""
+
+
+def refuse_event_loop() -> None:
+    """Raise ``BlockingOnEventLoop`` when called on a thread running an event loop.
+
+    Database calls block (a SQLite write waits up to ``busy_timeout`` for the lock, a
+    PostgreSQL one for a row lock): on the server's event loop that wait would stall
+    every request, ``/login`` and "Need help now" included (issue 12 item 1). Routes,
+    dependencies and error handlers that touch the store are plain ``def`` (FastAPI
+    runs them in its thread pool); this check makes a slip fail loudly in the tests
+    instead of stalling a server.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise BlockingOnEventLoop(
+        "database work on the event loop: run it in the thread pool (a plain def route)"
+    )
+
+
 class Database:
-    """One store. ``transaction()`` for writes, ``reader()`` for reads."""
+    """One store. ``transaction()`` for writes, ``reader()`` for reads; neither may
+    be opened on an event loop's thread (``refuse_event_loop``)."""
 
     def __init__(self, url: str, *, engine_options: dict[str, Any] | None = None) -> None:
         self.url = url
@@ -66,6 +91,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
+        refuse_event_loop()
         with self.engine.connect() as conn:
             conn.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
             with conn.begin(), GuardedSession(bind=conn, expire_on_commit=False) as session:
@@ -75,6 +101,7 @@ class Database:
     @contextmanager
     def reader(self) -> Iterator[Session]:
         """A read-only unit of work (one consistent snapshot); nothing is committed."""
+        refuse_event_loop()
         with self.engine.connect() as conn:
             conn.info[BEGIN_MODE] = "BEGIN"
             with conn.begin() as tx, GuardedSession(bind=conn, expire_on_commit=False) as session:

@@ -261,14 +261,18 @@ def _problems_response(request: Request, problems: list[dict[str, Any]]) -> Resp
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    """Plain ``def`` handlers: Starlette runs them in the thread pool, since an error
+    page reads the session and the context hooks from the store (never on the event
+    loop: a wait for a lock there would stall every request)."""
+
     @app.exception_handler(StageRequired)
-    async def stage_required(request: Request, exc: StageRequired) -> Response:
+    def stage_required(request: Request, exc: StageRequired) -> Response:
         if _wants_json(request):
             return _problem_json(401, "finish logging in", next=exc.path)
         return RedirectResponse(exc.path, status_code=303)
 
     @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> Response:
+    def login_required(request: Request, exc: LoginRequired) -> Response:
         if _wants_json(request):
             return _problem_json(401, "log in first")
         from urllib.parse import urlencode
@@ -280,11 +284,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         return apply_cookie(request, RedirectResponse(f"/login{query}", status_code=303))
 
     @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Response:
+    def not_found(request: Request, exc: NotFound) -> Response:
         return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
         if exc.status_code == 405:
@@ -294,23 +298,23 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error_page(request, exc.status_code, "Error", str(exc.detail))
 
     @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, exc: Forbidden) -> Response:
+    def forbidden(request: Request, exc: Forbidden) -> Response:
         return _error_page(request, 403, "Not allowed", str(exc))
 
     @app.exception_handler(CsrfRefused)
-    async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
+    def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
         return _error_page(request, 403, "Form expired", str(exc))
 
     @app.exception_handler(KeyRefused)
-    async def key_refused(request: Request, exc: KeyRefused) -> Response:
+    def key_refused(request: Request, exc: KeyRefused) -> Response:
         return _error_page(request, 422, "Not sent", str(exc))
 
     @app.exception_handler(InvalidInput)
-    async def invalid_input(request: Request, exc: InvalidInput) -> Response:
+    def invalid_input(request: Request, exc: InvalidInput) -> Response:
         return _problems_response(request, problem_dicts(exc.problems, _page_path(request)))
 
     @app.exception_handler(RequestValidationError)
-    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+    def request_invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = list(exc.errors())
         if any(err.get("loc", ("",))[0] == "path" for err in errors):
             # an id that cannot be one (0, 2**63, "abc"): there is nothing at that address
@@ -321,11 +325,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _problems_response(request, problem_dicts(problems, _page_path(request)))
 
     @app.exception_handler(NightbridgeError)
-    async def nightbridge_error(request: Request, exc: NightbridgeError) -> Response:
+    def nightbridge_error(request: Request, exc: NightbridgeError) -> Response:
         return _error_page(request, 400, "Cannot do that", str(exc))
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
+    def unexpected(request: Request, exc: Exception) -> Response:
         # Logged once, without its message, by web.security.LastResort.
         return _error_page(
             request,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from nightbridge.core.errors import NightbridgeError
 from nightbridge.web.sessions import current_session
@@ -43,7 +44,9 @@ async def verify_csrf(request: Request) -> None:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if request.url.path in JSON_EXEMPT and content_type == "application/json":
         return
-    info = current_session(request)
+    # Looking the session up reads (and may touch) the store: in the thread pool, never
+    # on the event loop (storage.database.refuse_event_loop).
+    info = await run_in_threadpool(current_session, request)
     if info is None:
         if request.url.path != "/login":
             raise LoginRequired("log in first")

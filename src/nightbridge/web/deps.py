@@ -1,6 +1,7 @@
 """FastAPI dependencies, as typed aliases (STYLE.md), and ``render`` for pages.
 
 - ``DatabaseDep``, ``SettingsDep``: what the app factory was given.
+- ``FormDep``: the posted form, read before the (plain ``def``) route runs.
 - ``SessionDep``: the live session or None. ``OptionalActor``: the actor or ANONYMOUS.
 - ``AdminActor``, ``ClinicianActor``: that role, anyone else 404.
 - ``CurrentActor``: a fully logged-in actor; anonymous -> redirect to /login (pages) or
@@ -22,6 +23,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
 
 from nightbridge.core.errors import NotFound
 from nightbridge.core.values import MAX_INT
@@ -91,6 +93,13 @@ RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
 #: A page cursor in a query (``?before=``: the id of the last row seen), or none.
 Cursor = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 
+async def read_form(request: Request) -> FormData:
+    """The request's form, read (awaited) here so that the route itself can be a plain
+    ``def``: FastAPI runs those in its thread pool, and a route that touches the store
+    must never run on the event loop (``storage.database.refuse_event_loop``)."""
+    return await request.form()
+
+
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Any, Depends(get_settings)]
 SessionDep = Annotated[SessionInfo | None, Depends(get_session)]
@@ -98,6 +107,8 @@ OptionalActor = Annotated[Actor, Depends(get_optional_actor)]
 CurrentActor = Annotated[Actor, Depends(get_current_actor)]
 AdminActor = Annotated[Actor, Depends(get_admin_actor)]
 ClinicianActor = Annotated[Actor, Depends(get_clinician_actor)]
+#: The posted form (pages' POST routes take it instead of awaiting ``request.form()``).
+FormDep = Annotated[FormData, Depends(read_form)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 from nightbridge.core.errors import InvalidInput, Problem
 from nightbridge.core.values import int_problem, parse_day
 from nightbridge.storage.database import Database
-from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.deps import DatabaseDep, FormDep, ReadScope, WriteScope, render
 from nightbridge.web.idempotency import submit_form_once
 
 router = APIRouter()
@@ -206,10 +206,9 @@ def values_of(checkin: Any) -> dict[str, Any]:
 
 
 @router.post("/checkin", include_in_schema=False)
-async def checkin_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def checkin_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.services.recovery.checkins import record_checkin
 
-    form = await request.form()
     values: dict[str, Any] = {
         k: str(v) for k, v in form.items() if k not in ("csrf_token", "idempotency_key")
     }

@@ -17,7 +17,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput, Problem
 from nightbridge.core.values import parse_day
-from nightbridge.web.deps import ClinicianActor, DatabaseDep, ManageScope, ReadScope, render
+from nightbridge.web.deps import (
+    ClinicianActor,
+    DatabaseDep,
+    FormDep,
+    ManageScope,
+    ReadScope,
+    render,
+)
 from nightbridge.web.forms import errors_by_field
 
 router = APIRouter()
@@ -154,12 +161,11 @@ def _number(values: dict[str, str], name: str, problems: list[Problem], kind: ty
 
 
 @router.post("/clinician/people/{person_id}/settings", include_in_schema=False)
-async def save_settings(
-    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+def save_settings(
+    request: Request, form: FormDep, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> Response:
     from nightbridge.services.sleep.profile import update_profile
 
-    form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name, _, _ in WINDOW_FIELDS}
     problems: list[Problem] = []
     changes = {
@@ -176,14 +182,13 @@ async def save_settings(
 
 
 @router.post("/clinician/people/{person_id}/window", include_in_schema=False)
-async def save_window(
-    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+def save_window(
+    request: Request, form: FormDep, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> Response:
     """Set the rise time and window in force (by the clinician), from today; the window
     empty stores the rise time alone (definitions.md section 2)."""
     from nightbridge.services.sleep.window import parse_rise, set_plan
 
-    form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in ("rise", "window_min")}
     problems: list[Problem] = []
     rise = None
@@ -202,12 +207,11 @@ async def save_window(
 
 
 @router.post("/clinician/people/{person_id}/taper", include_in_schema=False)
-async def save_taper(
-    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+def save_taper(
+    request: Request, form: FormDep, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> Response:
     from nightbridge.services.recovery.taper import set_taper
 
-    form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in TAPER_FIELDS}
     values["clinician_override"] = "yes" if form.get("clinician_override") else ""
     problems: list[Problem] = []
@@ -238,12 +242,11 @@ async def save_taper(
 
 
 @router.post("/clinician/people/{person_id}/notes", include_in_schema=False)
-async def save_note(
-    request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+def save_note(
+    request: Request, form: FormDep, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> Response:
     from nightbridge.services.accounts.notes import add_note
 
-    form = await request.form()
     body = str(form.get("body", ""))
     try:
         add_note(db, scope.person_id, actor.account_id, body)

@@ -21,7 +21,7 @@ from nightbridge.core.errors import InvalidInput
 from nightbridge.core.timeline import EVENTS
 from nightbridge.core.values import parse_day
 from nightbridge.storage.database import Database
-from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.deps import DatabaseDep, FormDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
 from nightbridge.web.idempotency import submit_form_once
 
@@ -128,10 +128,9 @@ def diary_page(
 
 
 @router.post("/diary", include_in_schema=False)
-async def diary_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def diary_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.services.sleep.dashboard import person_today_date, record_diary
 
-    form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in REQUIRED_FIELDS + EXTRA_FIELDS}
     fields = {k: v for k, v in values.items() if v or k in REQUIRED_FIELDS}
 

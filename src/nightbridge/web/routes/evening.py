@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.storage.database import Database
-from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.deps import DatabaseDep, FormDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
 from nightbridge.web.idempotency import submit_form_once
 
@@ -65,10 +65,9 @@ def evening_page(
 
 
 @router.post("/evening", include_in_schema=False)
-async def evening_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def evening_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.services.sleep.dashboard import EVENING_FIELDS, save_evening_log
 
-    form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in EVENING_FIELDS}
 
     def write(keyed: Database) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.deps import DatabaseDep, FormDep, ReadScope, WriteScope, render
 
 router = APIRouter()
 
@@ -100,13 +100,12 @@ def plan_page(
 
 
 @router.post("/plan", include_in_schema=False)
-async def use_window(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def use_window(request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope) -> Response:
     """Store the advice for the chosen rise time (and window) as the plan in force. The
     window is worked out again here from the stored diary, never taken from the form."""
     from nightbridge.core.errors import InvalidInput
     from nightbridge.services.sleep.window import accept_advice
 
-    form = await request.form()
     rise = str(form.get("rise", "")).strip() or None
     current = str(form.get("current", "")).strip() or None
     _in_force, advice, errors = _advice(db, scope.person_id, rise, current)

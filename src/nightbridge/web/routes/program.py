@@ -13,7 +13,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput, NotFound
-from nightbridge.web.deps import CurrentActor, DatabaseDep, ReadScope, RowId, WriteScope, render
+from nightbridge.web.deps import (
+    CurrentActor,
+    DatabaseDep,
+    FormDep,
+    ReadScope,
+    RowId,
+    WriteScope,
+    render,
+)
 from nightbridge.web.forms import errors_by_field
 
 router = APIRouter(include_in_schema=False)
@@ -117,12 +125,13 @@ def dismiss_nudge_submit(
 
 
 @router.post("/program/evening")
-async def last_night_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def last_night_submit(
+    request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope
+) -> Response:
     """Last night's bedroom temperature and yesterday's nap start (evening items the
     diary and the evening log do not ask), dated by this morning."""
     from nightbridge.services.recovery.toolkit import save_evening
 
-    form = await request.form()
     today = _today(db, scope.person_id)
     fields = {
         "date": today.isoformat(),
@@ -174,13 +183,14 @@ def thoughts_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respon
 
 
 @router.post("/program/thoughts")
-async def thoughts_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def thoughts_submit(
+    request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope
+) -> Response:
     from nightbridge.services.recovery.toolkit import add_thought_record, program_status
 
     status = program_status(db, scope.person_id, today=_today(db, scope.person_id))
     if not status.is_unlocked("thought_record"):
         return _thoughts_page(request, db, scope.person_id, {}, {}, status_code=409)
-    form = await request.form()
     names = (
         "situation",
         "thought",
@@ -227,10 +237,11 @@ def reminders_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respo
 
 
 @router.post("/program/reminders")
-async def reminders_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def reminders_submit(
+    request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope
+) -> Response:
     from nightbridge.services.recovery.reminders import save_reminder_times
 
-    form = await request.form()
     times = {k: str(form.get(k, "")) for k in ("morning_at", "evening_at")}
     try:
         save_reminder_times(db, scope.person_id, times["morning_at"], times["evening_at"])

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.storage.database import Database
-from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.deps import DatabaseDep, FormDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
 from nightbridge.web.idempotency import submit_form_once
 
@@ -65,11 +65,10 @@ def relapse_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respons
 
 
 @router.post("/relapse")
-async def relapse_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def relapse_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.core.relapse import PLAN_LISTS, split_lines
     from nightbridge.services.recovery.relapse import save_plan
 
-    form = await request.form()
     texts = {name: str(form.get(name, "")) for name in PLAN_LISTS}
     names = [str(v) for v in form.getlist("person_name")]
     phones = [str(v) for v in form.getlist("person_phone")]
@@ -97,10 +96,8 @@ async def relapse_submit(request: Request, db: DatabaseDep, scope: WriteScope) -
 
 
 @router.post("/relapse/cravings")
-async def craving_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def craving_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.services.recovery.relapse import log_craving
-
-    form = await request.form()
 
     def write(keyed: Database) -> str:
         log_craving(
@@ -153,14 +150,13 @@ def checkin_page(request: Request, db: DatabaseDep, scope: ReadScope) -> Respons
 
 
 @router.post("/relapse/checkin")
-async def checkin_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def checkin_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.core.relapse import CHECKIN_ITEMS
     from nightbridge.services.recovery.relapse import record_checkin
     from nightbridge.services.recovery.toolkit import program_status
 
     if not program_status(db, scope.person_id).is_unlocked("relapse_checkin"):
         return _checkin_page(request, db, scope.person_id, status_code=409)
-    form = await request.form()
     try:
         record_checkin(db, scope.person_id, {k: str(form.get(k, "")) for k in CHECKIN_ITEMS})
     except InvalidInput as exc:
