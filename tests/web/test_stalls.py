@@ -1,4 +1,4 @@
-"""One bad or slow request never stalls everyone (issue 12 item 1; H36).
+"""One bad or slow request never stalls everyone (issue 12 item 1; H40).
 
 The audit saw a whole server stop answering (``/login`` included) after a few requests
 that failed. Two things can freeze every request of an asyncio server, and each is held:

@@ -71,6 +71,18 @@ def row_problems(row: Any) -> list[Problem]:
     return problems
 
 
+def values_problems(table: Any, row: Any) -> list[Problem]:
+    """``row_problems`` for the values of a Core statement (``storage.upsert``), which
+    the flush check does not see."""
+    columns = getattr(table, "__table__", table).columns
+    problems: list[Problem] = []
+    for name, value in row.items():
+        reason = column_problem(columns[name].type, value)
+        if reason:
+            problems.append(Problem(name, reason))
+    return problems
+
+
 @event.listens_for(GuardedSession, "before_flush")
 def _guard(session: Session, _context: Any, _instances: Any) -> None:
     problems: list[Problem] = []

@@ -56,9 +56,11 @@ def record_checkin(
         if day > local:
             raise InvalidInput.one("date", f"{day.isoformat()} is in the future")
         repo = CheckinRepository(session)
-        earlier = repo.get(person_id, day)
-        stored = merge_checkins(earlier, checkin) if earlier is not None else checkin
-        repo.save(person_id, stored)
+        earlier = repo.add_or_lock(person_id, checkin)  # racing saves merge in turn
+        stored = checkin
+        if earlier is not None:
+            stored = merge_checkins(earlier, checkin)
+            repo.save(person_id, stored)
         alerts = evaluate_in_session(session, person_id, day, tz=zone)
     return CheckinResult(stored, alerts)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from nightbridge.core.alerts import Alert, sort_alerts
 from nightbridge.storage.tables.base import utcnow
 from nightbridge.storage.tables.safety import AlertRow
+from nightbridge.storage.upsert import forget_rows, upsert
 
 
 def _alert(row: AlertRow) -> Alert:
@@ -35,25 +36,25 @@ class AlertRepository:
         self.session = session
 
     def record(self, person_id: int, alerts: Sequence[Alert]) -> None:
-        """Store each alert (insert, or refresh the row of the same date and code)."""
-        for alert in alerts:
-            row = self.session.scalars(
-                select(AlertRow).where(
-                    AlertRow.person_id == person_id,
-                    AlertRow.date == alert.date,
-                    AlertRow.code == alert.code,
-                )
-            ).first()
-            if row is None:
-                row = AlertRow(person_id=person_id, date=alert.date, code=alert.code)
-                self.session.add(row)
-            row.level = alert.level
-            row.message = alert.message
-            row.actions = list(alert.actions)
-            row.evidence = dict(alert.evidence)
-            row.source = alert.source
-            row.raised_at = utcnow()
-        self.session.flush()
+        """Store each alert (insert, or refresh the row of the same date and code; one
+        ``INSERT .. ON CONFLICT``, so saves racing each other never collide)."""
+        now = utcnow()
+        rows = {
+            (alert.date, alert.code): {
+                "person_id": person_id,
+                "date": alert.date,
+                "code": alert.code,
+                "level": alert.level,
+                "message": alert.message,
+                "actions": list(alert.actions),
+                "evidence": dict(alert.evidence),
+                "source": alert.source,
+                "raised_at": now,
+            }
+            for alert in alerts
+        }
+        upsert(self.session, AlertRow, list(rows.values()), ("person_id", "date", "code"))
+        forget_rows(self.session, AlertRow)
 
     def between(self, person_id: int, start: dt.date, end: dt.date) -> list[Alert]:
         """Alerts recorded for dates ``start..end``, most urgent first, then newest."""

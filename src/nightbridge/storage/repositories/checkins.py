@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nightbridge.core.checkin import CheckinDay
+from nightbridge.storage.tables.base import utcnow
 from nightbridge.storage.tables.safety import CheckinRow
+from nightbridge.storage.upsert import forget_rows, insert_missing, upsert
 
 
 def _checkin(row: CheckinRow) -> CheckinDay:
@@ -21,6 +23,20 @@ def _checkin(row: CheckinRow) -> CheckinDay:
         phq9=tuple(row.phq9) if row.phq9 is not None else None,
         gad7=tuple(row.gad7) if row.gad7 is not None else None,
     )
+
+
+def _values(checkin: CheckinDay) -> dict[str, object]:
+    return {
+        "symptoms": dict(checkin.symptoms),
+        "flags": sorted(checkin.flags),
+        "function": checkin.function,
+        "self_harm_thoughts": checkin.self_harm_thoughts,
+        "withdrawal_score": checkin.withdrawal_score,
+        "phq9": list(checkin.phq9) if checkin.phq9 is not None else None,
+        "phq9_total": sum(checkin.phq9) if checkin.phq9 is not None else None,
+        "gad7": list(checkin.gad7) if checkin.gad7 is not None else None,
+        "gad7_total": sum(checkin.gad7) if checkin.gad7 is not None else None,
+    }
 
 
 class CheckinRepository:
@@ -38,20 +54,30 @@ class CheckinRepository:
 
     def save(self, person_id: int, checkin: CheckinDay) -> None:
         """Store the day's check-in (replacing the stored one for that date)."""
-        row = self._row(person_id, checkin.date)
-        if row is None:
-            row = CheckinRow(person_id=person_id, date=checkin.date)
-            self.session.add(row)
-        row.symptoms = dict(checkin.symptoms)
-        row.flags = sorted(checkin.flags)
-        row.function = checkin.function
-        row.self_harm_thoughts = checkin.self_harm_thoughts
-        row.withdrawal_score = checkin.withdrawal_score
-        row.phq9 = list(checkin.phq9) if checkin.phq9 is not None else None
-        row.phq9_total = sum(checkin.phq9) if checkin.phq9 is not None else None
-        row.gad7 = list(checkin.gad7) if checkin.gad7 is not None else None
-        row.gad7_total = sum(checkin.gad7) if checkin.gad7 is not None else None
-        self.session.flush()
+        upsert(
+            self.session,
+            CheckinRow,
+            [{"person_id": person_id, "date": checkin.date, **_values(checkin)}],
+            ("person_id", "date"),
+            touch={"updated_at": utcnow()},
+        )
+        forget_rows(self.session, CheckinRow)
+
+    def add_or_lock(self, person_id: int, checkin: CheckinDay) -> CheckinDay | None:
+        """Store ``checkin`` if the day has none yet (None), else lock the stored one
+        (``SELECT .. FOR UPDATE``, read fresh) and return it, for the caller to merge
+        and ``save``: two check-ins of one day racing each other are merged one after
+        the other, never both inserted (storage.upsert)."""
+        row = {"person_id": person_id, "date": checkin.date, **_values(checkin)}
+        if insert_missing(self.session, CheckinRow, row, ("person_id", "date")):
+            return None
+        stored = self.session.scalars(
+            select(CheckinRow)
+            .where(CheckinRow.person_id == person_id, CheckinRow.date == checkin.date)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        return _checkin(stored)
 
     def last_date(self, person_id: int, on_or_before: dt.date) -> dt.date | None:
         """The date of the person's newest check-in up to ``on_or_before``, if any."""

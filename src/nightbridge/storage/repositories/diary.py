@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from nightbridge.core.diary import DiaryEntry
 from nightbridge.core.timeline import EVENTS, format_time_value, parse_time_value
+from nightbridge.storage.tables.base import utcnow
 from nightbridge.storage.tables.diary import DiaryEntryRow
+from nightbridge.storage.upsert import forget_rows, upsert
 
 _NUMBERS = ("sol_min", "nwak", "waso_min", "quality")
 _OPTIONAL_NUMBERS = ("rested", "naps", "naps_min", "caffeine", "alcohol")
@@ -35,26 +37,27 @@ class DiaryRepository:
         return self.add_many(person_id, [entry]).replaced == 1
 
     def add_many(self, person_id: int, entries: Iterable[DiaryEntry]) -> StoreCounts:
-        """Store every entry (the last one wins for a repeated date) in the open transaction."""
+        """Store every entry (the last one wins for a repeated date) in the open
+        transaction: one ``INSERT .. ON CONFLICT`` per date, so two saves of the same
+        morning racing each other leave one entry and both succeed (storage.upsert)."""
         by_date = {entry.date: entry for entry in entries}
         if not by_date:
             return StoreCounts()
-        existing = {
-            row.date: row
-            for row in self.session.scalars(
-                select(DiaryEntryRow).where(
+        existing = set(
+            self.session.scalars(
+                select(DiaryEntryRow.date).where(
                     DiaryEntryRow.person_id == person_id,
                     DiaryEntryRow.date.in_(list(by_date)),
                 )
             )
-        }
-        for date, entry in by_date.items():
-            row = existing.get(date)
-            if row is None:
-                row = DiaryEntryRow(person_id=person_id, date=date)
-                self.session.add(row)
-            _apply(row, entry)
-        self.session.flush()
+        )
+        now = utcnow()
+        rows = [
+            {"person_id": person_id, "date": date, **_values(entry), "updated_at": now}
+            for date, entry in by_date.items()
+        ]
+        upsert(self.session, DiaryEntryRow, rows, ("person_id", "date"))
+        forget_rows(self.session, DiaryEntryRow)
         return StoreCounts(added=len(by_date) - len(existing), replaced=len(existing))
 
     def list(
@@ -98,15 +101,18 @@ class DiaryRepository:
         return True
 
 
-def _apply(row: DiaryEntryRow, entry: DiaryEntry) -> None:
+def _values(entry: DiaryEntry) -> dict[str, object]:
+    """The columns of ``entry`` (all of them: a replaced entry keeps nothing old)."""
+    values: dict[str, object] = {}
     for name in EVENTS:
-        setattr(row, name, format_time_value(getattr(entry, name)))
+        values[name] = format_time_value(getattr(entry, name))
     for name in (*_NUMBERS, *_OPTIONAL_NUMBERS):
-        setattr(row, name, getattr(entry, name))
+        values[name] = getattr(entry, name)
     for name in _OPTIONAL_CLOCKS:
         value = getattr(entry, name)
-        setattr(row, name, format_time_value(value) if value is not None else None)
-    row.note = entry.note
+        values[name] = format_time_value(value) if value is not None else None
+    values["note"] = entry.note
+    return values
 
 
 def _clock(text: str | None) -> dt.time | None:

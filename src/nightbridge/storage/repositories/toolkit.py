@@ -29,6 +29,7 @@ from nightbridge.storage.tables.toolkit import (
     ThoughtRecordRow,
     WeeklyCheckinRow,
 )
+from nightbridge.storage.upsert import forget_rows, upsert
 
 
 class ToolkitRepository:
@@ -85,18 +86,17 @@ class ToolkitRepository:
 
     # -- evening log --------------------------------------------------------------
     def save_evening(self, person_id: int, extras: EveningExtras) -> None:
-        row = self.session.scalar(
-            select(EveningLogRow).where(
-                EveningLogRow.person_id == person_id, EveningLogRow.date == extras.date
-            )
-        )
-        if row is None:
-            row = EveningLogRow(person_id=person_id, date=extras.date)
-            self.session.add(row)
-        row.screens_last_hour = extras.screens_last_hour
-        row.bedroom_temp_c = extras.bedroom_temp_c
-        row.nap_start = extras.nap_start.strftime("%H:%M") if extras.nap_start else None
-        self.session.flush()
+        """Store the evening's items, replacing that date's (``INSERT .. ON CONFLICT``:
+        two saves racing each other leave one row)."""
+        row = {
+            "person_id": person_id,
+            "date": extras.date,
+            "screens_last_hour": extras.screens_last_hour,
+            "bedroom_temp_c": extras.bedroom_temp_c,
+            "nap_start": extras.nap_start.strftime("%H:%M") if extras.nap_start else None,
+        }
+        upsert(self.session, EveningLogRow, [row], ("person_id", "date"))
+        forget_rows(self.session, EveningLogRow)
 
     def evenings(
         self, person_id: int, start: dt.date, end: dt.date

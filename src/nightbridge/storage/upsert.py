@@ -1,0 +1,85 @@
+"""One row per key however many writers race: ``INSERT .. ON CONFLICT`` on both dialects.
+
+A read-then-insert ("is there a row for this date? no: add one") is safe on SQLite,
+where a write transaction holds the whole store (``BEGIN IMMEDIATE``), but on PostgreSQL
+two transactions can both read "no row" and both insert: the second fails on the unique
+key and its save answers 500 (issue 12 item 7). ``INSERT .. ON CONFLICT`` decides in the
+database, under the unique index: PostgreSQL makes the second insert wait for the first
+to commit, then updates (``upsert``) or leaves (``insert_missing``) the row it finds.
+SQLite has the same statement since 3.24. The values are checked by the storage guard
+first, as a flush would check them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from nightbridge.core.errors import InvalidInput
+from nightbridge.storage.guard import values_problems
+
+#: Rows per statement (SQLite allows 32 766 parameters in one statement).
+CHUNK = 500
+
+
+def insert_for(session: Session, table: Any) -> Any:
+    """The dialect's Core ``INSERT`` (the one with ``on_conflict_do_*``) for ``table``
+    (a mapped class or a Table; the Table is used, so that the statement runs as Core,
+    not as an ORM bulk insert whose rowcount means something else)."""
+    table = getattr(table, "__table__", table)
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def upsert(
+    session: Session,
+    table: Any,
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    *,
+    touch: Mapping[str, Any] | None = None,
+) -> None:
+    """Insert each row, or update the row already stored under the same ``keys`` with
+    the row's other values (the last writer wins, whole). ``touch``: columns set on
+    update only (``updated_at``; an ORM ``onupdate`` does not run here)."""
+    if not rows:
+        return
+    _guard(table, rows)
+    columns = [name for name in rows[0] if name not in keys]
+    for start in range(0, len(rows), CHUNK):
+        stmt = insert_for(session, table).values([dict(r) for r in rows[start : start + CHUNK]])
+        changes = {name: stmt.excluded[name] for name in columns} | dict(touch or {})
+        session.connection().execute(
+            stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
+        )
+
+
+def insert_missing(
+    session: Session, table: Any, row: Mapping[str, Any], keys: Sequence[str]
+) -> bool:
+    """Insert ``row`` unless one is stored under the same ``keys`` (then nothing changes,
+    after waiting for a racing insert to commit). True if this call inserted it."""
+    _guard(table, [row])
+    stmt = insert_for(session, table).values(dict(row))
+    key = next(iter(getattr(table, "__table__", table).primary_key.columns))
+    stmt = stmt.on_conflict_do_nothing(index_elements=list(keys)).returning(key)
+    return session.connection().execute(stmt).first() is not None
+
+
+def _guard(table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The storage guard's check (``storage.guard``), for values no flush sees."""
+    problems = [p for row in rows for p in values_problems(table, row)]
+    if problems:
+        raise InvalidInput(problems)
+
+
+def forget_rows(session: Session, table: Any) -> None:
+    """Expire the session's loaded rows of ``table``: a Core write changed them behind
+    the ORM's back, and a later read in this transaction must see the store."""
+    for row in list(session.identity_map.values()):
+        if isinstance(row, table):
+            session.expire(row)
