@@ -19,6 +19,7 @@ now" must answer within 2 s; afterwards no transaction is left open.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import os
@@ -34,11 +35,13 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 
 from nightbridge.logsafe import BackgroundStreamHandler
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.storage.database import BlockingOnEventLoop, Database
+from nightbridge.web.registry import iter_routes
 from nightbridge.web.sessions import COOKIE_NAME
 from tests.browser import free_port
 from tests.conftest import PG_URL
@@ -56,6 +59,23 @@ DIARY = {
     "out_of_bed": "07:10",
     "quality": "3",
 }
+
+
+#: The one ``async def`` route: it streams an upload to disk and runs each store call
+#: through ``run_in_threadpool`` itself (web/routes/device_import.py).
+ASYNC_ROUTES = {("POST", "/imports")}
+
+
+def test_no_route_runs_on_the_event_loop_but_the_streamed_upload(app: FastAPI) -> None:
+    """Routes are plain ``def`` (FastAPI runs them in its thread pool); a page's form
+    comes from the ``FormDep`` dependency instead of ``await request.form()``."""
+    found = {
+        (method, path)
+        for path, methods, route in iter_routes(app)
+        if inspect.iscoroutinefunction(getattr(route, "endpoint", None))
+        for method in methods
+    }
+    assert found == ASYNC_ROUTES
 
 
 def test_database_work_on_the_event_loop_is_refused(sqlite_database: Database) -> None:
@@ -81,7 +101,7 @@ def test_a_log_output_nobody_reads_never_blocks_the_caller() -> None:
     once the pipe is read again."""
     read_end, write_end = os.pipe()
     stream = os.fdopen(write_end, "w")
-    handler = BackgroundStreamHandler(stream, capacity=50, flush_timeout=0.2)
+    handler = BackgroundStreamHandler(stream, capacity=50, flush_timeout=10)
     logger = logging.Logger("stall-test")
     logger.addHandler(handler)
     line = "Traceback (most recent call last): " + "x" * 5000
@@ -98,6 +118,7 @@ def test_a_log_output_nobody_reads_never_blocks_the_caller() -> None:
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
+    handler.flush()  # the queued lines go out once the pipe is read
     logger.error("after")
     handler.flush()
     deadline = time.monotonic() + 5

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.values import parse_day
 from nightbridge.storage.database import Database
-from nightbridge.web.deps import DatabaseDep, ReadScope, WriteScope, render
+from nightbridge.web.deps import DatabaseDep, FormDep, ReadScope, WriteScope, render
 from nightbridge.web.forms import errors_by_field
 from nightbridge.web.idempotency import submit_form_once
 
@@ -96,11 +96,10 @@ def log_page(
 
 
 @router.post("/log", include_in_schema=False)
-async def log_submit(request: Request, db: DatabaseDep, scope: WriteScope) -> Response:
+def log_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteScope) -> Response:
     from nightbridge.services.recovery.intake import IntakeRow, log_intakes
     from nightbridge.services.sleep.dashboard import person_today_date
 
-    form = await request.form()
     values = {k: str(v).strip() for k, v in form.multi_items() if k not in ("csrf_token",)}
     today = person_today_date(db, scope.person_id)
     rows = [
