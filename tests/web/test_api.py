@@ -119,3 +119,26 @@ def test_the_openapi_document_lists_every_path_parameter(personas: Personas) -> 
             if wanted - listed:
                 missing.append(f"{method.upper()} {path}: {sorted(wanted - listed)}")
     assert missing == []
+
+
+def test_the_openapi_document_gives_the_real_422_and_how_requests_authenticate(
+    personas: Personas,
+) -> None:
+    """The 422 is the app's problem shape (not the framework's HTTPValidationError,
+    which it never sends), and a real 422 has that shape; the session cookie and the
+    CSRF header are security schemes, the header on unsafe methods only."""
+    a = personas.patient_a
+    doc = personas.anonymous.client.get("/api/openapi.json").json()
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    assert set(doc["components"]["securitySchemes"]) == {"session", "csrf"}
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            body = operation["responses"]["422"]["content"]["application/json"]["schema"]
+            assert body == {"$ref": "#/components/schemas/Problems"}, (method, path)
+            schemes = {name for need in operation["security"] for name in need}
+            if path != "/api/auth/login":
+                assert ("csrf" in schemes) == (method != "get"), (method, path)
+    refused = a.send("POST", "/api/me/checkins", json={"date": "2026-03-01", "function": 9})
+    assert refused.status_code == 422
+    assert set(refused.json()) == {"detail", "problems"}
+    assert set(refused.json()["problems"][0]) == {"field", "question", "reason", "row"}

@@ -17,7 +17,6 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -34,6 +33,7 @@ from nightbridge.web.csrf import STREAMED_UPLOADS, CsrfRefused, LoginRequired, v
 from nightbridge.web.deps import StageRequired, get_optional_actor, render
 from nightbridge.web.idempotency import new_form_key
 from nightbridge.web.limits import BodyLimit
+from nightbridge.web.openapi import build_openapi
 from nightbridge.web.questions import question_for
 from nightbridge.web.security import LastResort, SecurityHeaders
 from nightbridge.web.sessions import apply_cookie
@@ -184,17 +184,7 @@ def _add_openapi(app: FastAPI) -> None:
     @app.get("/api/openapi.json", include_in_schema=False)
     def openapi() -> JSONResponse:
         if app.openapi_schema is None:
-            api_routes = [r for p, _, r in registry.iter_routes(app) if p.startswith("/api/")]
-            app.openapi_schema = get_openapi(
-                title="Nightbridge API",
-                version="1",
-                description=(
-                    "Log in with POST /api/auth/login (and /api/auth/totp for clinicians "
-                    "and admins); the session cookie then authenticates, and every "
-                    "POST/PUT/PATCH/DELETE carries the csrf_token in X-CSRF-Token."
-                ),
-                routes=api_routes,
-            )
+            app.openapi_schema = build_openapi(app)
         return JSONResponse(app.openapi_schema)
 
 
