@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -36,6 +37,18 @@ DEFAULT_MAX_UPLOAD_MB = 5120.0
 #: Default largest JSON or form body, in KiB (uploads have their own limit).
 DEFAULT_MAX_BODY_KIB = 1024
 SMTP_TLS_MODES = ("starttls", "tls", "none")
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost`` (what only this machine can reach;
+    browsers treat plain http to these as secure, so Secure cookies work there)."""
+    name = (host or "").strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class SettingRefused(InvalidInput):

@@ -419,3 +419,31 @@ def test_showing_the_two_step_setup_page_changes_nothing(personas) -> None:  # t
     with personas.database.reader() as session:
         row = session.get(AccountRow, ben.account_id)
         assert row is not None and row.totp_confirmed and row.totp_secret == secret
+
+
+def test_a_login_over_plain_http_from_another_machine_says_it_needs_https(
+    app: FastAPI, sqlite_database: Database
+) -> None:
+    """Issue 12 item 13. Over http:// to another machine's address the browser drops
+    the Secure session cookie (httpx's cookie jar does the same), so the login form comes
+    back without it: the page warns before anyone types, and the refusal says why
+    instead of "form expired". On this machine's own address the old words stay."""
+    from fastapi.testclient import TestClient
+
+    create_account(sqlite_database, FAST_AUTH, username="sam", password=PASSWORD, role="person")
+    remote = TestClient(app, base_url="http://192.168.1.20:8000", follow_redirects=False)
+    page = remote.get("/login")
+    assert "Your browser did not keep the login cookie" in page.text
+    refused = remote.post(
+        "/login",
+        data={"csrf_token": csrf_from(page.text), "username": "sam", "password": PASSWORD},
+    )
+    assert refused.status_code == 403
+    assert "Logins need HTTPS" in refused.text
+    assert "only over HTTPS" in refused.text and "Form expired" not in refused.text
+
+    local = TestClient(app, base_url="http://127.0.0.1:8000", follow_redirects=False)
+    page = local.get("/login")
+    assert "did not keep the login cookie" not in page.text
+    stale = local.post("/login", data={"csrf_token": "x", "username": "sam", "password": "x"})
+    assert stale.status_code == 403 and "Form expired" in stale.text

@@ -293,7 +293,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
-        return _error_page(request, 403, "Form expired", str(exc))
+        return _error_page(request, 403, getattr(exc, "title", "Form expired"), str(exc))
 
     @app.exception_handler(KeyRefused)
     def key_refused(request: Request, exc: KeyRefused) -> Response:

@@ -16,7 +16,12 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from nightbridge.core.errors import NightbridgeError
-from nightbridge.web.sessions import current_session
+from nightbridge.web.sessions import (
+    COOKIE_NAME,
+    COOKIE_NEEDS_HTTPS,
+    cookie_needs_https,
+    current_session,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_FIELD = "csrf_token"
@@ -31,6 +36,13 @@ STREAMED_UPLOADS = frozenset({"/imports"})
 
 class CsrfRefused(NightbridgeError):
     """The form was stale or forged: no valid CSRF token for this session."""
+
+
+class CookieNeedsHttps(CsrfRefused):
+    """The login form came back without its cookie because the browser drops Secure
+    cookies on plain HTTP from another machine: said as such, not as a stale form."""
+
+    title = "Logins need HTTPS"
 
 
 class LoginRequired(NightbridgeError):
@@ -50,6 +62,8 @@ async def verify_csrf(request: Request) -> None:
     if info is None:
         if request.url.path != "/login":
             raise LoginRequired("log in first")
+        if COOKIE_NAME not in request.cookies and cookie_needs_https(request):
+            raise CookieNeedsHttps(COOKIE_NEEDS_HTTPS)
         raise CsrfRefused("This form has expired. Reload the page and try again.")
     sent = request.headers.get(HEADER)
     if (

@@ -26,6 +26,7 @@ from nightbridge.services.accounts.auth import (
     remember_device,
     resolve_session,
 )
+from nightbridge.settings import is_loopback
 from nightbridge.storage.database import Database
 
 COOKIE_NAME = "__Host-nb_session"
@@ -42,6 +43,25 @@ def login_attempt(request: Request) -> Attempt:
 
 def settings_of(request: Request) -> Any:
     return request.app.state.settings
+
+
+#: What a login refused for want of its cookie says, when plain HTTP is the reason.
+COOKIE_NEEDS_HTTPS = (
+    "Your browser did not keep the login cookie: this address is plain HTTP on another "
+    "machine, and browsers keep login cookies only over HTTPS. Open Nightbridge at its "
+    "https:// address (whoever runs it: see docs/deploy.md)."
+)
+
+
+def cookie_needs_https(request: Request) -> bool:
+    """True when the browser will drop the session cookie: it is ``Secure`` and this
+    page came over plain HTTP to an address other than this machine's (browsers keep a
+    Secure cookie from http://localhost and http://127.0.0.1, nowhere else)."""
+    return bool(
+        settings_of(request).secure_cookies
+        and request.url.scheme == "http"
+        and not is_loopback(request.url.hostname)
+    )
 
 
 def current_session(request: Request) -> SessionInfo | None:

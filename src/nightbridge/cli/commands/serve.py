@@ -8,25 +8,17 @@ app with ``nightbridge.web.asgi:create_app_from_env``.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from typing import Annotated
 
 import typer
 
 from nightbridge.cli.context import state
+from nightbridge.settings import is_loopback
+
+__all__ = ["is_loopback", "plain_http_warning", "register"]
 
 APP_FACTORY = "nightbridge.web.asgi:create_app_from_env"
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and ``localhost`` (what only this machine can reach)."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def plain_http_warning(host: str) -> str | None:

@@ -19,7 +19,9 @@ from nightbridge.services.accounts.auth import (
 from nightbridge.web.deps import DatabaseDep, SettingsDep, render
 from nightbridge.web.forms import errors_by_field, safe_next
 from nightbridge.web.sessions import (
+    COOKIE_NEEDS_HTTPS,
     apply_cookie,
+    cookie_needs_https,
     current_session,
     end_current_session,
     ensure_session,
@@ -62,7 +64,12 @@ def login_form(request: Request, next: str = "/") -> Response:
         return _redirect(request, safe_next(next))
     ensure_session(request)
     first_run = not has_accounts(request.app.state.database)
-    context = {"next": safe_next(next), "username": "", "first_run": first_run}
+    context = {
+        "next": safe_next(next),
+        "username": "",
+        "first_run": first_run,
+        "needs_https": COOKIE_NEEDS_HTTPS if cookie_needs_https(request) else "",
+    }
     return render(request, "login.html", context)
 
 
