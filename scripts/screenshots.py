@@ -2,6 +2,11 @@
 desktop (1280x900) width, into docs/screenshots/ (README links them).
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark]
+    .venv/bin/python scripts/screenshots.py --phone-app   # the phone app pages only
+
+``--phone-app`` takes the pages a person uses on a phone (Today, Diary, Log, Trends,
+Plan) at 390 px as Jordan, whose sleep window Dr. Lee set, as ``phone-<page>.png``
+(issue 13: every page shows the window the clinician set).
 
 Loads the demo (services.demo.demo) into a temporary store, serves it with uvicorn on a free
 loopback port and drives Debian's Chromium through Playwright (never ``playwright
@@ -23,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 PERSON_PAGES = ("today", "diary", "checkin", "evening", "plan", "trends")
+PHONE_APP_PAGES = ("today", "diary", "log", "trends", "plan")
 
 
 def _free_port() -> int:
@@ -49,6 +55,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--dark", action="store_true", help="also take dark-theme shots")
+    parser.add_argument(
+        "--phone-app",
+        action="store_true",
+        help="only the phone app pages at 390 px, as Jordan (window set by the clinician)",
+    )
     options = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -82,6 +93,17 @@ def main() -> int:
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+                if options.phone_app:
+                    schemes = []
+                    page = browser.new_context(
+                        base_url=base, viewport=SIZES["phone"]
+                    ).new_page()
+                    _log_in(page, logins.second_email, logins.second_password)
+                    for name in PHONE_APP_PAGES:
+                        page.goto(f"/{name}")
+                        path = options.out / f"phone-{name}.png"
+                        page.screenshot(path=str(path), full_page=True)
+                        taken.append(path)
                 for number, scheme in enumerate(schemes):
                     suffix = "" if scheme == "light" else "-dark"
                     if number:

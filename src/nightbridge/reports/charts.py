@@ -321,12 +321,14 @@ def draw_sleep_trend(
 
 
 def _date_labels(svg: Svg, first: dt.date, last: dt.date, x_of: Any, y: float) -> None:
-    """Up to six date labels; the first and last always, anchored inside the chart."""
+    """Date labels about 70 px apart (at most six); the first and last always, anchored
+    inside the chart, none crowding them."""
     span = (last - first).days
-    step = max(1, math.ceil(span / 5)) if span else 1
+    room = abs(x_of(last) - x_of(first)) if span else 0.0
+    step = max(1, math.ceil(span / max(1, min(5, int(room // 70))))) if span else 1
     days = [first + dt.timedelta(days=k) for k in range(0, span + 1, step)]
     if days[-1] != last:
-        if (last - days[-1]).days < step * 0.6 and len(days) > 1:
+        if (last - days[-1]).days < step and len(days) > 1:
             days.pop()
         days.append(last)
     for day in days:

@@ -28,7 +28,8 @@ CHART_STYLE = """
 .nb-chart .nb-dot-tst{fill:var(--nb-asleep,#3f6fb5)}
 .nb-chart .nb-dot-se{fill:var(--nb-se,#2a9d6f)}
 .nb-chart .nb-window,
-.nb-chart .nb-lg-window{stroke:var(--nb-window,#c0392b);stroke-width:2;stroke-dasharray:6 4}
+.nb-chart .nb-lg-window{stroke:var(--nb-window,#c0392b);stroke-width:2;stroke-dasharray:6 4;
+fill:none}
 .nb-chart .nb-ref,.nb-chart .nb-lg-ref{stroke:currentColor;stroke-opacity:.5;stroke-dasharray:2 3}
 .nb-chart .nb-sev,.nb-chart .nb-key{fill:var(--nb-sev,#c0392b)}
 .nb-chart .nb-sev-0{fill:currentColor;fill-opacity:.06}
