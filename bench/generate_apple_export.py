@@ -10,9 +10,9 @@ grouped by type (mostly heart rate, step count, active and basal energy, walking
 distance; HRV records with ``InstantaneousBeatsPerMinute`` children; three sleep sources:
 an Apple Watch with stages and ``HKTimeZone`` metadata, the iPhone's InBed, AutoSleep with
 the pre-iOS-16 ``Asleep`` value; naps on some afternoons), then Workouts with statistics
-and routes, then one ActivitySummary per day. About three years in America/New_York, so
-nights cross daylight-saving changes. Deterministic for a given ``--seed``; nothing is
-kept in memory but one day's records.
+and routes, then one ActivitySummary per day. About three years (``--years``) in
+America/New_York up to 2026-10-30, so nights cross daylight-saving changes.
+Deterministic for a given ``--seed``; nothing is kept in memory but one day's records.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 ZONE = ZoneInfo("America/New_York")
 FIRST_DAY = dt.date(2023, 11, 1)
 DAYS = 3 * 365
+#: The last day of every export (``--years`` counts back from it).
+LAST_DAY = FIRST_DAY + dt.timedelta(days=DAYS - 1)
 WATCH = "Jordan’s Apple Watch"
 PHONE = "Jordan’s iPhone"
 WATCH_DEVICE = (
@@ -414,9 +416,12 @@ def activity_summary(rng: random.Random, day: dt.date) -> str:
     )
 
 
-def write_export(out: Path, size_bytes: int, seed: int, report: Callable[[int], None]) -> int:
+def write_export(
+    out: Path, size_bytes: int, seed: int, report: Callable[[int], None], years: float = 3
+) -> int:
     """Stream the export into ``out``; return the XML's size in bytes."""
-    days = [FIRST_DAY + dt.timedelta(days=i) for i in range(DAYS)]
+    count = round(years * 365)
+    days = [LAST_DAY - dt.timedelta(days=count - 1 - i) for i in range(count)]
     clock = Clock()
     written = 0
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -443,12 +448,12 @@ def write_export(out: Path, size_bytes: int, seed: int, report: Callable[[int], 
             for day in days:
                 for text in sleep_day(clock, rng, day):
                     emit(text)
-            fixed = written + sum(len(p.encode()) for p in pending) + 400 * DAYS * 2
+            fixed = written + sum(len(p.encode()) for p in pending) + 400 * count * 2
             budget = max(size_bytes - fixed, 0)
             for index, (share, make) in enumerate(TYPES):
                 type_rng = random.Random(f"{seed}-type-{index}")
                 for day in days:
-                    for text in make(clock, type_rng, day, int(budget * share / DAYS)):
+                    for text in make(clock, type_rng, day, int(budget * share / count)):
                         emit(text)
             work_rng = random.Random(f"{seed}-workouts")
             for index, day in enumerate(days):
@@ -479,6 +484,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-gb", type=float, default=1.0, help="export.xml size, GB (10^9)")
     parser.add_argument("--out", type=Path, default=Path("bench/out/apple_export_1gb.zip"))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--years",
+        type=float,
+        default=3,
+        help="years of records, ending on 2026-10-30 (more years: more sleep records)",
+    )
     args = parser.parse_args(argv)
     target = int(args.size_gb * 1e9)
     started = time.perf_counter()
@@ -490,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
             last[0] = now
             print(f"  {done / 1e6:8.0f} MB of {target / 1e6:.0f} MB", file=sys.stderr)
 
-    size = write_export(args.out, target, args.seed, report)
+    size = write_export(args.out, target, args.seed, report, args.years)
     took = time.perf_counter() - started
     print(
         f"wrote {args.out}: export.xml {size / 1e9:.3f} GB, zip "
