@@ -82,3 +82,13 @@ def serve_app(app: Any, *, start_timeout: float = 15) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def off_the_loop(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run ``function`` on a worker thread and return its result: Playwright's sync API
+    runs an event loop on the test's thread, where the store refuses to work
+    (``storage.database.refuse_event_loop``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()

@@ -31,7 +31,7 @@ from nightbridge.services.sleep.diary import list_entries
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
 from nightbridge.web.sessions import COOKIE_NAME
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_playwright, serve_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, off_the_loop, require_playwright, serve_app
 from tests.web.conftest import FAST_AUTH, login, new_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -50,7 +50,7 @@ class Live:
     accounts: dict[str, int]
 
     def person_id(self, username: str) -> int:
-        person_id = get_account(self.database, self.accounts[username]).person_id
+        person_id = off_the_loop(get_account, self.database, self.accounts[username]).person_id
         assert person_id is not None
         return person_id
 
@@ -202,15 +202,15 @@ def test_forms_filled_in_offline_are_stored_once_when_the_network_returns(
         page.goto(path)
     _keep_offline(phone, page)
     assert len(page.evaluate(OUTBOX_ITEMS)) == 2
-    assert list_entries(live.database, person_id) == []
-    assert cravings(live.database, person_id) == []
+    assert off_the_loop(list_entries, live.database, person_id) == []
+    assert off_the_loop(cravings, live.database, person_id) == []
 
     phone.set_offline(False)  # the "online" event sends what waits
     expect(page.locator("#outbox")).to_be_hidden()
     assert page.evaluate(OUTBOX_ITEMS) == []
-    entries = list_entries(live.database, person_id)
+    entries = off_the_loop(list_entries, live.database, person_id)
     assert [(e.date.isoformat(), e.waso_min, e.quality) for e in entries] == [("2026-12-01", 40, 3)]
-    assert [(c.intensity, c.trigger) for c in cravings(live.database, person_id)] == [
+    assert [(c.intensity, c.trigger) for c in off_the_loop(cravings, live.database, person_id)] == [
         (7, "the bus stop")
     ]
 
@@ -218,8 +218,8 @@ def test_forms_filled_in_offline_are_stored_once_when_the_network_returns(
     phone.set_offline(False)
     page.reload()
     expect(page.locator("#outbox")).to_be_hidden()
-    assert len(list_entries(live.database, person_id)) == 1
-    assert len(cravings(live.database, person_id)) == 1
+    assert len(off_the_loop(list_entries, live.database, person_id)) == 1
+    assert len(off_the_loop(cravings, live.database, person_id)) == 1
     page.close()
 
 
@@ -234,7 +234,8 @@ def _hold_sends(page: Any) -> None:
 
 def test_logging_out_leaves_no_offline_copy_for_the_next_account(live: Live, phone: Any) -> None:
     expect = playwright_sync.expect
-    save_plan(
+    off_the_loop(
+        save_plan,
         live.database,
         live.person_id("alex"),
         {"coping_steps": ["walk to the river"], "reasons": ["my sister"]},
@@ -265,7 +266,7 @@ def test_logging_out_leaves_no_offline_copy_for_the_next_account(live: Live, pho
     page.goto("/help-now")
     expect(page.locator("body")).to_contain_text("Offline, and this page was not opened before.")
     phone.set_offline(False)
-    assert list_entries(live.database, live.person_id("alex")) == []
+    assert off_the_loop(list_entries, live.database, live.person_id("alex")) == []
     page.close()
 
 
@@ -290,12 +291,12 @@ def test_another_account_or_an_ended_session_clears_what_waits(live: Live, phone
         page.goto(path)
     _keep_offline(phone, page)
     sam = next(c for c in phone.cookies() if c["name"] == COOKIE_NAME)
-    end_session(live.database, sam["value"])
+    off_the_loop(end_session, live.database, sam["value"])
     phone.set_offline(False)
     expect(page.locator("#outbox")).to_be_hidden()
     assert page.evaluate(OUTBOX_ITEMS) == []
     assert page.evaluate(CACHED_TEXT).count("/diary ") == 0
-    assert len(list_entries(live.database, live.person_id("sam"))) == 1
+    assert len(off_the_loop(list_entries, live.database, live.person_id("sam"))) == 1
     page.close()
 
 
@@ -314,4 +315,33 @@ def test_chart_text_is_at_least_12_px_on_a_360_px_phone(live: Live, phone: Any) 
     found = page.evaluate(CHART_TEXT_PX)
     assert len(found) == 6
     assert [title for title, px in found if px < 12] == [], found
+    page.close()
+
+
+def test_a_form_whose_post_fails_online_is_kept_with_its_key_and_sent_once(
+    live: Live, phone: Any
+) -> None:
+    """A connection that looks up but fails (the phone says online): the form is kept
+    with its own key, not lost, and sent once when the server answers again."""
+    expect = playwright_sync.expect
+    person_id = live.person_id("sam")
+    page = _open_as(live, phone, "sam")
+    page.goto("/relapse")
+    key = page.input_value("#cravings [name=idempotency_key]")
+    _hold_sends(page)
+    page.fill("#cravings [name=intensity]", "4")
+    page.fill("#cravings [name=trigger]", "a weak signal")
+    page.click("#cravings button[type=submit]")
+    expect(page.locator("#outbox")).to_contain_text("1 form waiting to be sent")
+    assert [item["key"] for item in page.evaluate(OUTBOX_ITEMS)] == [key]
+    assert "a weak signal" not in [
+        c.trigger for c in off_the_loop(cravings, live.database, person_id)
+    ]
+    page.unroute_all()
+    page.reload()  # any page opened online sends what waits
+    expect(page.locator("#outbox")).to_be_hidden()
+    page.reload()
+    assert [c.trigger for c in off_the_loop(cravings, live.database, person_id)].count(
+        "a weak signal"
+    ) == 1
     page.close()

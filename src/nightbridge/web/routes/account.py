@@ -1,8 +1,11 @@
-"""The actor's own account: password change; and "who looked at my data"."""
+"""The actor's own account: password change; and "who looked at my data". A person also
+sees their settings here (issue 13 item 7): the time zone and region in force (changed on
+the safety profile page where it exists), the language (English; Spanish is planned) and
+the reminder times (changed here, in the calendar file or as browser notifications)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -31,10 +34,32 @@ from nightbridge.web.sessions import current_session, login_attempt
 router = APIRouter(include_in_schema=False)
 
 
+def person_settings(request: Request, database: DatabaseDep, actor: Any) -> dict[str, Any]:
+    """The settings section of a person's account page (empty for other roles); the read
+    goes through the one permission check and is audited."""
+    if actor.role != "person" or actor.person_id is None:
+        return {}
+    from nightbridge.services.access import check_access
+    from nightbridge.services.recovery.reminders import reminder_times
+    from nightbridge.services.sleep.profile import get_profile
+
+    check_access(database, actor, actor.person_id, "read", "GET /account (settings)")
+    profile = get_profile(database, actor.person_id)
+    return {
+        "settings_of": {
+            "tz": profile.tz,
+            "region": profile.region,
+            "reminders": reminder_times(database, actor.person_id),
+            "profile_page": "/profile" in request.app.state.page_paths,
+        }
+    }
+
+
 @router.get("/account")
 def account_page(request: Request, actor: CurrentActor, database: DatabaseDep) -> Response:
     account = get_account(database, actor.account_id or 0)
-    return render(request, "account.html", {"account": account, "errors": {}})
+    context = {"account": account, "errors": {}, **person_settings(request, database, actor)}
+    return render(request, "account.html", context)
 
 
 @router.post("/account/password")
@@ -64,7 +89,12 @@ def password_change(
     return render(
         request,
         "account.html",
-        {"account": account, "errors": errors, "changed": not errors},
+        {
+            "account": account,
+            "errors": errors,
+            "changed": not errors,
+            **person_settings(request, database, actor),
+        },
         status_code=422 if errors else 200,
     )
 

@@ -105,12 +105,16 @@
     return date && date.value ? label + " for " + date.value : label;
   }
 
-  function keep(form) {
+  // Keep a form in the outbox. ``sameKey``: the form's own key (a post that failed on
+  // the way may still have reached the server: a retry with the same key stores nothing
+  // twice); otherwise a new one (a page shown from the offline copy carries the copy's).
+  function keep(form, sameKey) {
     var fields = [];
     new FormData(form).forEach(function (value, name) {
       if (typeof value === "string") { fields.push([name, value]); }
     });
-    var key = newKey();
+    var own = form.querySelector('[name="idempotency_key"]');
+    var key = sameKey && own && own.value ? own.value : newKey();
     fields = fields.filter(function (pair) { return pair[0] !== "idempotency_key"; });
     fields.push(["idempotency_key", key]);
     var item = {
@@ -268,12 +272,29 @@
       refill();
       document.querySelectorAll("form[data-outbox]").forEach(function (form) {
         form.addEventListener("submit", function (event) {
-          if (navigator.onLine) { return; }  // online: the ordinary form post
+          if (form.getAttribute("data-posting")) { return; }  // the browser's own post
           event.preventDefault();
-          keep(form).then(function () {
-            var box = document.getElementById("outbox");
-            if (box) { box.focus(); }
-          });
+          var kept = function (sameKey) {
+            return keep(form, sameKey).then(function () {
+              var box = document.getElementById("outbox");
+              if (box) { box.focus(); }
+            });
+          };
+          if (!navigator.onLine) { kept(false); return; }
+          // Online (or so the phone thinks): send it; if the connection fails on the
+          // way, keep it. Any answer but "stored" is left to the browser's own post,
+          // which shows the server's page (a refused form keeps no key: same key).
+          var body = new URLSearchParams(new FormData(form));
+          fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+            .then(function (response) {
+              var landed = new URL(response.url, location.href).pathname;
+              if (response.ok && response.redirected && landed !== "/login") {
+                location.assign(response.url);
+                return;
+              }
+              form.setAttribute("data-posting", "1");
+              form.submit();
+            }, function () { kept(true); });
         });
       });
       document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
@@ -288,6 +309,8 @@
       });
       window.addEventListener("online", flush);
       window.addEventListener("offline", render);
+      // A connection that looks up but fails: try again every minute while forms wait.
+      window.setInterval(flush, 60000);
       return render().then(flush);
     }).catch(function () {});
   }
