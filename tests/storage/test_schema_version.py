@@ -193,3 +193,34 @@ def test_servers_started_together_on_a_new_database_all_come_up(
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
         db.dispose()
+
+
+@pytest.mark.slow
+def test_commands_started_together_on_a_new_sqlite_store_all_succeed(tmp_path: Path) -> None:
+    """Four ``init`` at once on a new home (each migrated it unlocked before: three of
+    four failed with OperationalError)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NIGHTBRIDGE_")}
+    home = tmp_path / "new"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "nightbridge", "--home", str(home), "init"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    for p in procs:
+        for stream in (p.stdout, p.stderr):
+            if stream:
+                stream.close()
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    db = Database(url_for_home(home))
+    try:
+        assert state_of(db).current
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM persons").scalar() == 1
+    finally:
+        db.dispose()
