@@ -139,6 +139,9 @@ SAMSUNG_NIGHTS = [
     # staged session 20:45Z-03:45Z plus a stageless one 04:30Z-05:30Z (45 min gap):
     # in bed 525, asleep 405 + 60 = 465, waso (21:00 -> 05:30 = 510) - 465 = 45
     night("2026-03-30", "Samsung Health", True, 465, 525, 15, 45, 88.6, 180, 60, 165),
+    # a stageless session with Samsung's efficiency 87.5 %: 21:00Z -> 05:00Z = 480 in bed,
+    # asleep 420, the 60 min awake counted as awake in the night (the export gives no time)
+    night("2026-03-31", "Samsung Health", True, 420, 480, 0, 60, 87.5),
 ]
 
 

@@ -266,3 +266,31 @@ def test_a_watch_night_without_in_bed_takes_its_time_in_bed_from_the_phone() -> 
     assert (night.tst_min, night.tib_min, night.sol_min, night.waso_min) == (400, 480, 30, 20)
     assert night.se_pct == 83.3 and night.start == at("2026-03-10T23:00")
     assert night.to_dict()["in_bed_source"] == "iPhone"
+
+
+def test_a_session_without_stages_or_awake_is_marked_session_only() -> None:
+    # Samsung / Health Connect without stages or efficiency: in bed and asleep over the
+    # same 480 min; SE 100 % measures nothing, so the night says it is a session.
+    session = [
+        s("2026-01-09T23:00", "2026-01-10T07:00", "in_bed", source="Samsung Health"),
+        s("2026-01-09T23:00", "2026-01-10T07:00", source="Samsung Health"),
+    ]
+    (night,) = build_nights(session)
+    assert night.session_only and night.to_dict()["session_only"] is True
+    # with Samsung's efficiency (87.5 %) the 60 min awake make it a measured night
+    measured = [
+        session[0],
+        s("2026-01-09T23:00", "2026-01-10T02:30", source="Samsung Health"),
+        s("2026-01-10T02:30", "2026-01-10T03:30", "awake", source="Samsung Health"),
+        s("2026-01-10T03:30", "2026-01-10T07:00", source="Samsung Health"),
+    ]
+    (night,) = build_nights(measured)
+    assert not night.session_only and "session_only" not in night.to_dict()
+    assert (night.tib_min, night.tst_min, night.sol_min, night.waso_min, night.se_pct) == (
+        480,
+        420,
+        0,
+        60,
+        87.5,
+    )
+    assert not next(n for n in build_nights(STAGED_NIGHT)).session_only

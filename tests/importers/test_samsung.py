@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from nightbridge.core.errors import InvalidInput
+from nightbridge.core.samples import Skipped
 from nightbridge.importers.samsung import read_samsung_export, read_samsung_sessions
 from tests.importers.device_files import MemoryFiles
 
@@ -54,7 +55,7 @@ def test_stages_join_on_sleep_id_and_map_their_codes() -> None:
         ("asleep", "deep"): 60,
         ("asleep", "rem"): 100,
     }
-    assert len(samples) == 20
+    assert len(samples) == 24
 
 
 @pytest.mark.parametrize(
@@ -76,3 +77,28 @@ def test_it_refuses_a_bad_row_naming_the_line(row: str, reason: str) -> None:
 def test_an_export_without_the_sleep_file_is_refused() -> None:
     with pytest.raises(InvalidInput, match=r"no com\.samsung\.shealth\.sleep"):
         list(read_samsung_export(MemoryFiles({"a.csv": b""}), tz="UTC"))
+
+
+def test_a_stageless_session_uses_samsungs_efficiency_for_asleep_and_awake() -> None:
+    header = SESSION_HEADER.replace("datauuid,\n", "datauuid,efficiency,\n")
+    rows = "2026-03-30 21:00:00.000,2026-03-31 05:00:00.000,UTC+0200,u6,87.5,\n"
+    got = list(read_samsung_sessions(io.BytesIO((header + rows).encode()), {}))
+    assert [(s.state, s.start.strftime("%H:%M"), s.minutes) for s in got] == [
+        ("in_bed", "23:00", 480),
+        ("asleep", "23:00", 210),
+        ("awake", "02:30", 60),
+        ("asleep", "03:30", 210),
+    ]
+
+
+@pytest.mark.parametrize("efficiency", ["", "0", "140", "n/a"])
+def test_without_a_usable_efficiency_the_session_is_the_sleep(efficiency: str) -> None:
+    header = SESSION_HEADER.replace("datauuid,\n", "datauuid,efficiency,\n")
+    rows = f"2026-03-30 21:00:00.000,2026-03-31 05:00:00.000,UTC+0200,u6,{efficiency},\n"
+    got = list(read_samsung_sessions(io.BytesIO((header + rows).encode()), {}))
+    samples = [s for s in got if not isinstance(s, Skipped)]
+    assert [(s.state, s.minutes) for s in samples] == [("in_bed", 480), ("asleep", 480)]
+    notices = [s for s in got if isinstance(s, Skipped)]
+    assert len(notices) == (1 if efficiency else 0)
+    if notices:
+        assert "not a percentage" in notices[0].reason

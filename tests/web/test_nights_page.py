@@ -208,3 +208,19 @@ def test_every_night_keeps_its_own_cell_and_nothing_is_combined(
     for row in view.rows:
         assert row.diary is not None or row.devices, "a date with nothing was listed"
         assert set(row.devices) <= set(view.sources)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_session_without_stages_says_its_efficiency_is_not_known(personas: Personas) -> None:
+    # Samsung sample export: 03-29 is a session without stages or efficiency (the figure is
+    # the session, not time in bed); 03-31 carries Samsung's efficiency 87.5 %, used as is.
+    a = personas.patient_a
+    samsung = Path(__file__).parents[1] / "data" / "samsung"
+    import_device(personas.database, a.person_id, "samsung", samsung, tz="Europe/Berlin")  # type: ignore[arg-type]
+    rows = nights_table(a.client.get("/nights?days=366").text)
+    cell = {r["Night (morning of)"]: r["Samsung Health"] for r in rows}
+    assert "Efficiency not known: Samsung Health gave only its sleep session" in cell["Sun 29 Mar"]
+    assert "To fall asleep not known" in cell["Sun 29 Mar"]
+    assert "100.0%" not in cell["Sun 29 Mar"]
+    assert "In bed 8 h 00 min Efficiency 87.5% To fall asleep 0 min" in cell["Tue 31 Mar"]
+    assert "Awake in the night 60 min" in cell["Tue 31 Mar"]

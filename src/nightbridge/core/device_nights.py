@@ -28,6 +28,10 @@ The rules, in order (all from definitions.md section 7):
    the later of their last end and the night's last sample. ``tib_min``, ``sol_min`` and
    ``se_pct`` follow; ``in_bed_source`` names that source (asleep, stages and WASO stay
    the night's own).
+8. Session only: a night asleep over its whole time in bed with no stages and nothing
+   awake (``DeviceNight.session_only``) is a vendor's session, not a measured time in
+   bed; SOL 0 and SE 100 % are then said to measure nothing (``/nights``, ``nights``,
+   ``"session_only": true`` in ``nights --json``).
 
 Metrics of a night (whole minutes, rounded half up; same keys as the diary):
 
@@ -93,6 +97,18 @@ class DeviceNight:
     def has_stages(self) -> bool:
         return bool(self.stages)
 
+    @property
+    def session_only(self) -> bool:
+        """The source wrote only a session (asleep from its start to its end, no stages,
+        nothing awake; Samsung or Health Connect without stages or efficiency): TIB is the
+        session, not time in bed, so SOL 0 and SE 100 % measure nothing (rule 8)."""
+        return (
+            not self.stages
+            and self.in_bed_source is None
+            and self.tib_min > 0
+            and self.tst_min == self.tib_min
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The ``nights --json`` object of docs/cli.md (+ stage minutes where known)."""
         doc: dict[str, Any] = {
@@ -113,6 +129,8 @@ class DeviceNight:
         doc["is_nap"] = self.is_nap
         if self.in_bed_source is not None:
             doc["in_bed_source"] = self.in_bed_source
+        if self.session_only:
+            doc["session_only"] = True
         return doc
 
 

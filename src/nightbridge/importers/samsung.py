@@ -17,9 +17,13 @@ Times are written as ``YYYY-MM-DD HH:MM:SS.fff`` in UTC (the SDK stores UTC
 milliseconds) with the local offset in ``time_offset``; the samples keep that offset.
 
 Mapping (definitions.md section 7): a session is an ``in_bed`` sample; its stages are
-``asleep`` (with the stage) or ``awake`` samples; a session without stages (older
-phones) is also one ``asleep`` sample without a stage, since Samsung records the session
-as the sleep itself.
+``asleep`` (with the stage) or ``awake`` samples. A session without stages (older
+phones) with Samsung's ``efficiency`` (percent of the session asleep; read as a percent
+by every public parser seen) is asleep for that share, the rest ``awake`` as one block at
+the middle of the session (the export gives a total, not when); without ``efficiency``
+it is one ``asleep`` sample over the session, which the nights mark as a session, not
+time in bed (definitions.md section 7 rule 8). ``sleep_latency`` is not read: its unit
+could not be confirmed in Samsung's documentation or in public parsers.
 
 Skipped: rows without a start or end (Samsung writes placeholder rows), stage rows whose
 session is not in the export, every other CSV of the export.
@@ -29,13 +33,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.samples import SleepSample
+from nightbridge.core.samples import Skipped, SleepSample
 from nightbridge.importers import DeviceRecord, ExportFiles, base_name
 from nightbridge.importers.textguard import iter_text_lines
 
@@ -97,7 +102,7 @@ def read_samsung_sessions(
     stages: dict[str, list[Stage]],
     *,
     name: str = "com.samsung.shealth.sleep.csv",
-) -> Iterator[SleepSample]:
+) -> Iterator[DeviceRecord]:
     """The samples of each session row, with its stages from ``stages`` (by ``datauuid``)."""
     for row, fields in _rows(fileobj, name):
         start, end = _cell(fields, "start_time"), _cell(fields, "end_time")
@@ -110,12 +115,42 @@ def read_samsung_sessions(
         yield SleepSample(SOURCE, begin, finish, "in_bed")
         own = stages.get(_cell(fields, "datauuid"), [])
         if not own:
-            yield SleepSample(SOURCE, begin, finish, "asleep")
+            yield from _stageless(begin, finish, _cell(fields, "efficiency"), name, row)
         for stage_start, stage_end, code in own:
             if stage_end < stage_start:
                 raise InvalidInput.one(f"{name} stage", "a stage ends before it starts", row)
             state, stage = STAGE_CODES[code]
             yield SleepSample(SOURCE, stage_start, stage_end, state, stage)  # type: ignore[arg-type]
+
+
+def _stageless(
+    begin: dt.datetime, finish: dt.datetime, efficiency: str, name: str, row: int
+) -> Iterator[DeviceRecord]:
+    """A session without stages: asleep for Samsung's ``efficiency`` (percent of the
+    session) where the row has one, with the rest awake as ONE block at the middle of the
+    session (the export gives the total, not when it fell); without it, asleep over the
+    whole session (shown on /nights as a session, not time in bed)."""
+    if not efficiency:
+        yield SleepSample(SOURCE, begin, finish, "asleep")
+        return
+    try:
+        percent = float(efficiency)
+    except ValueError:
+        percent = math.nan
+    if not 0 < percent <= 100:
+        yield Skipped(
+            name, f"efficiency {efficiency!r} is not a percentage; session only", f"row {row}"
+        )
+        yield SleepSample(SOURCE, begin, finish, "asleep")
+        return
+    span = finish - begin
+    asleep = span * (percent / 100.0)
+    middle = begin + asleep / 2
+    awake_end = middle + (span - asleep)
+    yield SleepSample(SOURCE, begin, middle, "asleep")
+    if awake_end > middle:
+        yield SleepSample(SOURCE, middle, awake_end, "awake")
+    yield SleepSample(SOURCE, awake_end, finish, "asleep")
 
 
 def _rows(fileobj: BinaryIO, name: str) -> Iterator[tuple[int, dict[str, str]]]:

@@ -121,6 +121,7 @@ def test_the_chosen_source_does_not_depend_on_import_order(database: Database) -
         "2026-03-28": "Oura",
         "2026-03-29": "Oura",
         "2026-03-30": "Samsung Health",
+        "2026-03-31": "Samsung Health",
     }
 
 

@@ -61,9 +61,9 @@ def register(app: typer.Typer) -> None:
                 "yes" if n.chosen else "",
                 f"{n.tib_min}*" if n.in_bed_source else str(n.tib_min),
                 str(n.tst_min),
-                str(n.sol_min),
+                "-" if n.session_only else str(n.sol_min),
                 str(n.waso_min),
-                f"{n.se_pct:.1f}",
+                "- (session)" if n.session_only else f"{n.se_pct:.1f}",
                 *(str(n.stages[s]) if s in n.stages else "" for s in ("light", "deep", "rem")),
             )
         out.print(table)
@@ -77,4 +77,9 @@ def register(app: typer.Typer) -> None:
                 "* In bed (and so SOL and SE) from another source's in-bed record: "
                 + escape("; ".join(borrowed))
                 + "."
+            )
+        if any(n.session_only for n in nights):
+            out.print(
+                "- (session): this source gave only its sleep session, not time in bed: the "
+                "figure is the session, so SOL and SE are not known for that night."
             )
