@@ -229,9 +229,14 @@ def test_melatonin_with_liver_disease_or_fluvoxamine_is_advise() -> None:
 
 def test_a_taper_step_over_25_percent_is_advise_on_its_date() -> None:
     steep = build_taper(
-        start_amount=10, unit="g", start=days_ago(7), step_pct=30, clinician_override=True
+        start_amount=10,
+        unit="g",
+        start=days_ago(7),
+        step_pct=30,
+        every_days=7,
+        clinician_override=True,
     )
-    gentle = build_taper(start_amount=10, unit="g", start=days_ago(7), step_pct=25)
+    gentle = build_taper(start_amount=10, unit="g", start=days_ago(7), step_pct=25, every_days=7)
     assert run(SafetyInputs(taper=steep)) == {"taper_large_step": "advise"}
     assert run(SafetyInputs(taper=gentle)) == {}
 

@@ -76,6 +76,6 @@ def test_the_history_reads_as_the_report_says_it() -> None:
         WindowPlan(dt.time(6, 0), 345, dt.date(2026, 11, 10), "clinician", "increase"),
     ]
     assert describe_history(plans) == [
-        "window 5 h 30 (00:30 to 06:00) from 2026-11-03, set by the person (start)",
-        "window 5 h 45 (00:15 to 06:00) from 2026-11-10, set by a clinician (increase)",
+        "window 5 h 30 (00:30 to 06:00) from 2026-11-03, set by the person (a first window)",
+        "window 5 h 45 (00:15 to 06:00) from 2026-11-10, set by a clinician (lengthen by one step)",
     ]

@@ -138,8 +138,16 @@ def test_a_taper_is_rebuilt_from_its_settings_and_holds(database: Database, pers
 def test_a_new_taper_replaces_the_active_one(database: Database, person: int) -> None:
     with database.transaction() as session:
         repo = TaperRepository(session)
-        repo.save(person, build_taper(start_amount=8, unit="g", start=D), explicit_min_step=False)
-        repo.save(person, build_taper(start_amount=6, unit="g", start=D), explicit_min_step=False)
+        repo.save(
+            person,
+            build_taper(start_amount=8, unit="g", start=D, step_pct=10, every_days=7),
+            explicit_min_step=False,
+        )
+        repo.save(
+            person,
+            build_taper(start_amount=6, unit="g", start=D, step_pct=10, every_days=7),
+            explicit_min_step=False,
+        )
     with database.reader() as session:
         stored = TaperRepository(session).active(person)
     assert stored is not None and stored.plan.start_amount == Decimal("6.0")
@@ -156,7 +164,9 @@ def test_deleting_a_person_deletes_their_safety_data(database: Database, person:
         CheckinRepository(session).save(person, CheckinDay(D, function=3))
         AlertRepository(session).record(person, [Alert("advise", "low_function", "m", D)])
         TaperRepository(session).save(
-            person, build_taper(start_amount=8, unit="g", start=D), explicit_min_step=False
+            person,
+            build_taper(start_amount=8, unit="g", start=D, step_pct=10, every_days=7),
+            explicit_min_step=False,
         )
     with database.transaction() as session:
         session.execute(delete(PersonRow).where(PersonRow.id == person))

@@ -204,6 +204,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
         form={"substance.0": "melatonin", "amount.0": "1", "unit.0": "mg", "time.0": "00:00"},
     ),
     ("GET", "/plan"): entry(PATIENTS),
+    ("GET", "/taper"): entry(PATIENTS),
+    ("GET", "/api/me/taper"): api(PATIENTS),
     ("POST", "/plan"): entry(PATIENTS, form={"rise": "07:00"}),
     ("GET", "/trends"): entry(PATIENTS),
     ("GET", "/clinician"): entry(CLINICIANS),
@@ -227,6 +229,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/api/people/{person_id}/notes"): api("clinician_a"),
     ("POST", "/api/people/{person_id}/notes"): api("clinician_a", json={"body": "ok"}),
     ("PUT", "/api/people/{person_id}/settings"): api("clinician_a", json={"floor_min": 300}),
+    ("GET", "/api/people/{person_id}/taper"): api(A_AND_INVITED),
     ("PUT", "/api/people/{person_id}/taper"): api(
         "clinician_a", json={**TAPER_FORM, "every_days": 7}
     ),

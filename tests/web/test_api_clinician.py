@@ -34,12 +34,14 @@ def test_notes_settings_and_taper_round_trip(personas: Personas) -> None:
     settings = clinician.send("PUT", f"{base}/settings", json={"floor_min": 330})
     assert settings.status_code == 200 and settings.json()["floor_min"] == 330
     assert get_profile(personas.database, a.person_id).window.floor_min == 330
+    agreed = {"substance": "kratom", "start_amount": "10", "unit": "g", "start": "2026-03-01"}
+    no_pace = clinician.send("PUT", f"{base}/taper", json=agreed)  # there is no default pace
+    assert no_pace.status_code == 422
+    assert {p["question"] for p in no_pace.json()["problems"]} == {"Step (%)", "Every (days)"}
     taper = clinician.send(
-        "PUT",
-        f"{base}/taper",
-        json={"substance": "kratom", "start_amount": "10", "unit": "g", "start": "2026-03-01"},
+        "PUT", f"{base}/taper", json={**agreed, "step_pct": "10", "every_days": 7}
     )
-    assert taper.status_code == 200
+    assert taper.status_code == 200 and taper.json()["changed"] is True
     steps = taper.json()["steps"]
     assert steps[0] == {"date": "2026-03-01", "amount": 10.0, "unit": "g"}
     assert steps[1] == {"date": "2026-03-08", "amount": 9.0, "unit": "g"}

@@ -51,7 +51,9 @@ LARGE_STEP_PCT = 25
 FDA_2016 = "FDA Drug Safety Communication, 31 Aug 2016 (opioids with CNS depressants)"
 FDA_2019 = "FDA Drug Safety Communication, 19 Dec 2019 (gabapentinoids with opioids)"
 LIVERTOX = "LiverTox: Kratom. NIDDK, National Institutes of Health"
-OWN_RULE = "Nightbridge's own rule (docs/definitions.md section 4)"
+#: Shown as the source of the rules Nightbridge made itself (no reference to the docs:
+#: docs/definitions.md section 4 lists them).
+OWN_RULE = "Nightbridge's own rule"
 
 
 class NightLike(Protocol):

@@ -5,12 +5,13 @@ length are always inputs. Each step::
 
     next = max(0, a - max(a * p / 100, m))      rounded half up to 0.1 of the unit
 
-with ``p`` the step percent (default 10) and ``m`` the smallest step (default 5 % of the
-start amount), so the schedule never steps up and ends with 0. ``p`` above 25 is
-refused unless a clinician overrides it explicitly. A hold keeps a step for longer
-(a pause is always allowed). When rounding to 0.1 would leave an amount unchanged (a
-smallest step under 0.1 of the unit), the step goes down by 0.1 instead, so the
-schedule always ends.
+with ``p`` the step percent and ``m`` the smallest step (default 5 % of the start
+amount, so that the schedule ends), so the schedule never steps up and ends with 0.
+The pace (``p`` and the step length) has no default: whoever sets the taper gives
+both. ``p`` above 25 is refused unless a clinician overrides it explicitly. A hold
+keeps a step for longer (a pause is always allowed). When rounding to 0.1 would leave
+an amount unchanged (a smallest step under 0.1 of the unit), the step goes down by 0.1
+instead, so the schedule always ends.
 
 Background (no guideline exists for kratom tapers): FDA Drug Safety Communication,
 9 Apr 2019 (no abrupt discontinuation of opioids); HHS Guide for Clinicians on the
@@ -34,8 +35,6 @@ from nightbridge.core.errors import InvalidInput, Problem
 from nightbridge.core.intake import IntakeEvent, normalise_name
 from nightbridge.core.values import day_problem, number_problem
 
-#: Step percent used when none is given (definitions.md section 5).
-DEFAULT_STEP_PCT = Decimal(10)
 #: Largest step percent allowed without a clinician's explicit override.
 MAX_STEP_PCT = Decimal(25)
 #: Longest time between two steps: a year (the schedule's dates must stay real dates).
@@ -145,6 +144,21 @@ def next_amount(amount: Decimal, step_pct: Decimal, min_step: Decimal) -> Decima
     return following
 
 
+#: What a missing part of the pace is refused with: the question, never a default.
+PACE_REQUIRED = {
+    "start_amount": "is missing: give the amount per day now, as you and your clinician "
+    "agree it (Nightbridge never suggests one)",
+    "step_pct": "is missing: give the percent cut at each step that you and your "
+    "clinician agreed (Nightbridge never sets a pace)",
+    "every_days": "is missing: give the number of days each step lasts, as you and your "
+    "clinician agreed (Nightbridge never sets a pace)",
+}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _decimal(field_name: str, value: object, problems: list[Problem]) -> Decimal | None:
     try:
         number = Decimal(str(value).strip())
@@ -163,8 +177,8 @@ def build_taper(
     start_amount: object,
     unit: str,
     start: dt.date,
-    step_pct: object = DEFAULT_STEP_PCT,
-    every_days: int = 7,
+    step_pct: object,
+    every_days: object,
     min_step: object | None = None,
     holds: Sequence[Hold] = (),
     clinician_override: bool = False,
@@ -172,14 +186,24 @@ def build_taper(
 ) -> TaperPlan:
     """The dated schedule from the given settings; every refused setting is reported.
 
-    Refuses (InvalidInput): a start amount under 0.1 of the unit; ``step_pct`` outside
-    0..25 (0..100 with ``clinician_override=True``); ``every_days`` under 1; a smallest
-    step of 0 or less; a hold on a step that does not exist or of fewer than 1 day; a
-    schedule of more than 520 steps.
+    Refuses (InvalidInput): a missing start amount, step percent or step length
+    (Nightbridge sets no pace: None or "" is refused, never filled in); a start amount
+    under 0.1 of the unit; ``step_pct`` outside 0..25 (0..100 with
+    ``clinician_override=True``); ``every_days`` under 1; a smallest step of 0 or less;
+    a hold on a step that does not exist or of fewer than 1 day; a schedule of more than
+    520 steps.
     """
     problems: list[Problem] = []
-    a0 = _decimal("start_amount", start_amount, problems)
-    p = _decimal("step_pct", step_pct, problems)
+    a0 = None
+    if _missing(start_amount):
+        problems.append(Problem("start_amount", PACE_REQUIRED["start_amount"]))
+    else:
+        a0 = _decimal("start_amount", start_amount, problems)
+    p = None
+    if _missing(step_pct):
+        problems.append(Problem("step_pct", PACE_REQUIRED["step_pct"]))
+    else:
+        p = _decimal("step_pct", step_pct, problems)
     m = _decimal("min_step", min_step, problems) if min_step is not None else None
     if a0 is not None and round_amount(a0) < QUANTUM:
         problems.append(Problem("start_amount", "must be at least 0.1"))
@@ -192,7 +216,11 @@ def build_taper(
                 else f"{p}% is above {MAX_STEP_PCT}%: larger steps need a clinician's override"
             )
             problems.append(Problem("step_pct", reason))
-    if isinstance(every_days, bool) or not isinstance(every_days, int) or every_days < 1:
+    if isinstance(every_days, str) and every_days.strip().isdigit():
+        every_days = int(every_days.strip())
+    if _missing(every_days):
+        problems.append(Problem("every_days", PACE_REQUIRED["every_days"]))
+    elif isinstance(every_days, bool) or not isinstance(every_days, int) or every_days < 1:
         problems.append(Problem("every_days", "must be a whole number of days, 1 or more"))
     elif every_days > MAX_EVERY_DAYS:
         problems.append(Problem("every_days", f"must be {MAX_EVERY_DAYS} days or fewer"))
@@ -203,7 +231,7 @@ def build_taper(
         problems.append(Problem("min_step", "must be greater than 0"))
     if not unit.strip():
         problems.append(Problem("unit", "is empty"))
-    if problems or a0 is None or p is None:
+    if problems or a0 is None or p is None or not isinstance(every_days, int):
         raise InvalidInput(problems)
     a0 = round_amount(a0)
     smallest = m if m is not None else a0 * DEFAULT_MIN_STEP_FRACTION

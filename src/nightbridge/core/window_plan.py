@@ -20,6 +20,7 @@ from typing import Any
 
 from nightbridge.core.errors import InvalidInput, Problem
 from nightbridge.core.window import ACTIONS
+from nightbridge.core.wording import action_words
 
 #: Who may set a plan.
 SETTERS: tuple[str, ...] = ("person", "clinician")
@@ -125,5 +126,7 @@ def describe_history(plans: list[WindowPlan]) -> list[str]:
             bedtime = plan.bedtime
             assert bedtime is not None  # window_min is set
             what = f"window {hours} h {minutes:02d} ({bedtime:%H:%M} to {plan.rise:%H:%M})"
-        lines.append(f"{what} from {plan.set_on.isoformat()}, set by {who} ({plan.action})")
+        lines.append(
+            f"{what} from {plan.set_on.isoformat()}, set by {who} ({action_words(plan.action)})"
+        )
     return lines

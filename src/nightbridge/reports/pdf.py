@@ -395,8 +395,7 @@ def build_story(data: ReportData, width: float) -> list[Any]:
                     st,
                 ),
                 _p(
-                    "Device nights are never merged with the diary or with each other "
-                    "(definitions.md section 7).",
+                    "Device nights are never merged with the diary or with each other.",
                     st["note"],
                 ),
             )

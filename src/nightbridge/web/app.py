@@ -108,6 +108,15 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates.env.globals["new_form_key"] = new_form_key
     app.state.templates.env.globals["question"] = question_for
+    from nightbridge.core import wording
+
+    env = app.state.templates.env
+    env.filters.update(
+        level_name=wording.level_name,
+        action_words=wording.action_words,
+        alert_title=wording.alert_title,
+    )
+    env.globals["for_clinician"] = wording.for_clinician
     hooks = settings.context_hooks
     app.state.context_hooks = registry.load_context_hooks(
         registry.CONTEXT_HOOKS if hooks is None else hooks

@@ -33,6 +33,7 @@ NAV: list[NavItem] = [
     NavItem("Plan", "/plan", PERSON, primary=False),
     NavItem("Evening", "/evening", PERSON, primary=False),
     NavItem("Nights", "/nights", PERSON, primary=False),
+    NavItem("Taper", "/taper", PERSON, primary=False),
     NavItem("My people", "/clinician", CLINICIAN),
     NavItem("Program", "/program", PERSON, primary=False),
     NavItem("Relax", "/relax", PERSON, primary=False),

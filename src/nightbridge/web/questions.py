@@ -64,6 +64,8 @@ QUESTIONS: dict[str, str] = {
     "step_pct": "Step (%)",
     "every_days": "Every (days)",
     "min_step": "Smallest step (optional)",
+    "holds": "Holds (optional)",
+    "confirm_raise": "Yes, raise today's target",
     "clinician_override": "Clinician override",
     "body": "New note",
     # the toolkit (toolkit/*.html)

@@ -33,6 +33,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "evening",
     "log",
     "plan",
+    "taper",
     "clinician",
     "api_person",
     "api_clinician",

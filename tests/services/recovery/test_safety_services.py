@@ -102,7 +102,16 @@ def test_alerts_for_evaluates_the_lookback_and_records(database, person) -> None
 
 
 def test_a_taper_can_be_set_held_and_compared_with_intake(database, person) -> None:
-    set_taper(database, person, substance="kratom", start_amount=8, unit="g", start=D)
+    set_taper(
+        database,
+        person,
+        substance="kratom",
+        start_amount=8,
+        unit="g",
+        start=D,
+        step_pct=10,
+        every_days=7,
+    )
     plan = hold_step(database, person, 1, 7)
     assert plan.steps[1].date == D + dt.timedelta(days=14)
     assert get_taper(database, person) == plan

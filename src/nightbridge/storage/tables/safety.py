@@ -107,6 +107,13 @@ class TaperRow(Base):
     clinician_override: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Who set it (migration 0013): "person" or "clinician" (None before 0013), the
+    # account when known, and whether a raise of today's target was confirmed.
+    set_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    set_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    raise_confirmed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
 class TaperHoldRow(Base):
@@ -119,3 +126,10 @@ class TaperHoldRow(Base):
     step: Mapped[int] = mapped_column(Integer, nullable=False)
     days: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    set_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    set_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    # True for a hold saved with its schedule (part of that change), False for a hold
+    # added later (a change of its own in the history).
+    on_save: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

@@ -32,17 +32,30 @@ class SettingsIn(ApiModel):
     step_min: int | None = Field(default=None, description="step, minutes")
 
 
+class HoldIn(ApiModel):
+    step: int = Field(description="the step held longer (1 = the start amount)")
+    days: int = Field(description="days added to that step")
+
+
 class TaperIn(ApiModel):
-    """A taper schedule someone set (definitions.md section 5); never a suggestion."""
+    """A taper schedule someone set (definitions.md section 5); never a suggestion and
+    never a default pace: the start amount, step percent and step length are required.
+    The schedule in force sent again stores nothing (``changed`` false); a schedule that
+    puts today's target above the step in force is refused (422 on ``confirm_raise``)
+    unless ``confirm_raise`` is true."""
 
     substance: str
-    start_amount: str = Field(examples=["12"])
-    unit: str = Field(examples=["g"])
+    start_amount: str = Field(description="amount per day at the start, as agreed")
+    unit: str
     start: dt.date
-    step_pct: str = "10"
-    every_days: int = 7
+    step_pct: str = Field(description="percent cut at each step, as agreed (up to 25)")
+    every_days: int = Field(description="days each step lasts, as agreed")
     min_step: str | None = None
+    holds: list[HoldIn] = Field(default_factory=list, description="steps held longer")
     clinician_override: bool = False
+    confirm_raise: bool = Field(
+        default=False, description="yes, raise today's target above the step in force"
+    )
 
 
 @router.get("/triage", summary="The people who share with me, most urgent first")
@@ -105,13 +118,21 @@ def api_settings(
     return dataclasses.asdict(profile.window)
 
 
+@router.get("/people/{person_id}/taper", summary="The taper in force and its history")
+def api_taper_get(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
+    from nightbridge.services.recovery.taper import taper_view
+
+    return taper_view(db, scope.person_id)
+
+
 @router.put("/people/{person_id}/taper", summary="Set the taper schedule")
 def api_taper(
     person_id: int, body: TaperIn, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
 ) -> dict[str, Any]:
+    from nightbridge.core.taper import Hold
     from nightbridge.services.recovery.taper import set_taper
 
-    plan = set_taper(
+    saved = set_taper(
         db,
         scope.person_id,
         substance=body.substance,
@@ -121,6 +142,9 @@ def api_taper(
         step_pct=body.step_pct,
         every_days=body.every_days,
         min_step=body.min_step,
+        holds=[Hold(h.step, h.days) for h in body.holds],
         clinician_override=body.clinician_override,
+        by=actor,
+        confirm_raise=body.confirm_raise,
     )
-    return plan.to_dict()
+    return {**saved.plan.to_dict(), "changed": saved.changed}

@@ -43,7 +43,42 @@ TAPER_FIELDS: tuple[str, ...] = (
     "step_pct",
     "every_days",
     "min_step",
+    "holds",
 )
+#: What the "saved" banner says for each form (never the form's internal name).
+SAVED: dict[str, str] = {
+    "settings": "Saved: the sleep-window settings.",
+    "window": "Saved: the rise time and window.",
+    "taper": "Saved: the taper schedule.",
+    "taper-unchanged": "Nothing changed: this is the taper schedule in force, so nothing "
+    "was stored.",
+    "note": "Saved: the note.",
+}
+
+
+def parse_holds(text: str) -> list[Any]:
+    """``"3:7, 5:14"`` -> holds (step 3 held 7 more days, ...); InvalidInput on ``holds``."""
+    from nightbridge.core.taper import Hold
+
+    holds = []
+    for part in text.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        step, sep, days = part.strip().partition(":")
+        try:
+            if not sep:
+                raise ValueError
+            holds.append(Hold(int(step), int(days)))
+        except ValueError:
+            raise InvalidInput.one(
+                "holds", f"{part.strip()!r} is not step:days (for example 3:7)"
+            ) from None
+    return holds
+
+
+def holds_text(plan: Any) -> str:
+    """The holds of ``plan`` as the form shows them (``"3:7, 5:14"``)."""
+    return ", ".join(f"{h.step}:{h.days}" for h in plan.holds) if plan else ""
 
 
 def evidence_lines(evidence: dict[str, Any]) -> list[str]:
@@ -84,7 +119,7 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
     from nightbridge.services.accounts.notes import list_notes
     from nightbridge.services.recovery.intake import list_intake
     from nightbridge.services.recovery.safety import alerts_between
-    from nightbridge.services.recovery.taper import get_taper, taper_adherence
+    from nightbridge.services.recovery.taper import get_taper, taper_adherence, taper_history
     from nightbridge.services.sleep.dashboard import build_trends, person_today_date, person_zone
     from nightbridge.services.sleep.profile import get_profile
     from nightbridge.services.sleep.window import current_plan, plan_history
@@ -114,6 +149,8 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
         "questionnaires": [c for c in view.checkins if c.phq9 is not None or c.gad7 is not None],
         "intake": list(reversed(intake)),
         "taper": get_taper(db, person_id),
+        "taper_history": taper_history(db, person_id),
+        "holds_text": holds_text,
         "adherence": taper_adherence(db, person_id, today=today),
         "notes": list_notes(db, person_id),
         "profile": get_profile(db, person_id),
@@ -132,7 +169,7 @@ def person_page(
     request: Request, db: DatabaseDep, actor: ClinicianActor, scope: ReadScope, saved: str = ""
 ) -> Response:
     context = person_page_context(db, scope.person_id)
-    context["saved"] = saved
+    context["saved"] = SAVED.get(saved, "")
     return render(request, "clinician/person.html", context)
 
 
@@ -216,29 +253,38 @@ def save_taper(
     values["clinician_override"] = "yes" if form.get("clinician_override") else ""
     problems: list[Problem] = []
     start: dt.date | None = None
+    holds: list[Any] = []
     try:
         start = parse_day(values["start"], "start")
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    try:
+        holds = parse_holds(values["holds"])
     except InvalidInput as exc:
         problems.extend(exc.problems)
     every = _number(values, "every_days", problems, int)
     try:
         if problems or start is None:
             raise InvalidInput(problems)
-        set_taper(
+        saved = set_taper(
             db,
             scope.person_id,
             substance=values["substance"],
             start_amount=values["start_amount"],
             unit=values["unit"],
             start=start,
-            step_pct=values["step_pct"] or "10",
-            every_days=every or 7,
+            step_pct=values["step_pct"],
+            every_days=every,
             min_step=values["min_step"] or None,
+            holds=holds,
             clinician_override=bool(values["clinician_override"]),
+            by=actor,
+            confirm_raise=bool(form.get("confirm_raise")),
         )
     except InvalidInput as exc:
         return _refused(request, db, scope.person_id, "taper", values, exc)
-    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=taper", status_code=303)
+    done = "taper" if saved.changed else "taper-unchanged"
+    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved={done}", status_code=303)
 
 
 @router.post("/clinician/people/{person_id}/notes", include_in_schema=False)

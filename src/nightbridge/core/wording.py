@@ -1,0 +1,162 @@
+"""Words for internal states, for the people who read them (issue 10 item 12, H18).
+
+Alert levels, alert codes, sleep-window actions and check-in flag names are internal
+values (``advise``, ``phq9_moderate``, ``defer``, ``vomiting_24h``); pages, reports and
+CLI output show these words instead, never the values and never a reference to the
+docs. ``for_clinician`` says what an alert means to the clinician reading it (what was
+reported, and when to act, per the levels of definitions.md section 4); the person is
+shown the alert's own message, which speaks to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+#: An alert level as a short label (a badge).
+LEVEL_NAME: dict[str, str] = {
+    "emergency": "Emergency",
+    "crisis": "Crisis",
+    "urgent": "Urgent",
+    "advise": "Next contact",
+}
+
+#: What each level asks of the clinician (definitions.md section 4).
+LEVEL_FOR_CLINICIAN: dict[str, str] = {
+    "emergency": "The person was told to call the emergency number now.",
+    "crisis": "The person was shown the crisis lines. Contact them today.",
+    "urgent": "Contact the person today.",
+    "advise": "Raise it at the next contact.",
+}
+
+#: The sleep window's actions (definitions.md section 2) in words.
+ACTION_WORDS: dict[str, str] = {
+    "start": "a first window",
+    "increase": "lengthen by one step",
+    "keep": "keep the window",
+    "decrease": "shorten by one step",
+    "compress": "sleep compression (time in bed comes down gently)",
+    "defer": "no window yet: waiting until early withdrawal has passed",
+    "collect": "no window yet: more diary nights needed first",
+    "set": "set by hand",
+}
+
+#: Check-in warning signs (docs/cli.md flag names) as reported.
+FLAG_WORDS: dict[str, str] = {
+    "chest_pain": "chest pain",
+    "breathing": "trouble breathing, or slow or shallow breathing",
+    "seizure": "a seizure",
+    "fainting": "fainting, or could not stay awake or be woken",
+    "confusion": "new confusion",
+    "blue_lips": "blue or grey lips or skin",
+    "vomiting_24h": "vomiting or diarrhoea for 24 hours or more",
+    "no_fluids": "could not keep fluids down",
+    "jaundice": "yellow skin or eyes",
+    "dark_urine": "dark urine or pale stools",
+}
+
+
+#: Short titles of the alerts (a list, a badge); interaction rules are "Possible
+#: interaction".
+ALERT_TITLES: dict[str, str] = {
+    "red_flag_chest_pain": "Chest pain",
+    "red_flag_breathing": "Breathing",
+    "red_flag_seizure": "Seizure",
+    "red_flag_fainting": "Fainting or cannot stay awake",
+    "red_flag_confusion": "New confusion",
+    "red_flag_blue_lips": "Blue or grey lips",
+    "self_harm_thoughts": "Thoughts of ending their life",
+    "phq9_item9": "PHQ-9 item 9",
+    "phq9_severe": "PHQ-9 severe",
+    "phq9_moderate": "PHQ-9 moderate",
+    "gad7_moderate": "GAD-7 moderate",
+    "fluid_loss": "Fluid loss",
+    "liver_signs": "Signs of liver injury",
+    "withdrawal_pregnancy": "Withdrawal in pregnancy",
+    "lost_tolerance": "Use after a break (lost tolerance)",
+    "poor_sleep_after_last_dose": "Poor sleep after the last dose",
+    "low_function": "Low daily function",
+    "taper_large_step": "Taper step over 25 %",
+    "depressant_combination": "Depressants combined",
+}
+
+
+def alert_title(code: str) -> str:
+    return ALERT_TITLES.get(code, "Possible interaction")
+
+
+def level_name(level: str) -> str:
+    return LEVEL_NAME.get(level, level.capitalize())
+
+
+def action_words(action: str) -> str:
+    return ACTION_WORDS.get(action, action.replace("_", " "))
+
+
+def _flags(evidence: Mapping[str, Any]) -> str:
+    names = list(evidence.get("flags") or []) or [evidence.get("flag", "")]
+    return " and ".join(FLAG_WORDS.get(str(n), str(n).replace("_", " ")) for n in names if n)
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _what(code: str, e: Mapping[str, Any], message: str) -> str:
+    """What was reported or found, in a clinician's words."""
+    if code.startswith("red_flag_"):
+        return f"Reported {_flags(e)} in the daily check-in."
+    if code == "self_harm_thoughts":
+        return "Answered yes to thoughts of ending their life in the daily check-in."
+    if code == "phq9_item9":
+        return (
+            f"PHQ-9 item 9 (better off dead, or hurting themselves) scored "
+            f"{e.get('phq9_item9')} of 3; PHQ-9 total {e.get('phq9_total')}."
+        )
+    if code == "phq9_severe":
+        return f"PHQ-9 total {e.get('phq9_total')}: severe depression symptoms (20 or more)."
+    if code == "phq9_moderate":
+        return f"PHQ-9 total {e.get('phq9_total')}: moderate depression symptoms or more (10-19)."
+    if code == "gad7_moderate":
+        return f"GAD-7 total {e.get('gad7_total')}: moderate anxiety symptoms or more (10+)."
+    if code == "fluid_loss":
+        return f"Reported {_flags(e)}: a risk of dehydration."
+    if code == "liver_signs":
+        return f"Reported possible signs of liver injury: {_flags(e)}."
+    if code == "withdrawal_pregnancy":
+        return f"Withdrawal symptom score {e.get('withdrawal_score')} of 68 while pregnant."
+    if code == "lost_tolerance":
+        return (
+            f"Logged {', '.join(e.get('substances') or [])} after {e.get('days_without')} "
+            f"days without (last on {e.get('previous_dose_date')}): tolerance is lower, "
+            "so the old amount risks overdose."
+        )
+    if code == "poor_sleep_after_last_dose":
+        return (
+            f"Poor sleep on {len(e.get('poor_nights') or [])} of the last 7 nights "
+            f"({e.get('nights_recorded')} recorded), {e.get('days_since_last_dose')} days "
+            f"after the last dose ({e.get('last_dose_date')})."
+        )
+    if code == "low_function":
+        return "Rated their day 1 of 5 on three days running."
+    if code == "taper_large_step":
+        return (
+            f"Today's taper step (step {e.get('step')}, to {_num(e.get('amount'))} "
+            f"{e.get('unit')}) cuts {_num(e.get('cut_pct'))} %, more than 25 %; the step "
+            "can be held longer."
+        )
+    if code == "depressant_combination":
+        whys = [str(i.get("why", "")) for i in e.get("interactions") or [] if i.get("why")]
+        return "Logged kratom or an opioid on the same day as another depressant" + (
+            f": {' '.join(whys)}" if whys else "."
+        )
+    if e.get("why"):
+        substances = ", ".join(str(s) for s in e.get("substances") or [])
+        return f"Possible interaction{f' ({substances})' if substances else ''}: {e['why']}"
+    return f"The person was told: {message}"
+
+
+def for_clinician(alert: Any) -> str:
+    """The alert in a clinician's words: what was reported and what the level asks."""
+    what = _what(alert.code, alert.evidence or {}, alert.message)
+    return f"{what} {LEVEL_FOR_CLINICIAN.get(alert.level, '')}".strip()
