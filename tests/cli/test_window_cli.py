@@ -112,7 +112,7 @@ def test_the_human_answer_states_the_window_and_the_reasons(store, tmp_path: Pat
     store("diary", "import", str(path))
     result = store("window", "--rise", "06:30", "--date", str(REF))
     assert result.exit_code == 0
-    assert "start: 390 min in bed, bed at 00:00, up at 06:30." in result.stdout
+    assert "A first window: 390 min in bed, bed at 00:00, up at 06:30." in result.stdout
     assert "Used 10 nights: mean sleep 400.0 min, pooled sleep efficiency 88.9 %." in (
         result.stdout
     )

@@ -35,7 +35,7 @@ def test_the_glance_counts_diary_nights_against_the_days_of_the_span() -> None:
     data = sample_report()
     rows = dict(headline(data))
     assert rows["Diary nights"] == "19 of 21"  # two mornings have no entry
-    assert rows["Sleep window"] == "6 h 30 min, 23:45 to 06:15 (keep)"
+    assert rows["Sleep window"] == "6 h 30 min, 23:45 to 06:15 (keep the window)"
     s = data.summary
     assert rows["Sleep efficiency (pooled)"] == f"{s.pooled_se_pct:.1f} %"
 
@@ -43,8 +43,10 @@ def test_the_glance_counts_diary_nights_against_the_days_of_the_span() -> None:
 def test_alerts_keep_their_order_evidence_and_source() -> None:
     rows = alert_rows(sample_report())
     assert [r[0] for r in rows] == ["URGENT", "Advice"]
-    assert "substances: kratom, alcohol" in rows[0][3]
+    assert "Kratom and alcohol were logged" in rows[0][3]
     assert "FDA Drug Safety Communication 2016" in rows[0][3]
+    # The evidence in words, never the internal names of its parts (H18).
+    assert rows[1][3].startswith("PHQ-9 total 14: moderate") and "phq9_total" not in rows[1][3]
 
 
 def test_intake_is_summed_per_substance_over_the_days_logged() -> None:

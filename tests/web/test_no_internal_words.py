@@ -3,9 +3,10 @@
 internal code (``kratom_high``, ``red_flag_chest_pain``) to anyone (issue 10 item 12,
 hazard H18).
 
-Every GET page of the ownership table (tests/web/route_table.py) is rendered on the demo
-data, as Sam (the person), Dr. Lee (the clinician Sam shares with) and an admin, and
-its visible text (and placeholders, titles and labels) searched.
+Every GET page of the ownership table (tests/web/route_table.py) and the HTML reports
+are rendered on the demo data, as Sam (the person), Dr. Lee (the clinician Sam shares
+with) and an admin, and their visible text (and placeholders, titles and labels) and the
+API's texts for people searched.
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ LEAKS: tuple[tuple[re.Pattern[str], str], ...] = (
 #: The demo's personas stand in for the table's: Sam for patient_a, Dr. Lee for clinician_a.
 AS = {"person": "patient_a", "clinician": "clinician_a", "admin": "admin"}
 #: JSON keys whose text is written for people.
-PEOPLE_KEYS = frozenset({"message", "reasons", "detail", "why", "reason", "advice", "title"})
+PEOPLE_KEYS = frozenset({"message", "reasons", "detail", "why", "reason", "title", "for_clinician"})
+#: The HTML reports too (the person's, and the clinician's with its findings table).
+REPORTS = {
+    "person": "/report?format=html&download=1",
+    "clinician": "/clinician/people/{person_id}/report?format=html&download=1",
+}
 SKIP = ("/sw.js", "/manifest.webmanifest", "/program/reminders.ics", "/api/openapi.json")
 
 
@@ -134,6 +140,8 @@ def _pages(role: str, person_id: int) -> list[str]:
         for name, value in entry.params.items():
             url = url.replace("{" + name + "}", value)
         urls.append(url)
+    if role in REPORTS:
+        urls.append(REPORTS[role].replace("{person_id}", str(person_id)))
     return urls
 
 
@@ -156,5 +164,4 @@ def test_no_page_or_message_shows_a_doc_reference_raw_state_or_code(
             texts = [visible_text(response.text)]
         found += [f"{url}: {leak}" for text in texts for leak in leaks_in(text)]
     assert seen >= (3 if role == "admin" else 10)
-    print("\n".join(found))
     assert not found, "\n".join(found)

@@ -156,6 +156,11 @@ def _what(code: str, e: Mapping[str, Any], message: str) -> str:
     return f"The person was told: {message}"
 
 
+def what_happened(alert: Any) -> str:
+    """What was reported or found (the alert's evidence in words, for any reader)."""
+    return _what(alert.code, alert.evidence or {}, alert.message)
+
+
 def for_clinician(alert: Any) -> str:
     """The alert in a clinician's words: what was reported and what the level asks."""
     what = _what(alert.code, alert.evidence or {}, alert.message)

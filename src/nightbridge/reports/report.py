@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.nof1 import OUTCOMES, exposure_label, outcome_label
 from nightbridge.core.regularity import Regularity
+from nightbridge.core.wording import action_words, what_happened
 from nightbridge.reports.data import ReportData
 
 LEVEL_LABEL = {
@@ -93,7 +94,10 @@ def headline(data: ReportData) -> list[tuple[str, str]]:
         w = data.window
         if w.window_min:
             rows.append(
-                ("Sleep window", f"{hm(w.window_min)}, {w.bedtime} to {w.rise} ({w.action})")
+                (
+                    "Sleep window",
+                    f"{hm(w.window_min)}, {w.bedtime} to {w.rise} ({action_words(w.action)})",
+                )
             )
         else:
             rows.append(("Sleep window", WINDOW_WORDS.get(w.action, w.action)))
@@ -135,7 +139,7 @@ def alert_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
     """(level, date, message, evidence and source) for every alert, most urgent first."""
     rows = []
     for a in data.alerts:
-        evidence = ", ".join(f"{k}: {evidence_text(v)}" for k, v in a.evidence.items())
+        evidence = what_happened(a) if a.evidence else ""
         why = "; ".join(x for x in (evidence, a.source) if x)
         rows.append((LEVEL_LABEL.get(a.level, a.level), a.date.isoformat(), a.message, why))
     return rows

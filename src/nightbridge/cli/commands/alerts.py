@@ -55,10 +55,13 @@ def print_alerts(alerts: Sequence[Alert], *, empty: str | None = "No alerts.") -
         if empty:
             out.print(empty)
         return
+    from nightbridge.core.wording import alert_title, level_name
+
     for alert in alerts:
         out.print(
-            f"[{_STYLE[alert.level]}]{alert.level.upper()}[/] ({_WHAT[alert.level]}) "
-            f"[dim]{alert.date.isoformat()} {alert.code}[/dim]"
+            f"[{_STYLE[alert.level]}]{level_name(alert.level).upper()}[/] "
+            f"({_WHAT[alert.level]}) [dim]{alert.date.isoformat()} "
+            f"{alert_title(alert.code)}[/dim]"
         )
         out.print(f"  {alert.message}", markup=False)
         for action in alert.actions:

@@ -76,16 +76,18 @@ def register(app: typer.Typer) -> None:
                 doc["plan"] = plan.to_dict()
             print_json(doc)
             return
+        from nightbridge.core.wording import action_words
+
         out = console()
         doc = advice.to_dict()
         if advice.action == "collect":
             out.print(f"[bold]Keep the diary[/bold]: {advice.nights_needed} more nights needed.")
         elif advice.window_min is None:
-            out.print(f"[bold]{advice.action}[/bold]: no sleep window for now.")
+            out.print(f"[bold]{action_words(advice.action).capitalize()}[/bold].")
         else:
             out.print(
-                f"[bold]{advice.action}[/bold]: {advice.window_min} min in bed, "
-                f"bed at {doc['bedtime']}, up at {doc['rise']}."
+                f"[bold]{action_words(advice.action).capitalize()}[/bold]: "
+                f"{advice.window_min} min in bed, bed at {doc['bedtime']}, up at {doc['rise']}."
             )
         out.print(
             f"Used {advice.nights_used} nights: mean sleep {advice.mean_tst_min} min, "

@@ -65,6 +65,18 @@ def api_triage(db: DatabaseDep, actor: ClinicianActor) -> list[dict[str, Any]]:
     return [row.to_dict() for row in build_triage(db, actor)]
 
 
+def _alert(alert: Any) -> dict[str, Any]:
+    """An alert as ``alerts --json`` gives it, with its title and the clinician's words
+    (``message`` is what the person was told)."""
+    from nightbridge.core.wording import alert_title, for_clinician
+
+    return {
+        **alert.to_dict(),
+        "title": alert_title(alert.code),
+        "for_clinician": for_clinician(alert),
+    }
+
+
 @router.get("/people/{person_id}/summary", summary="Alerts, nights, check-ins, taper")
 def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
     from nightbridge.services.recovery.safety import alerts_between
@@ -76,9 +88,9 @@ def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, 
     return {
         "person_id": scope.person_id,
         "today": today.isoformat(),
-        "alerts_now": [a.to_dict() for a in alerts_between(db, scope.person_id, today, today)],
+        "alerts_now": [_alert(a) for a in alerts_between(db, scope.person_id, today, today)],
         "alerts_recent": [
-            a.to_dict()
+            _alert(a)
             for a in alerts_between(db, scope.person_id, today - dt.timedelta(days=41), today)
         ],
         "trends": build_trends(db, scope.person_id, end=today).to_dict(),
