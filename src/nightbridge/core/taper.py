@@ -254,6 +254,8 @@ def build_taper(
             )
         elif hold.days < 1:
             problems.append(Problem("hold", "must hold for 1 day or more"))
+        elif hold.days > MAX_EVERY_DAYS:
+            problems.append(Problem("hold", f"must hold for {MAX_EVERY_DAYS} days or fewer"))
         else:
             extra[hold.step] = extra.get(hold.step, 0) + hold.days
     if problems:
