@@ -39,9 +39,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _store(home: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Database, int]:
     assert run(["--home", str(home), "init"], capsys)[0] == 0
     database = Database(resolve_url(home))
-    account = create_account(
-        database, AuthPolicy(), username="dana", password=OLD, role="person"
-    )
+    account = create_account(database, AuthPolicy(), username="dana", password=OLD, role="person")
     open_session(database, account_id=account, stage="full")
     return database, account
 
@@ -61,9 +59,10 @@ def test_a_reset_lets_the_owner_in_and_ends_every_session(
     with pytest.raises(LoginRefused):
         authenticate(database, AuthPolicy(), "dana", OLD)
     with database.reader() as session:
-        assert session.scalars(
-            select(WebSessionRow).where(WebSessionRow.account_id == account)
-        ).all() == []
+        assert (
+            session.scalars(select(WebSessionRow).where(WebSessionRow.account_id == account)).all()
+            == []
+        )
         person_id = session.get(AccountRow, account).person_id
     actions = [(e.action, e.actor_role) for e in person_events_page(database, person_id).events]
     assert ("account.password.reset", "host") in actions

@@ -38,6 +38,7 @@ PERSON_PAGES = (
     "/evening",
     "/checkin",
     "/plan",
+    "/taper",
     "/trends",
     "/nights",
     "/program",

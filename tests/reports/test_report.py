@@ -46,7 +46,10 @@ def test_alerts_keep_their_order_evidence_and_source() -> None:
     assert "Kratom and alcohol were logged" in rows[0][3]
     assert "FDA Drug Safety Communication 2016" in rows[0][3]
     # The evidence in words, never the internal names of its parts (H18).
-    assert rows[1][3].startswith("PHQ-9 total 14: moderate") and "phq9_total" not in rows[1][3]
+    assert (
+        rows[1][3].startswith("PHQ-9 total 14: moderate or moderately severe")
+        and "phq9_total" not in rows[1][3]
+    )
 
 
 def test_intake_is_summed_per_substance_over_the_days_logged() -> None:

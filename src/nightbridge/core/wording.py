@@ -116,9 +116,12 @@ def _what(code: str, e: Mapping[str, Any], message: str) -> str:
     if code == "phq9_severe":
         return f"PHQ-9 total {e.get('phq9_total')}: severe depression symptoms (20 or more)."
     if code == "phq9_moderate":
-        return f"PHQ-9 total {e.get('phq9_total')}: moderate depression symptoms or more (10-19)."
+        return (
+            f"PHQ-9 total {e.get('phq9_total')}: moderate or moderately severe depression "
+            "symptoms (10-19)."
+        )
     if code == "gad7_moderate":
-        return f"GAD-7 total {e.get('gad7_total')}: moderate anxiety symptoms or more (10+)."
+        return f"GAD-7 total {e.get('gad7_total')}: moderate or severe anxiety symptoms (10+)."
     if code == "fluid_loss":
         return f"Reported {_flags(e)}: a risk of dehydration."
     if code == "liver_signs":

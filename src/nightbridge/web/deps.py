@@ -93,6 +93,7 @@ RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
 #: A page cursor in a query (``?before=``: the id of the last row seen), or none.
 Cursor = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 
+
 async def read_form(request: Request) -> FormData:
     """The request's form, read (awaited) here so that the route itself can be a plain
     ``def``: FastAPI runs those in its thread pool, and a route that touches the store
