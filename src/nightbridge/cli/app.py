@@ -40,6 +40,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "migrate",
     "backup",
     "account",
+    "summaries",
 )
 
 GLOBAL_OPTIONS = ("--home", "--tz")

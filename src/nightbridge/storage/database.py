@@ -8,6 +8,10 @@ crashes whatever ``synchronous`` is; FULL also survives power loss; sqlite.org/w
 and ``foreign_keys=ON``. Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so
 two writers queue on ``busy_timeout`` instead of failing when both try to upgrade a read
 lock. PostgreSQL keeps its durable defaults (fsync, synchronous_commit on).
+
+Derived data: before a write transaction commits, the per-person summaries of every
+person it wrote (``storage.changes``) are recomputed in it (``refresh_changed``), so the
+clinician's list never lags the data.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from nightbridge.storage.changes import changed_persons
 from nightbridge.storage.guard import GuardedSession
 
 SQLITE_FILENAME = "nightbridge.sqlite3"
@@ -97,6 +102,11 @@ class Database:
             with conn.begin(), GuardedSession(bind=conn, expire_on_commit=False) as session:
                 yield session
                 session.flush()
+                if changed_persons(session):
+                    # the one place summaries are kept up to date: before every commit
+                    from nightbridge.storage.repositories.summaries import refresh_changed
+
+                    refresh_changed(session)
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

@@ -1,212 +1,208 @@
-"""The clinician's triage list: who needs attention first.
+"""The clinician's triage list: who needs attention first (the rule: ``core.triage``).
 
-Order (Nightbridge's own rule, documented in docs/web-pages.md):
-1. the most urgent safety alert in force today (definitions.md section 4: emergency,
-   crisis, urgent, advise, then none);
-2. a worsening trend before a steady or improving one;
-3. more days since the last diary entry or check-in first: stale data is a signal
-   (Tidepool's clinic dashboard sorts by days since last upload); never = most stale;
-4. then by name, then id, so the order is stable.
+The list is read from the per-person summaries (``storage.tables.summaries``, kept up
+to date by every write in its own transaction), sorted and paged by the database: the
+same few statements for 5 people or 5,000. Reading it appends ONE audit row (the list
+was viewed: how many people, which page), not one per person.
 
-The trend compares the last 7 days with the 7 before them. It is worsening when the
-mean withdrawal symptom score (Nightbridge's own diary, 0..68, definitions.md section 3)
-rose by ``SYMPTOM_DELTA`` points or more, or the mean total sleep time fell by
-``TST_DELTA_MIN`` minutes or more; improving when it moved that far the other way and
-nothing worsened. Each half needs ``MIN_POINTS`` values, else the trend is ``unknown``.
-These thresholds are Nightbridge's own choice for ordering a list, not clinical cut-offs.
-
-Alerts counted for the order are those recorded for today and the two days before
-(``ALERT_LOOKBACK_DAYS``): a clinician who looks in the morning still sees yesterday
-evening's urgent alert at the top. They are read, never re-evaluated, on a page view:
-every write that can raise one records it.
+``triage_row_from_scratch`` computes one person's row straight from their data, as the
+list did before summaries existed; the tests hold the two equal after every kind of
+write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nightbridge.core.alerts import LEVELS, Alert, level_rank, sort_alerts
+from nightbridge.core.alerts import Alert, sort_alerts
+from nightbridge.core.errors import InvalidInput
+from nightbridge.core.resources import with_resources
+from nightbridge.core.triage import (
+    ALERT_LOOKBACK_DAYS,
+    MIN_POINTS,
+    SYMPTOM_DELTA,
+    TRENDS,
+    TST_DELTA_MIN,
+    PersonSummary,
+    Trend,
+    TriageRow,
+    assess_trend,
+    order_triage,
+    triage_key,
+)
 
 if TYPE_CHECKING:
     from nightbridge.services.access import Actor
     from nightbridge.storage.database import Database
 
-ALERT_LOOKBACK_DAYS = 2
-SYMPTOM_DELTA = 3.0
-TST_DELTA_MIN = 30.0
-MIN_POINTS = 2
-TRENDS = ("worsening", "steady", "improving", "unknown")
+__all__ = [
+    "ALERT_LOOKBACK_DAYS",
+    "MIN_POINTS",
+    "PER_PAGE",
+    "SYMPTOM_DELTA",
+    "TRENDS",
+    "TST_DELTA_MIN",
+    "Trend",
+    "TriageList",
+    "TriageRow",
+    "assess_trend",
+    "build_triage",
+    "order_triage",
+    "triage_key",
+    "triage_page",
+    "triage_row_from_scratch",
+]
+
+#: People per page of the list, and the most a caller may ask for.
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+AUDIT_OBJECT = "GET /clinician (triage)"
 
 
 @dataclass(frozen=True, slots=True)
-class Trend:
-    direction: str
-    reasons: tuple[str, ...] = ()
+class TriageList:
+    """One page of the list: its rows in triage order, and where it sits in the whole."""
 
-
-@dataclass(frozen=True, slots=True)
-class TriageRow:
-    """One person on a clinician's list."""
-
-    person_id: int
-    name: str
-    alerts: tuple[Alert, ...] = ()
-    trend: Trend = field(default_factory=lambda: Trend("unknown"))
-    last_entry: dt.date | None = None
-    today: dt.date | None = None
+    rows: list[TriageRow]
+    total: int
+    page: int
+    per_page: int
 
     @property
-    def top_level(self) -> str | None:
-        """The most urgent alert level in force, or None."""
-        return sort_alerts(self.alerts)[0].level if self.alerts else None
-
-    @property
-    def days_since_entry(self) -> int | None:
-        """Whole days since the last entry; None when there has never been one."""
-        if self.last_entry is None or self.today is None:
-            return None
-        return max(0, (self.today - self.last_entry).days)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "person_id": self.person_id,
-            "name": self.name,
-            "top_level": self.top_level,
-            "alerts": [a.to_dict() for a in sort_alerts(self.alerts)],
-            "trend": self.trend.direction,
-            "trend_reasons": list(self.trend.reasons),
-            "last_entry": self.last_entry.isoformat() if self.last_entry else None,
-            "days_since_entry": self.days_since_entry,
-        }
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
-def triage_key(row: TriageRow) -> tuple[int, int, int, str, int]:
-    """The sort key: alert level, then worsening first, then stalest first."""
-    level = level_rank(row.top_level) if row.top_level else len(LEVELS)
-    worsening = 0 if row.trend.direction == "worsening" else 1
-    days = row.days_since_entry
-    staleness = -(10**6) if days is None else -days
-    return (level, worsening, staleness, row.name.casefold(), row.person_id)
+def _check_paging(page: int, per_page: int) -> None:
+    if page < 1:
+        raise InvalidInput.one("page", "must be 1 or more")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidInput.one("per_page", f"must be between 1 and {MAX_PER_PAGE}")
 
 
-def order_triage(rows: Iterable[TriageRow]) -> list[TriageRow]:
-    """The rows in triage order (see the module docstring)."""
-    return sorted(rows, key=triage_key)
+def triage_page(
+    db: Database,
+    actor: Actor,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    now: dt.datetime | None = None,
+    audit_as: str = AUDIT_OBJECT,
+) -> TriageList:
+    """A page of the people who share with ``actor`` now, in triage order across all of
+    them. One read snapshot (the order and the rows) and one short write (the audit
+    row); a person whose summary is missing (a store from before summaries, not
+    rebuilt) gets it computed first."""
+    from nightbridge.services.recovery.safety import region_resources
+    from nightbridge.storage.repositories.alerts import AlertRepository
+    from nightbridge.storage.repositories.audit import AuditRepository
+    from nightbridge.storage.repositories.summaries import SummaryRepository
+    from nightbridge.storage.tables.base import utcnow
+
+    _check_paging(page, per_page)
+    if actor.role != "clinician" or actor.account_id is None:
+        return TriageList([], 0, page, per_page)
+    moment = now or dt.datetime.now(dt.UTC)
+    with db.reader() as session:
+        repo = SummaryRepository(session)
+        missing = repo.missing_for(actor.account_id)
+    if missing:
+        with db.transaction() as session:
+            for person_id in missing:
+                SummaryRepository(session).refresh(person_id, moment)
+    with db.reader() as session:
+        found = SummaryRepository(session).triage_page(
+            actor.account_id, now=moment, offset=(page - 1) * per_page, limit=per_page
+        )
+        alerts: dict[int, list[Alert]] = defaultdict(list)
+        if found.rows:
+            first = min(found.today.values()) - dt.timedelta(days=ALERT_LOOKBACK_DAYS)
+            last = max(found.today.values())
+            for person_id, region, alert in AlertRepository(session).between_for_persons(
+                [s.person_id for s in found.rows], first, last
+            ):
+                today = found.today[person_id]
+                if today - dt.timedelta(days=ALERT_LOOKBACK_DAYS) <= alert.date <= today:
+                    alerts[person_id].append(with_resources(alert, region_resources(region)))
+    with db.transaction() as session:
+        AuditRepository(session).append(
+            at=utcnow(),
+            actor_account_id=actor.account_id,
+            actor_role=actor.role,
+            person_id=None,
+            action="read",
+            object=audit_as,
+            outcome="allowed",
+            detail=f"listed {len(found.rows)} of {found.total} people (page {page})",
+        )
+    rows = [
+        _row(summary, found.today[summary.person_id], alerts.get(summary.person_id, []))
+        for summary in found.rows
+    ]
+    return TriageList(rows, found.total, page, per_page)
 
 
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
-
-
-def _halves(
-    points: Iterable[tuple[dt.date, float]], today: dt.date
-) -> tuple[list[float], list[float]]:
-    recent: list[float] = []
-    before: list[float] = []
-    for day, value in points:
-        age = (today - day).days
-        if 0 <= age < 7:
-            recent.append(value)
-        elif 7 <= age < 14:
-            before.append(value)
-    return before, recent
-
-
-def assess_trend(
-    symptom_scores: Iterable[tuple[dt.date, float]],
-    tst_minutes: Iterable[tuple[dt.date, float]],
-    today: dt.date,
-) -> Trend:
-    """Worsening, steady, improving or unknown, with the reasons (see module docstring)."""
-    worse: list[str] = []
-    better: list[str] = []
-    known = False
-    before, recent = _halves(symptom_scores, today)
-    if len(before) >= MIN_POINTS and len(recent) >= MIN_POINTS:
-        known = True
-        delta = _mean(recent) - _mean(before)
-        text = f"symptom score {_mean(before):.1f} -> {_mean(recent):.1f} (7-day means)"
-        if delta >= SYMPTOM_DELTA:
-            worse.append(text)
-        elif delta <= -SYMPTOM_DELTA:
-            better.append(text)
-    before, recent = _halves(tst_minutes, today)
-    if len(before) >= MIN_POINTS and len(recent) >= MIN_POINTS:
-        known = True
-        delta = _mean(recent) - _mean(before)
-        text = f"sleep {_mean(before):.0f} -> {_mean(recent):.0f} min (7-day means)"
-        if delta <= -TST_DELTA_MIN:
-            worse.append(text)
-        elif delta >= TST_DELTA_MIN:
-            better.append(text)
-    if worse:
-        return Trend("worsening", tuple(worse))
-    if better:
-        return Trend("improving", tuple(better))
-    return Trend("steady" if known else "unknown")
+def _row(summary: PersonSummary, today: dt.date, alerts: list[Alert]) -> TriageRow:
+    return TriageRow(
+        person_id=summary.person_id,
+        name=summary.name,
+        alerts=tuple(sort_alerts(alerts)),
+        trend=summary.trend_on(today),
+        last_entry=summary.last_entry,
+        today=today,
+    )
 
 
 def build_triage(db: Database, actor: Actor, *, now: dt.datetime | None = None) -> list[TriageRow]:
-    """The clinician's list: every person who shares with ``actor`` now, in triage order.
+    """The first page of the list (``triage_page``), as a list of rows."""
+    return triage_page(db, actor, now=now).rows
 
-    Each person's data is read through the one permission check, which appends one audit
-    row per person (all in one transaction); a share revoked a moment ago is simply not
-    listed. Only the 14 days the trend compares are read, plus the newest entry's date.
-    """
+
+def triage_row_from_scratch(
+    db: Database, person_id: int, *, now: dt.datetime | None = None
+) -> TriageRow:
+    """One person's row computed from their diary, check-ins and alerts directly (no
+    summary): what the list showed before summaries, kept to check them against."""
     from zoneinfo import ZoneInfo
 
-    from nightbridge.services.access import check_access_many
-    from nightbridge.services.accounts.sharing import list_patients
     from nightbridge.services.recovery.safety import alerts_between
     from nightbridge.services.sleep.diary import list_nights
     from nightbridge.storage.repositories.checkins import CheckinRepository
     from nightbridge.storage.repositories.diary import DiaryRepository
     from nightbridge.storage.repositories.persons import PersonRepository
 
-    rows: list[TriageRow] = []
-    shared = [share.person_id for share in list_patients(db, actor)]
-    for person_id in check_access_many(db, actor, shared, "read", "GET /clinician (triage)"):
-        with db.reader() as session:
-            persons = PersonRepository(session)
-            name = persons.display_name(person_id) or f"Person {person_id}"
-            zone = persons.get_profile(person_id).tz
-            today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).date()
-            span_start = today - dt.timedelta(days=13)
-            checkin_repo = CheckinRepository(session)
-            checkins = checkin_repo.between(person_id, span_start, today)
-            newest_entry = DiaryRepository(session).latest(person_id)
-            last_dates = [
-                d
-                for d in (
-                    checkin_repo.last_date(person_id, today),
-                    newest_entry.date if newest_entry and newest_entry.date <= today else None,
-                )
-                if d is not None
-            ]
-        alerts = alerts_between(
-            db, person_id, today - dt.timedelta(days=ALERT_LOOKBACK_DAYS), today
-        )
-        nights = list_nights(db, person_id, span_start, today)
-        trend = assess_trend(
-            [
-                (c.date, float(c.withdrawal_score))
-                for c in checkins
-                if c.withdrawal_score is not None
-            ],
-            [(n.date, float(n.tst_min)) for n in nights],
-            today,
-        )
-        rows.append(
-            TriageRow(
-                person_id=person_id,
-                name=name,
-                alerts=tuple(sort_alerts(alerts)),
-                trend=trend,
-                last_entry=max(last_dates) if last_dates else None,
-                today=today,
+    with db.reader() as session:
+        persons = PersonRepository(session)
+        name = persons.display_name(person_id) or f"Person {person_id}"
+        zone = persons.get_profile(person_id).tz
+        today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).date()
+        span_start = today - dt.timedelta(days=13)
+        checkin_repo = CheckinRepository(session)
+        checkins = checkin_repo.between(person_id, span_start, today)
+        newest_entry = DiaryRepository(session).latest(person_id)
+        last_dates = [
+            d
+            for d in (
+                checkin_repo.last_date(person_id, today),
+                newest_entry.date if newest_entry and newest_entry.date <= today else None,
             )
-        )
-    return order_triage(rows)
+            if d is not None
+        ]
+    alerts = alerts_between(db, person_id, today - dt.timedelta(days=ALERT_LOOKBACK_DAYS), today)
+    nights = list_nights(db, person_id, span_start, today)
+    trend = assess_trend(
+        [(c.date, float(c.withdrawal_score)) for c in checkins if c.withdrawal_score is not None],
+        [(n.date, float(n.tst_min)) for n in nights],
+        today,
+    )
+    return TriageRow(
+        person_id=person_id,
+        name=name,
+        alerts=tuple(sort_alerts(alerts)),
+        trend=trend,
+        last_entry=max(last_dates) if last_dates else None,
+        today=today,
+    )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from nightbridge.core.alerts import Alert, sort_alerts
 from nightbridge.storage.tables.base import utcnow
+from nightbridge.storage.tables.persons import PersonRow
 from nightbridge.storage.tables.safety import AlertRow
 from nightbridge.storage.upsert import forget_rows, upsert
 
@@ -66,3 +67,21 @@ class AlertRepository:
             )
         )
         return sort_alerts(_alert(r) for r in rows)
+
+    def between_for_persons(
+        self, person_ids: Sequence[int], start: dt.date, end: dt.date
+    ) -> list[tuple[int, str, Alert]]:
+        """``between`` for several persons in one statement: (person, their region,
+        alert) for dates ``start..end``."""
+        if not person_ids:
+            return []
+        rows = self.session.execute(
+            select(AlertRow, PersonRow.region)
+            .join(PersonRow, PersonRow.id == AlertRow.person_id)
+            .where(
+                AlertRow.person_id.in_(list(person_ids)),
+                AlertRow.date >= start,
+                AlertRow.date <= end,
+            )
+        )
+        return [(row.person_id, region, _alert(row)) for row, region in rows]

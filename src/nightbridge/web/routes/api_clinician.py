@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
 from nightbridge.web.deps import ClinicianActor, DatabaseDep, ManageScope, ReadScope
@@ -59,10 +59,21 @@ class TaperIn(ApiModel):
 
 
 @router.get("/triage", summary="The people who share with me, most urgent first")
-def api_triage(db: DatabaseDep, actor: ClinicianActor) -> list[dict[str, Any]]:
-    from nightbridge.services.clinic.triage import build_triage
+def api_triage(
+    db: DatabaseDep,
+    actor: ClinicianActor,
+    response: Response,
+    page: int = Query(default=1, ge=1, le=1_000_000, description="page number, from 1"),
+    per_page: int = Query(default=50, ge=1, le=200, description="people per page"),
+) -> list[dict[str, Any]]:
+    """One page of the list, sorted across all the people who share with me (alert
+    level, then a worsening trend, then the longest without an entry). The total is in
+    the ``X-Total-Count`` header."""
+    from nightbridge.services.clinic.triage import triage_page
 
-    return [row.to_dict() for row in build_triage(db, actor)]
+    found = triage_page(db, actor, page=page, per_page=per_page, audit_as="GET /api/triage")
+    response.headers["X-Total-Count"] = str(found.total)
+    return [row.to_dict() for row in found.rows]
 
 
 def _alert(alert: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput, Problem
@@ -106,11 +106,20 @@ def evidence_lines(evidence: dict[str, Any]) -> list[str]:
 
 
 @router.get("/clinician", include_in_schema=False)
-def triage_page(request: Request, db: DatabaseDep, actor: ClinicianActor) -> Response:
-    from nightbridge.services.clinic.triage import build_triage
+def triage_page(
+    request: Request,
+    db: DatabaseDep,
+    actor: ClinicianActor,
+    page: int = Query(default=1, ge=1, le=1_000_000),
+) -> Response:
+    from nightbridge.services.clinic.triage import triage_page as read_page
 
-    rows = build_triage(db, actor)
-    return render(request, "clinician/triage.html", {"title": "My people", "rows": rows})
+    found = read_page(db, actor, page=page)
+    return render(
+        request,
+        "clinician/triage.html",
+        {"title": "My people", "rows": found.rows, "listing": found},
+    )
 
 
 def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:

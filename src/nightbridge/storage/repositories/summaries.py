@@ -1,0 +1,403 @@
+"""Per-person summaries (core.triage.PersonSummary): computed from the stored data,
+kept in ``person_summaries``, and the clinician's list read from them in one query.
+
+``refresh_changed`` is what ``Database.transaction`` runs before it commits, for the
+persons ``storage.changes`` saw written; ``rebuild_all`` recomputes every row (the
+migration's backfill and ``nightbridge summaries rebuild``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, delete, func, literal, select
+from sqlalchemy.orm import Session
+
+from nightbridge.core.errors import InvalidInput
+from nightbridge.core.intake import Vocabulary
+from nightbridge.core.metrics import compute_night
+from nightbridge.core.taper import compare_intake
+from nightbridge.core.triage import (
+    ALERT_LOOKBACK_DAYS,
+    TREND_HORIZON,
+    PersonSummary,
+    TaperAdherence,
+    seven_day_sleep,
+)
+from nightbridge.storage.changes import EVERYONE, take_changed
+from nightbridge.storage.repositories.diary import DiaryRepository
+from nightbridge.storage.repositories.intake import IntakeRepository
+from nightbridge.storage.repositories.tapers import TaperRepository
+from nightbridge.storage.tables.accounts import ShareRow
+from nightbridge.storage.tables.devices import DeviceNightRow
+from nightbridge.storage.tables.diary import DiaryEntryRow
+from nightbridge.storage.tables.persons import PersonRow
+from nightbridge.storage.tables.safety import AlertRow, CheckinRow
+from nightbridge.storage.tables.summaries import PersonSummaryRow
+
+#: Days of data the trend reads (two 7-day halves).
+TREND_SPAN_DAYS = 14
+_LEVEL_COLUMNS = {
+    "emergency": "emergency_day",
+    "crisis": "crisis_day",
+    "urgent": "urgent_day",
+    "advise": "advise_day",
+}
+
+
+@cache
+def _vocabulary() -> Vocabulary:
+    from nightbridge.content import load_json
+
+    return Vocabulary.from_content(load_json("substances.json"))
+
+
+def _day(value: dt.date | None) -> int | None:
+    return value.toordinal() if value is not None else None
+
+
+def _date(day: int | None) -> dt.date | None:
+    return dt.date.fromordinal(day) if day is not None else None
+
+
+def _points(raw: Iterable[Sequence[Any]]) -> tuple[tuple[dt.date, float], ...]:
+    return tuple((dt.date.fromisoformat(str(d)), float(v)) for d, v in raw)
+
+
+def summary_of(row: PersonSummaryRow) -> PersonSummary:
+    """The stored row as the core value."""
+    alert_days = {
+        level: dt.date.fromordinal(getattr(row, column))
+        for level, column in _LEVEL_COLUMNS.items()
+        if getattr(row, column) is not None
+    }
+    points = row.trend_points or {}
+    return PersonSummary(
+        person_id=row.person_id,
+        name=row.name,
+        tz=row.tz,
+        as_of=row.as_of,
+        last_entry=row.last_entry,
+        alert_days=alert_days,
+        symptom_points=_points(points.get("symptoms", [])),
+        tst_points=_points(points.get("tst", [])),
+        nights_7d=row.nights_7d,
+        tst_7d_min=row.tst_7d_min,
+        se_7d_pct=row.se_7d_pct,
+        phq9_total=row.phq9_total,
+        phq9_on=row.phq9_on,
+        gad7_total=row.gad7_total,
+        gad7_on=row.gad7_on,
+        isi_total=row.isi_total,
+        isi_on=row.isi_on,
+        taper_active=row.taper_active,
+        taper=TaperAdherence(row.taper_days_elapsed, row.taper_days_logged, row.taper_days_over),
+        last_device_night=row.last_device_night,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TriagePage:
+    """One page of a clinician's list: the summaries in order, the total, and each
+    listed person's local date (the day the order was judged on)."""
+
+    rows: list[PersonSummary]
+    total: int
+    today: dict[int, dt.date]
+
+
+class SummaryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- computing ---------------------------------------------------------------------
+
+    def compute(self, person_id: int, now: dt.datetime | None = None) -> PersonSummary | None:
+        """The person's summary from scratch (None when there is no such person)."""
+        person = self.session.get(PersonRow, person_id)
+        if person is None:
+            return None
+        zone = person.tz or "UTC"
+        today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).date()
+        start = today - dt.timedelta(days=TREND_SPAN_DAYS - 1)
+        symptoms = tuple(
+            (day, float(score))
+            for day, score in self.session.execute(
+                select(CheckinRow.date, CheckinRow.withdrawal_score)
+                .where(
+                    CheckinRow.person_id == person_id,
+                    CheckinRow.date >= start,
+                    CheckinRow.date <= today,
+                    CheckinRow.withdrawal_score.is_not(None),
+                )
+                .order_by(CheckinRow.date)
+            )
+        )
+        nights = []
+        for entry in DiaryRepository(self.session).list(person_id, start, today):
+            try:
+                nights.append(compute_night(entry, zone))
+            except InvalidInput:
+                continue
+        latest = self.session.execute(
+            select(
+                select(func.max(CheckinRow.date))
+                .where(CheckinRow.person_id == person_id, CheckinRow.date <= today)
+                .scalar_subquery(),
+                select(func.max(DiaryEntryRow.date))
+                .where(DiaryEntryRow.person_id == person_id)
+                .scalar_subquery(),
+                select(func.max(DeviceNightRow.date))
+                .where(DeviceNightRow.person_id == person_id)
+                .scalar_subquery(),
+            )
+        ).one()
+        last_checkin, last_diary, last_device = latest
+        last_dates = [d for d in (last_checkin, last_diary) if d is not None and d <= today]
+        alert_days = {
+            level: day
+            for level, day in self.session.execute(
+                select(AlertRow.level, func.max(AlertRow.date))
+                .where(AlertRow.person_id == person_id)
+                .group_by(AlertRow.level)
+            )
+            if level in _LEVEL_COLUMNS
+        }
+        phq9 = self._latest_total(person_id, CheckinRow.phq9_total, today)
+        gad7 = self._latest_total(person_id, CheckinRow.gad7_total, today)
+        stored = TaperRepository(self.session).active(person_id)
+        adherence = TaperAdherence()
+        if stored is not None:
+            plan = stored.plan
+            klass = _vocabulary().classify(plan.substance)
+            steps = compare_intake(
+                plan,
+                IntakeRepository(self.session).between(person_id, plan.start, today),
+                tz=zone,
+                today=today,
+                substance_class=klass if klass != "other" else None,
+            )
+            adherence = TaperAdherence(
+                days_elapsed=sum(s.days_elapsed for s in steps),
+                days_logged=sum(s.days_logged for s in steps),
+                days_over=sum(s.days_over for s in steps),
+            )
+        count, tst, se = seven_day_sleep(((n.date, n.tst_min, n.se_pct) for n in nights), today)
+        return PersonSummary(
+            person_id=person_id,
+            name=person.display_name or f"Person {person_id}",
+            tz=zone,
+            as_of=today,
+            last_entry=max(last_dates) if last_dates else None,
+            alert_days=alert_days,
+            symptom_points=symptoms,
+            tst_points=tuple((n.date, float(n.tst_min)) for n in nights),
+            nights_7d=count,
+            tst_7d_min=tst,
+            se_7d_pct=se,
+            phq9_total=phq9[0],
+            phq9_on=phq9[1],
+            gad7_total=gad7[0],
+            gad7_on=gad7[1],
+            taper_active=stored is not None,
+            taper=adherence,
+            last_device_night=last_device,
+        )
+
+    def _latest_total(
+        self, person_id: int, column: Any, today: dt.date
+    ) -> tuple[int | None, dt.date | None]:
+        found = self.session.execute(
+            select(column, CheckinRow.date)
+            .where(
+                CheckinRow.person_id == person_id,
+                column.is_not(None),
+                CheckinRow.date <= today,
+            )
+            .order_by(CheckinRow.date.desc())
+            .limit(1)
+        ).first()
+        return (int(found[0]), found[1]) if found else (None, None)
+
+    # -- storing -----------------------------------------------------------------------
+
+    def get(self, person_id: int) -> PersonSummary | None:
+        row = self.session.get(PersonSummaryRow, person_id)
+        return summary_of(row) if row is not None else None
+
+    def refresh(self, person_id: int, now: dt.datetime | None = None) -> PersonSummary | None:
+        """Recompute and store the person's summary (removed if the person is gone)."""
+        summary = self.compute(person_id, now)
+        if summary is None:
+            self.session.execute(
+                delete(PersonSummaryRow).where(PersonSummaryRow.person_id == person_id)
+            )
+            return None
+        row = self.session.get(PersonSummaryRow, person_id)
+        if row is None:
+            row = PersonSummaryRow(person_id=person_id)
+            self.session.add(row)
+        _apply(row, summary)
+        return summary
+
+    def rebuild_all(self, now: dt.datetime | None = None) -> int:
+        """Recompute every person's summary; the number of persons."""
+        ids = list(self.session.scalars(select(PersonRow.id).order_by(PersonRow.id)))
+        for person_id in ids:
+            self.refresh(person_id, now)
+        self.session.flush()
+        return len(ids)
+
+    # -- the clinician's list ----------------------------------------------------------
+
+    def _shared_with(self, clinician_id: int) -> Any:
+        return (
+            select(ShareRow.person_id)
+            .where(ShareRow.clinician_id == clinician_id, ShareRow.revoked_at.is_(None))
+            .scalar_subquery()
+        )
+
+    def missing_for(self, clinician_id: int) -> list[int]:
+        """Persons sharing with the clinician who have no summary row yet (a store
+        written before summaries existed and not rebuilt: refreshed on sight)."""
+        return list(
+            self.session.scalars(
+                select(PersonRow.id)
+                .outerjoin(PersonSummaryRow, PersonSummaryRow.person_id == PersonRow.id)
+                .where(
+                    PersonRow.id.in_(self._shared_with(clinician_id)),
+                    PersonSummaryRow.person_id.is_(None),
+                )
+            )
+        )
+
+    def triage_page(
+        self, clinician_id: int, *, now: dt.datetime, offset: int = 0, limit: int = 50
+    ) -> TriagePage:
+        """One page of the clinician's people in triage order (core.triage), sorted by
+        the database across all of them: three statements whatever their number (the
+        zones, the count, the page)."""
+        shared = PersonSummaryRow.person_id.in_(self._shared_with(clinician_id))
+        zones = list(self.session.scalars(select(PersonSummaryRow.tz).where(shared).distinct()))
+        today_by_zone = {zone: _today_in(zone, now) for zone in zones}
+        fallback = now.astimezone(dt.UTC).date().toordinal()
+        today_day: Any = (
+            case(
+                *(
+                    (PersonSummaryRow.tz == z, literal(d.toordinal()))
+                    for z, d in today_by_zone.items()
+                ),
+                else_=literal(fallback),
+            )
+            if today_by_zone
+            else literal(fallback)
+        )
+        cut = today_day - ALERT_LOOKBACK_DAYS
+        rank = case(
+            *(
+                (getattr(PersonSummaryRow, column) >= cut, i)
+                for i, column in enumerate(_LEVEL_COLUMNS.values())
+            ),
+            else_=len(_LEVEL_COLUMNS),
+        )
+        age = today_day - PersonSummaryRow.as_of_day
+        worsening = case(
+            (
+                and_(
+                    age >= 0,
+                    age < TREND_HORIZON,
+                    func.substr(PersonSummaryRow.trend_letters, age + 1, 1) == "w",
+                ),
+                0,
+            ),
+            else_=1,
+        )
+        staleness = case(
+            (PersonSummaryRow.last_entry_day.is_(None), -(10**6)),
+            (PersonSummaryRow.last_entry_day > today_day, 0),
+            else_=PersonSummaryRow.last_entry_day - today_day,
+        )
+        name = PersonSummaryRow.sort_name
+        if self.session.get_bind().dialect.name == "postgresql":
+            name = name.collate("C")  # code-point order, as Python sorts
+        total = self.session.scalar(
+            select(func.count()).select_from(PersonSummaryRow).where(shared)
+        )
+        rows = self.session.scalars(
+            select(PersonSummaryRow)
+            .where(shared)
+            .order_by(rank, worsening, staleness, name, PersonSummaryRow.person_id)
+            .offset(offset)
+            .limit(limit)
+        )
+        summaries = [summary_of(row) for row in rows]
+        return TriagePage(
+            rows=summaries,
+            total=int(total or 0),
+            today={s.person_id: today_by_zone.get(s.tz) or _today_in(s.tz, now) for s in summaries},
+        )
+
+
+def _today_in(zone: str, now: dt.datetime) -> dt.date:
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+def _apply(row: PersonSummaryRow, summary: PersonSummary) -> None:
+    row.name = summary.name
+    row.sort_name = summary.sort_name
+    row.tz = summary.tz
+    row.as_of = summary.as_of
+    row.as_of_day = summary.as_of.toordinal()
+    row.last_entry = summary.last_entry
+    row.last_entry_day = _day(summary.last_entry)
+    for level, column in _LEVEL_COLUMNS.items():
+        setattr(row, column, _day(summary.alert_days.get(level)))
+    row.trend_letters = summary.trend_letters
+    row.trend_points = {
+        "symptoms": [[d.isoformat(), v] for d, v in summary.symptom_points],
+        "tst": [[d.isoformat(), v] for d, v in summary.tst_points],
+    }
+    row.nights_7d = summary.nights_7d
+    row.tst_7d_min = summary.tst_7d_min
+    row.se_7d_pct = summary.se_7d_pct
+    row.phq9_total = summary.phq9_total
+    row.phq9_on = summary.phq9_on
+    row.gad7_total = summary.gad7_total
+    row.gad7_on = summary.gad7_on
+    row.isi_total = summary.isi_total
+    row.isi_on = summary.isi_on
+    row.taper_active = summary.taper_active
+    row.taper_days_elapsed = summary.taper.days_elapsed
+    row.taper_days_logged = summary.taper.days_logged
+    row.taper_days_over = summary.taper.days_over
+    row.last_device_night = summary.last_device_night
+
+
+def refresh_changed(session: Session, now: dt.datetime | None = None) -> int:
+    """Refresh the summaries of the persons this unit of work changed (all of them when
+    a statement's persons could not be told); the number refreshed."""
+    persons = take_changed(session)
+    if not persons:
+        return 0
+    repo = SummaryRepository(session)
+    if EVERYONE in persons:
+        return repo.rebuild_all(now)
+    for person_id in sorted(persons):
+        repo.refresh(person_id, now)
+    session.flush()
+    return len(persons)
+
+
+def alerts_days_window(today: Mapping[int, dt.date]) -> tuple[dt.date, dt.date] | None:
+    """The span of alert dates a page of the list shows (each person's lookback)."""
+    if not today:
+        return None
+    return (
+        min(today.values()) - dt.timedelta(days=ALERT_LOOKBACK_DAYS),
+        max(today.values()),
+    )
