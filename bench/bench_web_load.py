@@ -1,20 +1,25 @@
 """Load benchmark of the web app: many people writing diaries, clinicians reading triage.
 
-Starts the app with uvicorn in a subprocess on 127.0.0.1 (a free port; a temporary
-SQLite store, or ``--postgres URL``), creates N people and C clinicians (production
-argon2 settings, clinicians with TOTP), shares each person with one clinician, logs
-everyone in through the JSON API, then runs a bounded number of requests from a thread
-pool: people POST a diary entry (``/api/me/diary`` when the pages' API is there, else
-they GET ``/api/persons/{own id}``), clinicians GET their triage list (``/api/triage``,
-else ``/api/patients``); ``--platform`` forces the latter pair to measure the platform
-(session, CSRF, permission check, audit row) without the pages' computations.
-Prints p50/p99 latency per kind, requests per second and errors.
+Starts ``nightbridge serve --workers N`` in a subprocess on 127.0.0.1 (a free port; a
+temporary SQLite store, or ``--postgres URL`` in a schema of its own, dropped after),
+creates N people and C clinicians (production argon2 settings, clinicians with TOTP),
+shares the people out among the clinicians (10 each by default), logs everyone in
+through the JSON API, then:
 
-Only loopback is used; every request goes through the session, CSRF, permission and
-audit layers. Usage::
+1. **server CPU per request kind**: ``--cpu-requests`` diary POSTs, then as many triage
+   GETs, each from 2 threads, reading the CPU time of the server's processes (``/proc``)
+   before and after: CPU ms per request (median of 3 rounds);
+2. **load**: ``--requests`` requests from ``--concurrency`` threads (one per user by
+   default: 200 concurrent users), a fifth of them clinicians: p50/p99 latency per kind,
+   requests per second and errors.
 
-    python bench/bench_web_load.py [--people 40] [--clinicians 4] [--requests 3000]
-                                   [--concurrency 16] [--max-seconds 120] [--postgres URL]
+People POST a diary entry (``/api/me/diary``), clinicians GET their triage list
+(``/api/triage``); ``--platform`` measures the platform alone (``GET /api/persons/{id}``
+and ``GET /api/patients``). Only loopback is used; every request goes through the
+session, CSRF, permission and audit layers. Usage::
+
+    python bench/bench_web_load.py [--people 200] [--clinicians 20] [--workers 2]
+        [--requests 3000] [--concurrency 200] [--cpu-requests 300] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -40,19 +45,13 @@ import pyotp
 
 from nightbridge.services.access import Actor
 from nightbridge.services.accounts.accounts import create_account
-from nightbridge.services.accounts.auth import AuthPolicy, start_enrolment, verify_totp
+from nightbridge.services.accounts.auth import AuthPolicy, enrolment_secret, verify_totp
 from nightbridge.services.accounts.sharing import create_invite, redeem_invite
 from nightbridge.storage.database import Database
 
 COOKIE = "__Host-nb_session"
+KINDS = ("diary POST", "triage GET")
 PASSWORD = "bench passphrase, long enough"
-SERVER = """
-import sys, uvicorn
-from nightbridge.storage.database import Database
-from nightbridge.web.app import create_app
-uvicorn.run(create_app(Database(sys.argv[1])), host="127.0.0.1", port=int(sys.argv[2]),
-            log_level="warning", access_log=False)
-"""
 
 
 @dataclass
@@ -94,10 +93,16 @@ def create_users(database: Database, people: int, clinicians: int) -> list[User]
         account_id = create_account(
             database, policy, username=name, password=PASSWORD, role="clinician"
         )
-        secret, _ = start_enrolment(database, account_id)
+        secret, _ = enrolment_secret(database, account_id, uuid.uuid4().hex)
         earlier = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
         verify_totp(
-            database, policy, account_id, pyotp.TOTP(secret).at(earlier), confirm=True, now=earlier
+            database,
+            policy,
+            account_id,
+            pyotp.TOTP(secret).at(earlier),
+            confirm=True,
+            pending=secret,
+            now=earlier,
         )
         users.append(User(name, "clinician", account_id, None, secret))
     for i in range(people):
@@ -149,13 +154,39 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and every process below it (/proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        ppid = int(fields[1])
+        children.setdefault(ppid, []).append(int(entry))
+        stats[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=40)
-    parser.add_argument("--clinicians", type=int, default=4)
+    parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("--clinicians", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--max-seconds", type=float, default=120)
+    parser.add_argument("--concurrency", type=int, default=0, help="default: one per user")
+    parser.add_argument("--cpu-requests", type=int, default=300)
+    parser.add_argument("--max-seconds", type=float, default=300)
     parser.add_argument("--postgres", metavar="URL", default=None)
     parser.add_argument(
         "--platform",
@@ -164,49 +195,142 @@ def main() -> None:
         "permission check and audit row), clinicians GET /api/patients",
     )
     args = parser.parse_args()
+    args.concurrency = args.concurrency or args.people + args.clinicians
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.postgres or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        database = Database(url)
-        database.migrate()
-        started = time.monotonic()
-        users = create_users(database, args.people, args.clinicians)
-        print(
-            f"store: {database.dialect}; created {args.people} people and "
-            f"{args.clinicians} clinicians in {time.monotonic() - started:.1f} s"
-        )
-        database.dispose()
+        schema = None
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NIGHTBRIDGE_")}
+        if args.postgres:
+            from sqlalchemy import create_engine, text
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port)])
+            schema = f"nbload_{uuid.uuid4().hex[:10]}"
+            admin = create_engine(args.postgres)
+            with admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            sep = "&" if "?" in args.postgres else "?"
+            url = f"{args.postgres}{sep}options=-csearch_path%3D{schema}"
+            env["NIGHTBRIDGE_DATABASE_URL"] = url
+        else:
+            url = f"sqlite:///{Path(tmp) / 'nightbridge.sqlite3'}"
         try:
-            wait_until_up(base, server)
-            run_load(base, users, args)
+            database = Database(url)
+            database.migrate()
+            started = time.monotonic()
+            users = create_users(database, args.people, args.clinicians)
+            print(
+                f"store: {database.dialect}; created {args.people} people and "
+                f"{args.clinicians} clinicians in {time.monotonic() - started:.1f} s"
+            )
+            database.dispose()
+
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            command = [sys.executable, "-m", "nightbridge", "--home", tmp, "serve"]
+            command += ["--port", str(port), "--workers", str(args.workers)]
+            server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+            try:
+                wait_until_up(base, server)
+                run_load(base, users, args, server.pid)
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            if schema is not None:
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
 
 
-def run_load(base: str, users: list[User], args: argparse.Namespace) -> None:
+class Requester:
+    def __init__(self, client: httpx.Client, diary: bool, triage: bool) -> None:
+        self.client, self.diary, self.triage = client, diary, triage
+        self.lock = threading.Lock()
+
+    def kind(self, user: User) -> str:
+        return "triage GET" if user.role == "clinician" else "diary POST"
+
+    def send(self, user: User) -> httpx.Response:
+        if user.role == "clinician":
+            path = "/api/triage" if self.triage else "/api/patients"
+            return self.client.get(path, headers=user.headers)
+        if not self.diary:
+            return self.client.get(f"/api/persons/{user.person_id}", headers=user.headers)
+        with self.lock:
+            user.day += 1
+            day = dt.date(2026, 1, 1) + dt.timedelta(days=user.day % 365)
+        return self.client.post(
+            "/api/me/diary",
+            headers=user.headers,
+            json={
+                "date": day.isoformat(),
+                "bedtime": "23:10",
+                "lights_off": "23:25",
+                "sol_min": 20,
+                "nwak": 2,
+                "waso_min": 30,
+                "final_wake": "06:40",
+                "out_of_bed": "06:55",
+                "quality": 3,
+            },
+        )
+
+
+def cpu_per_request(requester: Requester, users: list[User], count: int, server_pid: int) -> float:
+    """Server CPU ms per request of ``users``' kind: ``count`` requests from 2 threads."""
+    rng = random.Random(11)
+    plan = [rng.choice(users) for _ in range(count)]
+    failures: list[int] = []
+    before = server_cpu_s(server_pid)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for response in pool.map(requester.send, plan):
+            if response.status_code >= 400:
+                failures.append(response.status_code)
+    spent = server_cpu_s(server_pid) - before
+    if failures:
+        raise SystemExit(f"{len(failures)} requests failed while measuring CPU: {failures[:5]}")
+    return spent * 1000 / count
+
+
+def run_load(base: str, users: list[User], args: argparse.Namespace, server_pid: int) -> None:
     limits = httpx.Limits(max_connections=args.concurrency * 2)
-    with httpx.Client(base_url=base, timeout=30, limits=limits) as client:
+    with httpx.Client(base_url=base, timeout=60, limits=limits) as client:
         started = time.monotonic()
         for user in users:
             log_in(client, user)
         print(f"logged in {len(users)} accounts in {time.monotonic() - started:.1f} s")
         paths = set(client.get("/api/openapi.json").json()["paths"])
-        diary = "/api/me/diary" in paths and not args.platform
-        triage = "/api/triage" in paths and not args.platform
-        print(
-            f"people: {'POST /api/me/diary' if diary else 'GET /api/me'}; "
-            f"clinicians: {'GET /api/triage' if triage else 'GET /api/patients'}"
+        requester = Requester(
+            client,
+            "/api/me/diary" in paths and not args.platform,
+            "/api/triage" in paths and not args.platform,
         )
-
         people = [u for u in users if u.role == "person"]
         clinicians = [u for u in users if u.role == "clinician"]
+        per = len(people) // max(1, len(clinicians))
+        print(
+            f"people: {'POST /api/me/diary' if requester.diary else 'GET /api/persons/{id}'}; "
+            f"clinicians: {'GET /api/triage' if requester.triage else 'GET /api/patients'} "
+            f"({per} people each); {args.workers} server worker(s)"
+        )
+        # warm every worker's caches, then three rounds of CPU per kind
+        cpu_per_request(requester, people, 40, server_pid)
+        cpu_per_request(requester, clinicians, 40, server_pid)
+        cpu: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for _round in range(3):
+            cpu["diary POST"].append(
+                cpu_per_request(requester, people, args.cpu_requests, server_pid)
+            )
+            cpu["triage GET"].append(
+                cpu_per_request(requester, clinicians, args.cpu_requests, server_pid)
+            )
+        for kind in KINDS:
+            print(
+                f"server CPU per request: {kind:10s} {statistics.median(cpu[kind]):6.2f} ms "
+                f"(rounds: {', '.join(f'{v:.2f}' for v in cpu[kind])})"
+            )
+
         lock = threading.Lock()
-        latencies: dict[str, list[float]] = {"person": [], "clinician": []}
+        latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
         errors: list[str] = []
         deadline = time.monotonic() + args.max_seconds
         rng = random.Random(7)
@@ -220,63 +344,48 @@ def run_load(base: str, users: list[User], args: argparse.Namespace) -> None:
                 return
             t0 = time.perf_counter()
             try:
-                if user.role == "clinician":
-                    path = "/api/triage" if triage else "/api/patients"
-                    response = client.get(path, headers=user.headers)
-                elif diary:
-                    with lock:
-                        user.day += 1
-                        day = dt.date(2026, 1, 1) + dt.timedelta(days=user.day % 365)
-                    response = client.post(
-                        "/api/me/diary",
-                        headers=user.headers,
-                        json={
-                            "date": day.isoformat(),
-                            "bedtime": "23:10",
-                            "lights_off": "23:25",
-                            "sol_min": 20,
-                            "nwak": 2,
-                            "waso_min": 30,
-                            "final_wake": "06:40",
-                            "out_of_bed": "06:55",
-                            "quality": 3,
-                        },
-                    )
-                else:
-                    response = client.get(f"/api/persons/{user.person_id}", headers=user.headers)
+                response = requester.send(user)
                 ok = response.status_code < 400
                 detail = f"{response.status_code} {response.text[:120]}"
             except httpx.HTTPError as exc:
                 ok, detail = False, f"{type(exc).__name__}: {exc}"
             elapsed = (time.perf_counter() - t0) * 1000
             with lock:
-                latencies[user.role].append(elapsed)
+                latencies[requester.kind(user)].append(elapsed)
                 if not ok:
                     errors.append(detail)
 
+        cpu_before = server_cpu_s(server_pid)
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-            for i, user in enumerate(plan):
+            for user in plan:
                 pool.submit(one, user)
-                if i % 500 == 499:
-                    print(f"  queued {i + 1}/{len(plan)}", flush=True)
         wall = time.monotonic() - started
+        server_cpu = server_cpu_s(server_pid) - cpu_before
 
     done = sum(len(v) for v in latencies.values())
     load1, _, _ = os.getloadavg()
     print(f"machine: {os.cpu_count()} CPUs, load average {load1:.1f} (other work shares them)")
     print(
-        f"\n{done} requests in {wall:.1f} s with {args.concurrency} threads: "
-        f"{done / wall:.0f} requests/s; errors: {len(errors)}"
+        f"\n{done} requests in {wall:.1f} s with {args.concurrency} concurrent users: "
+        f"{done / wall:.0f} requests/s; server CPU {server_cpu * 1000 / max(1, done):.2f} "
+        f"ms per request; errors: {len(errors)}"
     )
-    for role, values in latencies.items():
+    every = [v for values in latencies.values() for v in values]
+    for kind, values in [*latencies.items(), ("all", every)]:
         if values:
             print(
-                f"  {role:9s} n={len(values):5d}  p50 {percentile(values, 50):7.1f} ms  "
+                f"  {kind:10s} n={len(values):5d}  p50 {percentile(values, 50):7.1f} ms  "
                 f"p99 {percentile(values, 99):7.1f} ms  mean {statistics.fmean(values):7.1f} ms"
             )
     for detail in errors[:5]:
         print("  error:", detail)
+    print(
+        f"load store={'postgresql' if args.postgres else 'sqlite'} users={args.concurrency} "
+        f"workers={args.workers} rps={done / wall:.0f} p99_ms={percentile(every, 99):.0f} "
+        f"errors={len(errors)} cpu_diary_ms={statistics.median(cpu['diary POST']):.2f} "
+        f"cpu_triage_ms={statistics.median(cpu['triage GET']):.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -140,6 +140,31 @@ def check_access(
         raise refusal
 
 
+def check_own_write(
+    database: Database, actor: Actor, person_id: int, action: str, object: str
+) -> None:
+    """``check_access`` for a person changing their own data, whose permission needs no
+    query: within a web request its audit row is queued and committed by the request's
+    own write transaction (``storage.deferred``: one transaction per request, not two);
+    anything else is ``check_access``."""
+    from nightbridge.storage.deferred import defer
+
+    own = actor.role == "person" and actor.person_id is not None and actor.person_id == person_id
+    if own and action == "write" and 1 <= person_id <= MAX_INT:
+        row = {
+            "at": utcnow(),
+            "actor_account_id": actor.account_id,
+            "actor_role": actor.role,
+            "person_id": person_id,
+            "action": action,
+            "object": object,
+            "outcome": "allowed",
+        }
+        if defer(row):
+            return
+    check_access(database, actor, person_id, action, object)
+
+
 def check_access_many(
     database: Database, actor: Actor, person_ids: Iterable[int], action: str, object: str
 ) -> list[int]:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from nightbridge.storage.changes import changed_persons
+from nightbridge.storage.deferred import queued
 from nightbridge.storage.guard import GuardedSession
 
 SQLITE_FILENAME = "nightbridge.sqlite3"
@@ -84,7 +85,11 @@ class Database:
                 options.setdefault("poolclass", StaticPool)
             options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         else:
-            options.setdefault("pool_pre_ping", True)
+            # No ping before each checkout (a round trip per transaction): a connection
+            # the server dropped fails its first statement, SQLAlchemy then discards the
+            # whole pool, and connections idle longer than ``pool_recycle`` are replaced.
+            options.setdefault("pool_pre_ping", False)
+            options.setdefault("pool_recycle", 1800)
         self.engine: Engine = create_engine(url, **options)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
@@ -99,14 +104,24 @@ class Database:
         refuse_event_loop()
         with self.engine.connect() as conn:
             conn.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
+            waiting = queued()
+            taken = list(waiting)
             with conn.begin(), GuardedSession(bind=conn, expire_on_commit=False) as session:
                 yield session
+                if taken:
+                    # the request's audit rows commit with its data (storage.deferred)
+                    from nightbridge.storage.repositories.audit import AuditRepository
+
+                    for row in taken:
+                        AuditRepository(session).append(**row)
                 session.flush()
                 if changed_persons(session):
                     # the one place summaries are kept up to date: before every commit
                     from nightbridge.storage.repositories.summaries import refresh_changed
 
                     refresh_changed(session)
+            if taken:
+                waiting[:] = [row for row in waiting if all(row is not t for t in taken)]
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

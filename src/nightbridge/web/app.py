@@ -37,6 +37,7 @@ from nightbridge.web.openapi import build_openapi
 from nightbridge.web.questions import question_for
 from nightbridge.web.security import LastResort, SecurityHeaders
 from nightbridge.web.sessions import apply_cookie
+from nightbridge.web.unit import RequestUnit
 from nightbridge.web.values import check_values
 
 HERE = Path(__file__).parent
@@ -61,15 +62,17 @@ NO_TELEMETRY: dict[str, Any] = {
 
 
 class NightbridgeApp(FastAPI):
-    """FastAPI with three wrappers OUTSIDE its whole stack, so that they see every
+    """FastAPI with four wrappers OUTSIDE its whole stack, so that they see every
     response, the framework's last-resort 500 included: the security headers
     (outermost), the last-resort handler (logs an escaped exception without its message
-    and stops it there) and the request body limit."""
+    and stops it there), the request body limit and the request's unit of work (its
+    queued audit rows, ``web.unit``)."""
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
         inner = super().build_middleware_stack()
-        limited = BodyLimit(inner, max_bytes=settings.max_body_bytes, exempt=STREAMED_UPLOADS)
+        unit = RequestUnit(inner, self.state.database)
+        limited = BodyLimit(unit, max_bytes=settings.max_body_bytes, exempt=STREAMED_UPLOADS)
         return SecurityHeaders(LastResort(limited), hsts=settings.hsts)
 
 

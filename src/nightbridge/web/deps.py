@@ -27,7 +27,7 @@ from starlette.datastructures import FormData
 
 from nightbridge.core.errors import NotFound
 from nightbridge.core.values import MAX_INT
-from nightbridge.services.access import ANONYMOUS, Actor, check_access
+from nightbridge.services.access import ANONYMOUS, Actor, check_own_write
 from nightbridge.services.accounts.auth import SessionInfo
 from nightbridge.storage.database import Database
 from nightbridge.web.csrf import LoginRequired
@@ -146,7 +146,9 @@ def person_scope(action: str | None = None) -> Callable[..., Scope]:
             except (TypeError, ValueError):
                 raise NotFound(f"no person {raw!r}") from None
         wanted = action or ("read" if request.method in ("GET", "HEAD") else "write")
-        check_access(request.app.state.database, actor, person_id, wanted, _route_template(request))
+        check_own_write(
+            request.app.state.database, actor, person_id, wanted, _route_template(request)
+        )
         scope = Scope(actor=actor, person_id=person_id, action=wanted)
         request.state.scope = scope
         return scope

@@ -91,12 +91,12 @@ def record_entry_with_alerts(
     """
     from nightbridge.services.recovery.safety import evaluate_in_session
 
-    zone = tz or person_zone(db, person_id)
-    day = today or local_today(zone)
-    entry = parse_entry(fields, today=day, tz=zone)
-    metrics = compute_night(entry, zone)
     alerts: list[Alert] = []
-    with db.transaction() as session:
+    with db.transaction() as session:  # one transaction: the zone read, the entry, alerts
+        zone = tz or PersonRepository(session).get_profile(person_id).tz
+        day = today or local_today(zone)
+        entry = parse_entry(fields, today=day, tz=zone)
+        metrics = compute_night(entry, zone)
         DiaryRepository(session).upsert(person_id, entry)
         for on in sorted({metrics.date, day}):
             alerts.extend(evaluate_in_session(session, person_id, on, tz=zone))

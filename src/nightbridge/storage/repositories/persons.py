@@ -38,6 +38,9 @@ class PersonRepository:
         row = self.session.get(PersonRow, person_id)
         if row is None:
             raise NotFound(f"no person {person_id}")
+        # The session's identity map holds rows weakly: keep this one for the unit of
+        # work, so the next read of the same person (alerts, summaries) costs no query.
+        self.session.info.setdefault("nb_rows", []).append(row)
         return row
 
     def get_profile(self, person_id: int) -> Profile:

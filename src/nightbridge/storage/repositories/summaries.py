@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, delete, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nightbridge.core.errors import InvalidInput
@@ -34,6 +35,7 @@ from nightbridge.storage.repositories.diary import DiaryRepository
 from nightbridge.storage.repositories.intake import IntakeRepository
 from nightbridge.storage.repositories.tapers import TaperRepository
 from nightbridge.storage.tables.accounts import ShareRow
+from nightbridge.storage.tables.base import utcnow
 from nightbridge.storage.tables.devices import DeviceNightRow
 from nightbridge.storage.tables.diary import DiaryEntryRow
 from nightbridge.storage.tables.persons import PersonRow
@@ -144,6 +146,23 @@ class SummaryRepository:
                 nights.append(compute_night(entry, zone))
             except InvalidInput:
                 continue
+
+        def newest_total(total: Any) -> tuple[Any, Any]:
+            base = (
+                select(total, CheckinRow.date)
+                .where(CheckinRow.person_id == person_id, CheckinRow.date <= today)
+                .where(total.is_not(None))
+                .order_by(CheckinRow.date.desc())
+                .limit(1)
+                .subquery()
+            )
+            return (
+                select(base.c[0]).scalar_subquery(),
+                select(base.c.date).scalar_subquery(),
+            )
+
+        phq9_cols = newest_total(CheckinRow.phq9_total)
+        gad7_cols = newest_total(CheckinRow.gad7_total)
         latest = self.session.execute(
             select(
                 select(func.max(CheckinRow.date))
@@ -155,9 +174,11 @@ class SummaryRepository:
                 select(func.max(DeviceNightRow.date))
                 .where(DeviceNightRow.person_id == person_id)
                 .scalar_subquery(),
+                *phq9_cols,
+                *gad7_cols,
             )
         ).one()
-        last_checkin, last_diary, last_device = latest
+        last_checkin, last_diary, last_device, phq9_total, phq9_on, gad7_total, gad7_on = latest
         last_dates = [d for d in (last_checkin, last_diary) if d is not None and d <= today]
         alert_days = {
             level: day
@@ -168,8 +189,6 @@ class SummaryRepository:
             )
             if level in _LEVEL_COLUMNS
         }
-        phq9 = self._latest_total(person_id, CheckinRow.phq9_total, today)
-        gad7 = self._latest_total(person_id, CheckinRow.gad7_total, today)
         stored = TaperRepository(self.session).active(person_id)
         adherence = TaperAdherence()
         if stored is not None:
@@ -200,29 +219,14 @@ class SummaryRepository:
             nights_7d=count,
             tst_7d_min=tst,
             se_7d_pct=se,
-            phq9_total=phq9[0],
-            phq9_on=phq9[1],
-            gad7_total=gad7[0],
-            gad7_on=gad7[1],
+            phq9_total=int(phq9_total) if phq9_total is not None else None,
+            phq9_on=_as_date(phq9_on),
+            gad7_total=int(gad7_total) if gad7_total is not None else None,
+            gad7_on=_as_date(gad7_on),
             taper_active=stored is not None,
             taper=adherence,
             last_device_night=last_device,
         )
-
-    def _latest_total(
-        self, person_id: int, column: Any, today: dt.date
-    ) -> tuple[int | None, dt.date | None]:
-        found = self.session.execute(
-            select(column, CheckinRow.date)
-            .where(
-                CheckinRow.person_id == person_id,
-                column.is_not(None),
-                CheckinRow.date <= today,
-            )
-            .order_by(CheckinRow.date.desc())
-            .limit(1)
-        ).first()
-        return (int(found[0]), found[1]) if found else (None, None)
 
     # -- storing -----------------------------------------------------------------------
 
@@ -238,11 +242,7 @@ class SummaryRepository:
                 delete(PersonSummaryRow).where(PersonSummaryRow.person_id == person_id)
             )
             return None
-        row = self.session.get(PersonSummaryRow, person_id)
-        if row is None:
-            row = PersonSummaryRow(person_id=person_id)
-            self.session.add(row)
-        _apply(row, summary)
+        self.session.execute(_upsert(self.session.get_bind().dialect.name), [_values(summary)])
         return summary
 
     def rebuild_all(self, now: dt.datetime | None = None) -> int:
@@ -343,39 +343,64 @@ class SummaryRepository:
         )
 
 
+def _as_date(value: Any) -> dt.date | None:
+    """A date from a scalar subquery (SQLite gives its text)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
 def _today_in(zone: str, now: dt.datetime) -> dt.date:
     return now.astimezone(ZoneInfo(zone)).date()
 
 
-def _apply(row: PersonSummaryRow, summary: PersonSummary) -> None:
-    row.name = summary.name
-    row.sort_name = summary.sort_name
-    row.tz = summary.tz
-    row.as_of = summary.as_of
-    row.as_of_day = summary.as_of.toordinal()
-    row.last_entry = summary.last_entry
-    row.last_entry_day = _day(summary.last_entry)
-    for level, column in _LEVEL_COLUMNS.items():
-        setattr(row, column, _day(summary.alert_days.get(level)))
-    row.trend_letters = summary.trend_letters
-    row.trend_points = {
-        "symptoms": [[d.isoformat(), v] for d, v in summary.symptom_points],
-        "tst": [[d.isoformat(), v] for d, v in summary.tst_points],
+@cache
+def _upsert(dialect: str) -> Any:
+    """Insert a summary row, or replace the person's row: one statement, built once."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(PersonSummaryRow)
+    columns = [c.name for c in PersonSummaryRow.__table__.columns if c.name != "person_id"]
+    return statement.on_conflict_do_update(
+        index_elements=[PersonSummaryRow.person_id],
+        set_={name: statement.excluded[name] for name in columns},
+    )
+
+
+def _values(summary: PersonSummary) -> dict[str, Any]:
+    """The row of ``summary`` (column name -> value)."""
+    values: dict[str, Any] = {
+        "person_id": summary.person_id,
+        "name": summary.name,
+        "sort_name": summary.sort_name,
+        "tz": summary.tz,
+        "as_of": summary.as_of,
+        "as_of_day": summary.as_of.toordinal(),
+        "last_entry": summary.last_entry,
+        "last_entry_day": _day(summary.last_entry),
+        "trend_letters": summary.trend_letters,
+        "trend_points": {
+            "symptoms": [[d.isoformat(), v] for d, v in summary.symptom_points],
+            "tst": [[d.isoformat(), v] for d, v in summary.tst_points],
+        },
+        "nights_7d": summary.nights_7d,
+        "tst_7d_min": summary.tst_7d_min,
+        "se_7d_pct": summary.se_7d_pct,
+        "phq9_total": summary.phq9_total,
+        "phq9_on": summary.phq9_on,
+        "gad7_total": summary.gad7_total,
+        "gad7_on": summary.gad7_on,
+        "isi_total": summary.isi_total,
+        "isi_on": summary.isi_on,
+        "taper_active": summary.taper_active,
+        "taper_days_elapsed": summary.taper.days_elapsed,
+        "taper_days_logged": summary.taper.days_logged,
+        "taper_days_over": summary.taper.days_over,
+        "last_device_night": summary.last_device_night,
+        "updated_at": utcnow(),
     }
-    row.nights_7d = summary.nights_7d
-    row.tst_7d_min = summary.tst_7d_min
-    row.se_7d_pct = summary.se_7d_pct
-    row.phq9_total = summary.phq9_total
-    row.phq9_on = summary.phq9_on
-    row.gad7_total = summary.gad7_total
-    row.gad7_on = summary.gad7_on
-    row.isi_total = summary.isi_total
-    row.isi_on = summary.isi_on
-    row.taper_active = summary.taper_active
-    row.taper_days_elapsed = summary.taper.days_elapsed
-    row.taper_days_logged = summary.taper.days_logged
-    row.taper_days_over = summary.taper.days_over
-    row.last_device_night = summary.last_device_night
+    for level, column in _LEVEL_COLUMNS.items():
+        values[column] = _day(summary.alert_days.get(level))
+    return values
 
 
 def refresh_changed(session: Session, now: dt.datetime | None = None) -> int:
