@@ -71,7 +71,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_up(base: str, proc: subprocess.Popen[bytes], limit_s: float = 30) -> None:
+def wait_until_up(base: str, proc: subprocess.Popen[bytes], limit_s: float = 180) -> None:
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -81,7 +81,7 @@ def wait_until_up(base: str, proc: subprocess.Popen[bytes], limit_s: float = 30)
                 return
         except httpx.HTTPError:
             time.sleep(0.1)
-    raise SystemExit("the server did not start within 30 s")
+    raise SystemExit(f"the server did not start within {limit_s:.0f} s")
 
 
 def create_users(database: Database, people: int, clinicians: int) -> list[User]:

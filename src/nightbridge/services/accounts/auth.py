@@ -498,12 +498,7 @@ def resolve_session(
     now = now or utcnow()
     key = hash_token(token)
     with database.reader() as session:
-        row = WebSessionRepository(session).get(key)
-        account = (
-            AccountRepository(session).get(row.account_id)
-            if row is not None and row.account_id is not None
-            else None
-        )
+        row, account = WebSessionRepository(session).get_with_account(key)
     if row is None:
         return None
     expired = (

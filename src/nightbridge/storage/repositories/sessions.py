@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from nightbridge.storage.tables.accounts import WebSessionRow
+from nightbridge.storage.tables.accounts import AccountRow, WebSessionRow
 
 
 class WebSessionRepository:
@@ -37,6 +37,17 @@ class WebSessionRepository:
 
     def get(self, session_id: str) -> WebSessionRow | None:
         return self.session.get(WebSessionRow, session_id)
+
+    def get_with_account(self, session_id: str) -> tuple[WebSessionRow | None, AccountRow | None]:
+        """The session and its account (if any) in one statement."""
+        found = self.session.execute(
+            select(WebSessionRow, AccountRow)
+            .outerjoin(AccountRow, AccountRow.id == WebSessionRow.account_id)
+            .where(WebSessionRow.id == session_id)
+        ).first()
+        if found is None:
+            return None, None
+        return found[0], found[1]
 
     def touch(self, session_id: str, now: dt.datetime) -> None:
         self.session.execute(
