@@ -93,8 +93,9 @@ def triage_page(
     audit_as: str = AUDIT_OBJECT,
 ) -> TriageList:
     """A page of the people who share with ``actor`` now, in triage order across all of
-    them, and its audit row, in one transaction; a person whose summary is missing (a
-    store from before summaries, not rebuilt) gets it computed first."""
+    them. One read snapshot (the order and the rows) and one short write (the audit
+    row): on SQLite the write lock is held only for that row; a person whose summary
+    is missing (a store from before summaries, not rebuilt) gets it computed first."""
     from nightbridge.services.recovery.safety import region_resources
     from nightbridge.storage.repositories.alerts import AlertRepository
     from nightbridge.storage.repositories.audit import AuditRepository
@@ -105,11 +106,15 @@ def triage_page(
     if actor.role != "clinician" or actor.account_id is None:
         return TriageList([], 0, page, per_page)
     moment = now or dt.datetime.now(dt.UTC)
-    with db.transaction() as session:  # the whole view, and its audit row: one transaction
+    with db.reader() as session:
         repo = SummaryRepository(session)
-        for person_id in repo.missing_for(actor.account_id):
-            repo.refresh(person_id, moment)
-        found = repo.triage_page(
+        missing = repo.missing_for(actor.account_id)
+    if missing:
+        with db.transaction() as session:
+            for person_id in missing:
+                SummaryRepository(session).refresh(person_id, moment)
+    with db.reader() as session:
+        found = SummaryRepository(session).triage_page(
             actor.account_id, now=moment, offset=(page - 1) * per_page, limit=per_page
         )
         alerts: dict[int, list[Alert]] = defaultdict(list)
@@ -122,6 +127,7 @@ def triage_page(
                 today = found.today[person_id]
                 if today - dt.timedelta(days=ALERT_LOOKBACK_DAYS) <= alert.date <= today:
                     alerts[person_id].append(with_resources(alert, region_resources(region)))
+    with db.transaction() as session:
         AuditRepository(session).append(
             at=utcnow(),
             actor_account_id=actor.account_id,
