@@ -26,7 +26,7 @@ DIARY = "date,bedtime,lights_off,sol_min,nwak,waso_min,final_wake,out_of_bed,qua
 def test_the_migration_backfills_every_person(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     with db.engine.begin() as conn:
-        upgrade(conn, "0012_audit_no_truncate")
+        upgrade(conn, "0013_taper_history")
     with db.engine.begin() as conn:
         conn.execute(
             text(

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nightbridge.core.errors import InvalidInput
+from nightbridge.storage.changes import EVERYONE, SOURCES, mark_changed
 from nightbridge.storage.guard import values_problems
 
 #: Rows per statement (SQLite allows 32 766 parameters in one statement).
@@ -49,6 +50,7 @@ def upsert(
     if not rows:
         return
     _guard(table, rows)
+    _notice(session, table, rows)
     columns = [name for name in rows[0] if name not in keys]
     for start in range(0, len(rows), CHUNK):
         stmt = insert_for(session, table).values([dict(r) for r in rows[start : start + CHUNK]])
@@ -64,10 +66,20 @@ def insert_missing(
     """Insert ``row`` unless one is stored under the same ``keys`` (then nothing changes,
     after waiting for a racing insert to commit). True if this call inserted it."""
     _guard(table, [row])
+    _notice(session, table, [row])
     stmt = insert_for(session, table).values(dict(row))
     key = next(iter(getattr(table, "__table__", table).primary_key.columns))
     stmt = stmt.on_conflict_do_nothing(index_elements=list(keys)).returning(key)
     return session.connection().execute(stmt).first() is not None
+
+
+def _notice(session: Session, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """These statements run on the connection, past the session's events: tell the unit
+    of work whose summaries they change (``storage.changes``)."""
+    name = getattr(table, "__tablename__", None) or getattr(table, "name", "")
+    if name in SOURCES:
+        persons = {row.get("person_id") for row in rows}
+        mark_changed(session, [EVERYONE] if None in persons else persons)  # type: ignore[list-item]
 
 
 def _guard(table: Any, rows: Sequence[Mapping[str, Any]]) -> None:

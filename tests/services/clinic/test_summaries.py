@@ -116,6 +116,8 @@ def test_the_summary_equals_a_fresh_computation_after_every_kind_of_write(
             start_amount="12",
             unit="g",
             start=TODAY - dt.timedelta(days=10),
+            step_pct="10",
+            every_days=7,
         )
         assert_fresh(database, actor, ids, "a taper")
         log_intake(database, ben, "kratom", "15", "g", NOW - dt.timedelta(days=2))
