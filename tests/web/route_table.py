@@ -223,6 +223,10 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/api/me/diary"): api(PATIENTS, json=DIARY_FORM),
     ("POST", "/api/me/checkins"): api(PATIENTS, json={"date": "2026-03-01"}),
     ("POST", "/api/me/evening"): api(PATIENTS, json={"exercise_min": 20}),
+    ("POST", "/api/me/intake"): api(
+        PATIENTS,
+        json={"items": [{"substance": "melatonin", "amount": "1", "unit": "mg", "time": "00:00"}]},
+    ),
     ("GET", "/api/me/plan"): api(PATIENTS),
     ("GET", "/api/triage"): api(CLINICIANS),
     ("GET", "/api/people/{person_id}/summary"): api(A_AND_INVITED),

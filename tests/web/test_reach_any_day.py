@@ -146,3 +146,28 @@ def test_a_bad_line_stores_nothing_and_names_the_question(personas: Personas) ->
     assert (
         old.status_code == 422 and "Day</a>: can be today or one of the 6 days before" in old.text
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_api_logs_several_substances_once_per_key(personas: Personas) -> None:
+    a = personas.patient_a
+    body = {
+        "date": "2026-03-10",
+        "items": [
+            {"substance": "kratom", "amount": "2", "unit": "g", "time": "07:30"},
+            {"substance": "melatonin", "amount": 1, "unit": "mg", "time": "09:15"},
+        ],
+    }
+    headers = {"Idempotency-Key": "phone-log-0001"}
+    first = a.send("POST", "/api/me/intake", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert [i["substance"] for i in first.json()["intake"]] == ["kratom", "melatonin"]
+    again = a.send("POST", "/api/me/intake", json=body, headers=headers)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    day = dt.date(2026, 3, 10)
+    assert len(list_intake(personas.database, a.person_id, day, day)) == 2
+    bad = {"items": [body["items"][0], {**body["items"][1], "time": "23:30"}]}
+    refused = a.send("POST", "/api/me/intake", json=bad)
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["question"] == "Time, item 2"
+    assert len(list_intake(personas.database, a.person_id, day, day)) == 2

@@ -37,6 +37,7 @@ QUESTIONS: dict[str, str] = {
     "amount": "Amount",
     "unit": "Unit",
     "time": "Time",
+    "items": "What you took",
     "caffeine_cups": "Caffeinated drinks",
     "alcohol_drinks": "Alcoholic drinks",
     "screens_last_hour": "Screens in the last hour before bed",

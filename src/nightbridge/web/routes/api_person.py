@@ -167,6 +167,52 @@ def api_evening(
     return send_json_once(request, db, scope, body, write)
 
 
+class IntakeItemIn(ApiModel):
+    """One thing taken: what, how much, the unit, the local time ``HH:MM`` on the day."""
+
+    substance: str = Field(max_length=120, examples=["kratom"])
+    amount: str | float = Field(examples=["2"])
+    unit: str = Field(max_length=20, examples=["g"])
+    time: str = Field(max_length=8, examples=["09:00"])
+
+
+class IntakeIn(ApiModel):
+    """Intake at any hour, several at once (the Log page): ``date`` is the local day
+    (today when left out; today or one of the 6 days before). Nightbridge records what
+    was taken; it never suggests an amount (definitions.md section 5)."""
+
+    date: dt.date | None = None
+    items: list[IntakeItemIn] = Field(min_length=1, max_length=10)
+
+
+@router.post("/intake", status_code=201, summary="Log what was taken, each at its own time")
+def api_intake(
+    body: IntakeIn, request: Request, db: DatabaseDep, scope: WriteScope, key: KeyHeader = None
+) -> Any:
+    from nightbridge.core.errors import InvalidInput
+    from nightbridge.services.recovery.intake import IntakeRow, interactions_on, log_intakes
+    from nightbridge.services.recovery.safety import alerts_for
+    from nightbridge.services.sleep.dashboard import person_today_date
+    from nightbridge.web.routes.log import DAYS_BACK
+
+    today = person_today_date(db, scope.person_id)
+    day = body.date or today
+    if day > today or day < today - dt.timedelta(days=DAYS_BACK):
+        raise InvalidInput.one("date", f"can be today or one of the {DAYS_BACK} days before")
+    rows = [IntakeRow(i.substance, str(i.amount), i.unit, i.time) for i in body.items]
+
+    def write(keyed: Database) -> dict[str, Any]:
+        events = log_intakes(keyed, scope.person_id, day, rows)
+        return {
+            "date": day.isoformat(),
+            "intake": [e.to_dict() for e in events],
+            "alerts": [a.to_dict() for a in alerts_for(keyed, scope.person_id, day)],
+            "interactions": [i.to_dict() for i in interactions_on(keyed, scope.person_id, day)],
+        }
+
+    return send_json_once(request, db, scope, body, write)
+
+
 @router.get("/plan", summary="Tonight's sleep window with its reasons, and stimulus control")
 def api_plan(
     db: DatabaseDep, scope: ReadScope, rise: str | None = None, current: int | None = None
