@@ -91,6 +91,7 @@ def test_a_person_uploads_an_export_and_sees_the_nights_side_by_side(
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_load_state()
+            page.click("nav summary")  # "More" in the menu
             page.click("nav >> text=Nights")
             page.click("text=Import from a device")
             expect(page.locator("h1")).to_have_text("Import from a device")
