@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from nightbridge.services.sleep.profile import update_profile
+from tests.browser import off_the_loop
 from tests.e2e.test_person_clinician_browser import (  # the same live app and browser
     PHONE,
     LiveApp,
@@ -27,7 +28,7 @@ def test_a_yes_shows_the_regions_crisis_lines_at_once_with_and_without_javascrip
     tmp_path,
 ) -> None:
     expect = playwright_sync.expect
-    update_profile(live_app.database, 1, region="UK")  # sam
+    off_the_loop(update_profile, live_app.database, 1, region="UK")  # sam
     for scripts in (True, False):
         context = browser.new_context(
             base_url=live_app.url, viewport=PHONE, java_script_enabled=scripts
