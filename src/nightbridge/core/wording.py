@@ -168,3 +168,69 @@ def for_clinician(alert: Any) -> str:
     """The alert in a clinician's words: what was reported and what the level asks."""
     what = _what(alert.code, alert.evidence or {}, alert.message)
     return f"{what} {LEVEL_FOR_CLINICIAN.get(alert.level, '')}".strip()
+
+
+#: The audit trail's actions and outcomes ("who looked at my data") in words.
+AUDIT_ACTIONS: dict[str, str] = {
+    "read": "looked at",
+    "write": "changed",
+    "manage": "changed",
+    "audit": "looked at",
+    "login": "logged in",
+    "reauth": "confirmed their password",
+    "account.create": "created",
+    "account.update": "changed",
+    "account.password": "changed the password of",
+    "account.password.reset": "reset the password of",
+    "share.invite": "made",
+    "share.redeem": "used",
+    "share.revoke": "stopped",
+}
+AUDIT_OUTCOMES: dict[str, str] = {"ok": "done", "allowed": "allowed", "denied": "refused"}
+#: The last word of a page's address, as what the page holds.
+_PAGES: dict[str, str] = {
+    "": "your data",
+    "report": "your report",
+    "nights": "your diary and device nights",
+    "relapse": "your relapse-prevention plan",
+    "summary": "your summary",
+    "notes": "the clinicians' notes",
+    "taper": "your taper",
+    "settings": "your sleep-window settings",
+    "window": "your sleep window",
+    "program": "your program",
+    "nudges": "your reminders and nudges",
+    "checkins": "your check-ins",
+    "audit": "the list of who looked at your data",
+    "activity": "the list of who looked at your data",
+    "patients": "the list of people who share with them",
+    "sharing": "the sharing page",
+}
+_OBJECTS: dict[str, str] = {
+    "account": "an account",
+    "invite": "an invite code",
+    "share": "a share",
+    "totp": "the two-step login",
+}
+
+
+def audit_object(text: str) -> str:
+    """An audit entry's object in words: a page address ("GET /clinician/people/{id}/
+    report") as what the page holds ("your report", "through the app's API" for /api/),
+    ``share/3`` as "a share"."""
+    _method, _, path = text.partition(" ")
+    if path.startswith("/"):
+        parts = [p for p in path.split("/") if p and not p.startswith("{")]
+        skip = {"api", "clinician", "people", "persons", "me", "toolkit"}
+        words = [p for p in parts if p not in skip]
+        last = words[-1] if words else ""
+        what = _PAGES.get(last, "your " + last.replace("_", " ").replace("-", " "))
+        return what + (" (through the app's API)" if parts[:1] == ["api"] else "")
+    head = text.split("/", 1)[0]
+    return _OBJECTS.get(head, head.replace("_", " ").replace(".", " "))
+
+
+def audit_words(action: str, obj: str, outcome: str) -> tuple[str, str]:
+    """(what was done, the result) of one audit entry, in words."""
+    verb = AUDIT_ACTIONS.get(action, action.replace("_", " ").replace(".", " "))
+    return f"{verb} {audit_object(obj)}", AUDIT_OUTCOMES.get(outcome, outcome)

@@ -120,6 +120,7 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
         alert_title=wording.alert_title,
     )
     env.globals["for_clinician"] = wording.for_clinician
+    env.globals["audit_words"] = wording.audit_words
     hooks = settings.context_hooks
     app.state.context_hooks = registry.load_context_hooks(
         registry.CONTEXT_HOOKS if hooks is None else hooks
