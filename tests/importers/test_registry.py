@@ -14,7 +14,9 @@ from nightbridge.importers import READERS, get_format
 
 def test_every_cli_kind_has_a_reader_and_nothing_more() -> None:
     assert sorted(READERS) == sorted(KINDS)
-    assert sorted(KINDS) == sorted(["apple-health", "fitbit", "oura", "health-connect", "samsung"])
+    assert sorted(KINDS) == sorted(
+        ["apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop"]
+    )
 
 
 @pytest.mark.parametrize("kind", sorted(READERS))
@@ -36,6 +38,9 @@ def test_every_reader_loads_by_its_dotted_path(kind: str) -> None:
         ("samsung", "x/com.samsung.shealth.sleep.20260401120000.csv", True),
         ("samsung", "x/com.samsung.health.sleep_stage.20260401120000.csv", True),
         ("samsung", "x/com.samsung.shealth.tracker.heart_rate.20260401120000.csv", False),
+        ("whoop", "my_whoop_data_2026_04_01/sleeps.csv", True),
+        ("whoop", "sleeps (1).csv", True),
+        ("whoop", "my_whoop_data_2026_04_01/physiological_cycles.csv", False),
     ],
 )
 def test_each_format_recognises_its_members(kind: str, name: str, accepted: bool) -> None:
@@ -45,7 +50,7 @@ def test_each_format_recognises_its_members(kind: str, name: str, accepted: bool
 def test_an_unknown_kind_is_refused_with_the_known_ones() -> None:
     with pytest.raises(InvalidInput) as refused:
         get_format("garmin")
-    assert "apple-health, fitbit, health-connect, oura, samsung" in str(refused.value)
+    assert "apple-health, fitbit, health-connect, oura, samsung, whoop" in str(refused.value)
 
 
 def test_importing_the_registry_loads_no_reader() -> None:

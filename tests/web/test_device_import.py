@@ -84,6 +84,11 @@ def billion_laughs() -> bytes:
     ).encode()
 
 
+def whoop_csv() -> bytes:
+    """The Whoop sample export's sleeps.csv, uploaded as the file itself (not a zip)."""
+    return (DATA / "whoop" / "my_whoop_data_2026_04_01" / "sleeps.csv").read_bytes()
+
+
 def upload(who: Persona, kind: str, name: str, data: bytes, *, token: str | None = None) -> object:
     """POST the upload form as a browser does: token first, then kind, then the file."""
     fields = {"csrf_token": who.csrf_token if token is None else token, "kind": kind}
@@ -123,8 +128,9 @@ def leftovers(folder: Path) -> list[Path]:
             ],
         ),
         ("fitbit", "takeout-001.zip", fitbit_zip, [("Fitbit", "4", "46", "0")]),
+        ("whoop", "sleeps.csv", whoop_csv, [("Whoop", "3", "21", "0")]),
     ],
-    ids=["apple-health", "fitbit"],
+    ids=["apple-health", "fitbit", "whoop"],
 )
 def test_an_uploaded_export_is_imported_and_its_nights_listed_per_source(
     people: Personas,
@@ -147,6 +153,15 @@ def test_an_uploaded_export_is_imported_and_its_nights_listed_per_source(
     assert leftovers(upload_dir) == [], "the uploaded file must be deleted"
     listed = a.client.get("/imports").text
     assert f'href="{where}"' in listed and ">done<" in listed
+
+
+
+def test_the_rows_a_reader_left_out_are_listed_on_the_job_page(people: Personas) -> None:
+    a = people.patient_a
+    page = a.client.get(job_path(upload(a, "whoop", "sleeps.csv", whoop_csv()))).text
+    left_out = page.split('<ul class="devices-skipped">', 1)[1].split("</ul>", 1)[0]
+    assert "sleeps.csv: the wake onset is not after the sleep onset (1: row 6)" in left_out
+    assert "not between 0 and 1440 minutes (1: row 8)" in left_out
 
 
 def test_uploading_the_same_export_again_adds_nothing(people: Personas) -> None:
@@ -364,7 +379,7 @@ def test_the_upload_page_has_the_token_first_and_names_the_limit(people: Persona
     names = re.findall(r'name="([^"]+)"', form)
     assert names[:3] == ["csrf_token", "kind", "file"]
     options = re.findall(r'<option value="([^"]+)"', form)
-    assert options == ["apple-health", "fitbit", "oura", "health-connect", "samsung"]
+    assert options == ["apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop"]
     assert "Up to 1 MB." in form
 
 

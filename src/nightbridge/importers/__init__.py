@@ -119,6 +119,14 @@ READERS: dict[str, DeviceFormat] = {
         hint="download it in Samsung Health (Settings, Download personal data) and give the "
         "folder or a zip of it",
     ),
+    "whoop": DeviceFormat(
+        "whoop",
+        "Whoop",
+        "nightbridge.importers.whoop",
+        "read_whoop_export",
+        hint="request your data in the Whoop app (Profile, App settings, Data export) and "
+        "give the zip from the e-mail, or its sleeps.csv",
+    ),
 }
 
 

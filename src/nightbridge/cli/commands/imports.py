@@ -1,7 +1,7 @@
 """``nightbridge import KIND PATH``: a device export into the store (docs/cli.md).
 
 KIND is one of ``importers.READERS`` (apple-health, fitbit, oura, health-connect,
-samsung); PATH is the export zip, the folder it unpacks to, or the file inside it. A Rich
+samsung, whoop); PATH is the export zip, the folder it unpacks to, or the file inside it. A Rich
 progress bar (bytes read) runs on stderr on a terminal. Safe to repeat: a second run adds
 nothing. A bad or hostile file is refused with exit 2 and nothing is stored.
 """
@@ -17,7 +17,7 @@ import typer
 
 from nightbridge.cli.context import state
 
-KINDS = ("apple-health", "fitbit", "oura", "health-connect", "samsung")
+KINDS = ("apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop")
 
 
 def register(app: typer.Typer) -> None:
@@ -63,6 +63,9 @@ def register(app: typer.Typer) -> None:
             )
         if summary.activity_days:
             out.print(f"  exercise minutes for {summary.activity_days} days")
+        for skip in summary.skipped:
+            where = f": {', '.join(skip.examples)}" if skip.examples else ""
+            out.print(f"Left out: {escape(skip.file)}: {escape(skip.reason)} ({skip.count}{where})")
 
 
 @contextmanager
