@@ -161,7 +161,7 @@ class SriResult:
 
 
 def compute_sri(
-    states_by_day: Mapping[dt.date, Sequence[bool]], *, min_pairs: int = MIN_PAIRS
+    states_by_day: Mapping[dt.date, Sequence[bool] | np.ndarray], *, min_pairs: int = MIN_PAIRS
 ) -> SriResult:
     """SRI from per-day epoch states; pairs are consecutive calendar days both present."""
     dates = sorted(states_by_day)
