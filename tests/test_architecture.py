@@ -151,7 +151,8 @@ def test_help_loads_no_heavy_library() -> None:
 # made here, not a side effect.
 SERVICE_TOP = {"access.py", "audit.py"}
 SERVICE_ROOMS: dict[str, set[str]] = {
-    "accounts": set(),
+    # a person account creates the person with the zone and region chosen (sleep.profile)
+    "accounts": {"sleep"},
     "sleep": {"recovery", "devices"},
     "recovery": {"sleep"},
     "devices": {"sleep"},

@@ -66,6 +66,7 @@ def test_it_shows_a_caution_for_kratom_with_a_cyp3a_drug(run_cli) -> None:
 
 def test_the_window_defers_3_days_after_the_last_kratom_dose(run_cli) -> None:
     last = D
+    assert run_cli("profile", "set", "--clear-conditions").exit_code == 0
     run_cli("intake", "add", "kratom", "4", "g", "--at", f"{last}T21:00")
     three_days = (last + dt.timedelta(days=3)).isoformat()
     result = run_cli("window", "--rise", "07:00", "--date", three_days, "--json")
@@ -93,5 +94,6 @@ def test_the_window_defers_after_a_moderate_withdrawal_score(run_cli) -> None:
         )
     ]
     assert run_cli("checkin", "add", "--date", D.isoformat(), *symptoms).exit_code == 0
+    assert run_cli("profile", "set", "--clear-conditions").exit_code == 0
     doc = json.loads(run_cli("window", "--rise", "07:00", "--date", D.isoformat(), "--json").stdout)
     assert doc["action"] == "defer"

@@ -31,6 +31,8 @@ def test_profile_set_stores_every_setting(run_cli) -> None:
         == {
             "tz": "Europe/Berlin",
             "region": "DE",
+            "located": True,
+            "screened": True,
             "conditions": ["fall_risk", "liver_disease"],
             "safety_critical_job": True,
             "restriction_contraindicated": True,

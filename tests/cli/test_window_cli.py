@@ -31,7 +31,7 @@ def window(run_cli, *args: str) -> dict:
 
 @pytest.fixture
 def store(run_cli):
-    assert run_cli("profile", "set", "--tz", "UTC").exit_code == 0
+    assert run_cli("profile", "set", "--tz", "UTC", "--clear-conditions").exit_code == 0
     return run_cli
 
 

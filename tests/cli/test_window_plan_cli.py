@@ -27,7 +27,7 @@ def mornings(path: Path, last: dt.date, count: int, *, bed: str, sol: int, waso:
 @pytest.fixture
 def accepted(run_cli, tmp_path: Path):
     """Two weeks in bed 23:00-06:30 (450 min, 400 asleep), the start window accepted."""
-    assert run_cli("profile", "set", "--tz", "UTC").exit_code == 0
+    assert run_cli("profile", "set", "--tz", "UTC", "--clear-conditions").exit_code == 0
     first = mornings(tmp_path / "w1.csv", WEEK1, 14, bed="23:00", sol=20, waso=30)
     assert run_cli("diary", "import", str(first)).exit_code == 0
     result = run_cli("window", "--rise", "06:30", "--date", WEEK1.isoformat(), "--accept", "--json")
@@ -106,6 +106,7 @@ def test_the_cli_contracts_rise_and_current_still_override_the_plan(accepted) ->
 
 
 def test_without_a_stored_plan_a_missing_rise_is_refused_naming_rise(run_cli) -> None:
+    assert run_cli("profile", "set", "--clear-conditions").exit_code == 0
     result = run_cli("window", "--json")
     assert result.exit_code == 2
     assert result.stdout == ""

@@ -25,7 +25,7 @@ from nightbridge.services.accounts.sharing import create_invite, redeem_invite
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
 from tests.browser import launch_chromium, require_playwright, serve_app
-from tests.web.conftest import FAST_AUTH, enrol_totp
+from tests.web.conftest import ANSWERED, FAST_AUTH, enrol_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,6 +59,7 @@ def live_app(tmp_path: Path) -> Iterator[LiveApp]:
             password=PASSWORD,
             role=role,
             display_name=name,
+            profile=ANSWERED if role == "person" else None,
         )
     secret = enrol_totp(database, accounts["dr-lee"])
     clinician = Actor(accounts["dr-lee"], "clinician")

@@ -32,7 +32,7 @@ from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
 from nightbridge.web.sessions import COOKIE_NAME
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, off_the_loop, require_playwright, serve_app
-from tests.web.conftest import FAST_AUTH, login, new_client
+from tests.web.conftest import ANSWERED, FAST_AUTH, login, new_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -79,7 +79,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     database.migrate()
     accounts = {
         username: create_account(
-            database, FAST_AUTH, username=username, password=PASSWORD, role=role, display_name=name
+            database,
+            FAST_AUTH,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            display_name=name,
+            profile=ANSWERED,
         )
         for username, role, name in (("sam", "person", "Sam"), ("alex", "person", "Alex"))
     }

@@ -19,7 +19,7 @@ from nightbridge.services.accounts.accounts import create_account
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
 from tests.browser import launch_chromium, require_playwright, serve_app
-from tests.web.conftest import FAST_AUTH
+from tests.web.conftest import ANSWERED, FAST_AUTH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,7 +34,13 @@ def live_app(tmp_path: Path) -> Iterator[str]:
     database = Database(f"sqlite:///{tmp_path / 'nightbridge.sqlite3'}")
     database.migrate()
     create_account(
-        database, FAST_AUTH, username="sam", password=PASSWORD, role="person", display_name="Sam"
+        database,
+        FAST_AUTH,
+        username="sam",
+        password=PASSWORD,
+        role="person",
+        display_name="Sam",
+        profile=ANSWERED,
     )
     app = create_app(database, settings=Settings(auth=FAST_AUTH))
     try:

@@ -31,7 +31,9 @@ TODAY = dt.date(2026, 3, 22)
 def fill_store(db: Database, *, days: int = 21, today: dt.date = TODAY, tz: str = TZ) -> int:
     """Create the owner with zone ``tz`` and store ``days`` days of the demo plan."""
     with db.transaction() as session:
-        person_id = PersonRepository(session).ensure_owner(Profile(tz=tz))
+        person_id = PersonRepository(session).ensure_owner(
+            Profile(tz=tz, screened=True, located=True)
+        )
     zone = ZoneInfo(tz)
     plan = plan_demo(days, today=today)
     now = dt.datetime.combine(today, dt.time(21, 0), tzinfo=zone)

@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from nightbridge.core.profile import Profile
 from nightbridge.services.access import Actor
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.services.accounts.auth import AuthPolicy, verify_totp
@@ -37,6 +38,8 @@ from nightbridge.web.sessions import COOKIE_NAME
 BASE_URL = "https://testserver"
 PASSWORD = "correct horse battery staple"
 FAST_AUTH = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
+#: A person who answered the first-login step: zone and region chosen, "none of these".
+ANSWERED = Profile(screened=True, located=True)
 PERSONA_NAMES = ("patient_a", "patient_b", "clinician_a", "clinician_x", "admin", "anonymous")
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -149,6 +152,8 @@ def make_personas(app: FastAPI, database: Database) -> Personas:
             password=PASSWORD,
             role=role,
             display_name=display,
+            # the personas have answered the first-login questions (none of these)
+            profile=ANSWERED if role == "person" else None,
         )
         persona = Persona(name, role, new_client(app), account_id=account_id, username=username)
         if role != "person":

@@ -100,7 +100,14 @@ TAPER_FORM = {
     "step_pct": "10",
     "every_days": "7",
 }
-NEW_ACCOUNT = {"username": "new-person", "password": "a long first password", "role": "person"}
+NEW_ACCOUNT = {
+    "username": "new-person",
+    "password": "a long first password",
+    "role": "person",
+    "tz": "Europe/London",
+    "region": "UK",
+}
+PROFILE_FORM = {"tz": "America/New_York", "region": "US", "none": "yes"}
 
 ROUTES: dict[tuple[str, str], Entry] = {
     # --- platform pages (web/routes/auth.py, account.py, sharing.py, admin.py) ---
@@ -208,6 +215,13 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/api/me/taper"): api(PATIENTS),
     ("POST", "/plan"): entry(PATIENTS, form={"rise": "07:00"}),
     ("GET", "/trends"): entry(PATIENTS),
+    ("GET", "/profile"): entry(PATIENTS),
+    ("POST", "/profile"): entry(PATIENTS, form=PROFILE_FORM),
+    ("POST", "/clinician/people/{person_id}/profile"): entry("clinician_a", form={"none": "yes"}),
+    ("GET", "/api/me/profile"): api(PATIENTS),
+    ("PUT", "/api/me/profile"): api(PATIENTS, json={"conditions": []}),
+    ("GET", "/api/people/{person_id}/profile"): api(A_AND_INVITED),
+    ("PUT", "/api/people/{person_id}/profile"): api(A_AND_INVITED, json={"conditions": []}),
     ("GET", "/clinician"): entry(CLINICIANS),
     ("GET", "/clinician/people/{person_id}"): entry("clinician_a"),
     ("POST", "/clinician/people/{person_id}/settings"): entry(

@@ -83,6 +83,8 @@ def test_an_admin_creates_a_person_account_which_makes_a_person(personas: Person
             "password": "a long first password",
             "role": "person",
             "display_name": "Carla",
+            "tz": "Europe/Dublin",
+            "region": "IE",
         },
     )
     assert response.status_code == 201

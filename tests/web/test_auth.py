@@ -19,14 +19,17 @@ from nightbridge.storage.tables.accounts import (
     WebSessionRow,
 )
 from nightbridge.web.sessions import COOKIE_NAME, DEVICE_COOKIE
-from tests.web.conftest import FAST_AUTH, PASSWORD, csrf_from, login, new_client
+from tests.web.conftest import ANSWERED, FAST_AUTH, PASSWORD, csrf_from, login, new_client
 
 START = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 
 
 def add_account(database: Database, username: str, role: str = "person", **kw: str) -> int:
     password = kw.get("password", PASSWORD)
-    return create_account(database, FAST_AUTH, username=username, password=password, role=role)
+    profile = ANSWERED if role == "person" else None
+    return create_account(
+        database, FAST_AUTH, username=username, password=password, role=role, profile=profile
+    )
 
 
 def try_login(client, username: str, password: str):  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from nightbridge.services.sleep.diary import record_entry
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
 from tests.browser import launch_chromium, require_playwright, serve_app
-from tests.web.conftest import FAST_AUTH
+from tests.web.conftest import ANSWERED, FAST_AUTH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,7 +46,13 @@ def live_url(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     database = Database(f"sqlite:///{tmp_path / 'nightbridge.sqlite3'}")
     database.migrate()
     create_account(
-        database, FAST_AUTH, username="sam", password=PASSWORD, role="person", display_name="Sam"
+        database,
+        FAST_AUTH,
+        username="sam",
+        password=PASSWORD,
+        role="person",
+        display_name="Sam",
+        profile=ANSWERED,
     )
     diary = {
         "date": "2026-11-01",

@@ -22,6 +22,23 @@ CONDITIONS: tuple[str, ...] = (
     "liver_disease",
 )
 
+#: The restriction-safety screen as a person reads it: each condition with its words
+#: (definitions.md section 2), then the job question. Order is the order shown.
+CONDITION_LABELS: dict[str, str] = {
+    "bipolar": "Bipolar disorder",
+    "psychosis": "Psychosis or schizophrenia",
+    "seizures": "Seizures or epilepsy",
+    "sleep_apnea_untreated": "Sleep apnoea that is not treated",
+    "parasomnia": "Sleepwalking, sleep terrors or another parasomnia",
+    "fall_risk": "A high risk of falls",
+    "pregnancy": "Pregnancy",
+    "unstable_illness": "A medical or mental illness that is not stable yet",
+    "liver_disease": "Liver disease",
+}
+SAFETY_JOB_LABEL = (
+    "A job or daily task where sleepiness is dangerous (driving, machinery, caring for others)"
+)
+
 #: Conditions for which the sleep window compresses instead of restricting
 #: (definitions.md section 2). A safety-critical job is the remaining contraindication.
 RESTRICTION_CONTRAINDICATIONS: frozenset[str] = frozenset(CONDITIONS) - {"liver_disease"}
@@ -50,6 +67,17 @@ class Profile:
     conditions: frozenset[str] = field(default_factory=frozenset)
     safety_critical_job: bool = False
     window: WindowSettings = field(default_factory=WindowSettings)
+    #: The restriction-safety screen has been answered (with conditions, or "none of
+    #: these"). Until then no sleep window is offered: "no conditions" is not assumed.
+    screened: bool = False
+    #: The time zone and region were chosen by someone (the person, or whoever created
+    #: the account), not left at the defaults.
+    located: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Every question of the first-login step is answered."""
+        return self.screened and self.located
 
     @property
     def restriction_contraindicated(self) -> bool:

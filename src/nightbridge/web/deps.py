@@ -146,14 +146,32 @@ def person_scope(action: str | None = None) -> Callable[..., Scope]:
             except (TypeError, ValueError):
                 raise NotFound(f"no person {raw!r}") from None
         wanted = action or ("read" if request.method in ("GET", "HEAD") else "write")
-        check_own_write(
-            request.app.state.database, actor, person_id, wanted, _route_template(request)
-        )
+        database = request.app.state.database
+        check_own_write(database, actor, person_id, wanted, _route_template(request))
         scope = Scope(actor=actor, person_id=person_id, action=wanted)
+        if actor.role == "person" and scope.is_self:
+            _first_login_step(request, database, person_id)
         request.state.scope = scope
         return scope
 
     return dependency
+
+
+#: Where a person answers the first-login questions (web/routes/safety_profile.py).
+PROFILE_PATH = "/profile"
+
+
+def _first_login_step(request: Request, database: Database, person_id: int) -> None:
+    """A person's pages wait until the safety profile (zone, region, the restriction
+    screen) is answered: every page but ``/profile`` sends them there first. The JSON
+    API is not redirected; it withholds the sleep window instead (ScreenNeeded)."""
+    path = request.url.path
+    if path == PROFILE_PATH or path.startswith("/api/"):
+        return
+    from nightbridge.services.sleep.profile import get_profile
+
+    if not get_profile(database, person_id).complete:
+        raise StageRequired(PROFILE_PATH)
 
 
 PersonScope = Annotated[Scope, Depends(person_scope())]

@@ -44,6 +44,13 @@ QUESTIONS: dict[str, str] = {
     "exercise_min": "Minutes of exercise",
     "bedroom_temp_c": "Bedroom temperature (°C)",
     "nap_start": "If you napped yesterday: when did the nap start?",
+    # the safety profile (person/profile.html, account_admin.html, clinician/person.html)
+    "tz": "Time zone",
+    "region": "Where you are, for crisis and emergency lines",
+    "conditions": "Do any of these apply to you?",
+    "condition": "Do any of these apply to you?",
+    "safety_critical_job": "A job or daily task where sleepiness is dangerous",
+    "none": "None of these",
     # the check-in (person/checkin.html)
     "symptoms": "Withdrawal symptoms",
     "flags": "Warning signs",

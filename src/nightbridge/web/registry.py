@@ -34,6 +34,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "log",
     "plan",
     "taper",
+    "safety_profile",
     "clinician",
     "api_person",
     "api_clinician",

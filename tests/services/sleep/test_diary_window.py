@@ -20,7 +20,7 @@ REF = dt.date(2026, 4, 20)
 
 def person_with_nights(db: Database, count: int, *, sol: int = 20, waso: int = 30) -> int:
     with db.transaction() as session:
-        pid = PersonRepository(session).create(Profile(tz="Europe/Berlin"))
+        pid = PersonRepository(session).create(Profile(tz="Europe/Berlin", screened=True))
     for i in range(count):
         day = REF - dt.timedelta(days=i)
         record_entry(
@@ -116,7 +116,7 @@ def test_update_profile_checks_every_value_and_changes_nothing_when_one_is_bad(
             floor_min=100,
         )
     assert {p.field for p in caught.value.problems} == {"tz", "region", "condition", "floor_min"}
-    assert get_profile(database, pid) == Profile(tz="Europe/Berlin")
+    assert get_profile(database, pid) == Profile(tz="Europe/Berlin", screened=True)
 
 
 def test_update_profile_changes_only_what_it_is_given(database: Database) -> None:
@@ -151,7 +151,7 @@ def test_compression_reads_its_baseline_from_the_start_of_a_long_diary(
 ) -> None:
     with database.transaction() as session:
         pid = PersonRepository(session).create(
-            Profile(tz="UTC", conditions=frozenset({"fall_risk"}))
+            Profile(tz="UTC", conditions=frozenset({"fall_risk"}), screened=True)
         )
 
     def night(day: dt.date, bedtime: str, waso: int) -> None:

@@ -43,7 +43,7 @@ def person_a_week_on_the_window(db: Database) -> int:
     (rise 06:00 chosen, though the diary's out-of-bed time is 06:30); then a week in bed
     00:00-06:30 with 365 of 390 asleep (SE 93.6 %)."""
     with db.transaction() as session:
-        pid = PersonRepository(session).create(Profile(tz="UTC"))
+        pid = PersonRepository(session).create(Profile(tz="UTC", screened=True))
     for back in range(7, 14):
         night(db, pid, WEEK2 - dt.timedelta(days=back), "23:00", 20, 30)
     set_plan(db, pid, rise=dt.time(6, 0), window_min=390, by="clinician", action="set", on=WEEK1)

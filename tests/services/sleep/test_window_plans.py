@@ -33,7 +33,9 @@ SET_ON = REF - dt.timedelta(days=7)
 
 def new_person(db: Database, profile: Profile | None = None) -> int:
     with db.transaction() as session:
-        return PersonRepository(session).create(profile or Profile(tz="Europe/Berlin"))
+        return PersonRepository(session).create(
+            profile or Profile(tz="Europe/Berlin", screened=True)
+        )
 
 
 def add_night(
@@ -241,7 +243,7 @@ def test_a_diary_save_records_the_poor_sleep_alert_in_the_same_transaction(
     from nightbridge.services.recovery.safety import alerts_between
     from nightbridge.services.sleep.diary import record_entry_with_alerts
 
-    pid = new_person(database, Profile(tz="America/New_York"))
+    pid = new_person(database, Profile(tz="America/New_York", screened=True))
     log_intake(database, pid, "kratom", 2, "g", dt.datetime(2026, 10, 30, 14, 0, tzinfo=dt.UTC))
     for back in range(1, 5):
         record_entry(

@@ -28,13 +28,19 @@ def set_(
         list[str] | None,
         typer.Option(
             "--condition",
-            help="A condition (repeat for several; replaces the list): bipolar, psychosis, "
+            help="A condition that applies (repeat for several; replaces the list and "
+            "answers the safety questions; no sleep window until they are answered): "
+            "bipolar, psychosis, "
             "seizures, sleep_apnea_untreated, parasomnia, fall_risk, pregnancy, "
             "unstable_illness, liver_disease.",
         ),
     ] = None,
     clear_conditions: Annotated[
-        bool, typer.Option("--clear-conditions", help="Remove every condition.")
+        bool,
+        typer.Option(
+            "--clear-conditions",
+            help="None of these: answers the safety questions with no condition.",
+        ),
     ] = False,
     safety_critical_job: Annotated[
         bool | None,
@@ -91,18 +97,9 @@ def show(
 
 def _show(profile: Profile, as_json: bool) -> None:
     from nightbridge.cli.output import print_json
+    from nightbridge.services.sleep.profile import profile_dict
 
-    doc = {
-        "tz": profile.tz,
-        "region": profile.region,
-        "conditions": sorted(profile.conditions),
-        "safety_critical_job": profile.safety_critical_job,
-        "restriction_contraindicated": profile.restriction_contraindicated,
-        "floor_min": profile.window.floor_min,
-        "raise_at_pct": profile.window.raise_at_pct,
-        "lower_at_pct": profile.window.lower_at_pct,
-        "step_min": profile.window.step_min,
-    }
+    doc = profile_dict(profile)
     if as_json:
         print_json(doc)
         return

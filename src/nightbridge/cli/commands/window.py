@@ -12,6 +12,16 @@ import typer
 
 from nightbridge.cli.context import state
 
+#: What ``window`` says until the restriction-safety screen is answered (exit 2).
+SCREEN_HOWTO = (
+    "no sleep window until the safety questions are answered: sleep restriction is not "
+    "safe with some conditions. Answer with `nightbridge profile set --condition NAME` "
+    "(repeat for each that applies: bipolar, psychosis, seizures, sleep_apnea_untreated, "
+    "parasomnia, fall_risk, pregnancy, unstable_illness, liver_disease; add "
+    "--safety-critical-job if sleepiness is dangerous in your work), or "
+    "`nightbridge profile set --clear-conditions` for none of these"
+)
+
 
 def register(app: typer.Typer) -> None:
     @app.command("window")
@@ -40,7 +50,9 @@ def register(app: typer.Typer) -> None:
         """The sleep window (CBT-I sleep restriction or compression) for the stored diary."""
         from nightbridge.cli.commands.diary import override_zone, parse_day
         from nightbridge.cli.output import console, print_json
+        from nightbridge.core.errors import InvalidInput
         from nightbridge.services.sleep.diary import local_today
+        from nightbridge.services.sleep.profile import ScreenNeeded
         from nightbridge.services.sleep.window import (
             accept_advice,
             parse_rise,
@@ -54,15 +66,18 @@ def register(app: typer.Typer) -> None:
         person = st.owner_id()
         db = st.database()
         zone = override_zone(ctx)
-        advice = sleep_window(
-            db,
-            person,
-            rise=rise_time,
-            current=current,
-            on=on,
-            withdrawal=withdrawal_for(db, person, on, tz=zone),
-            tz=zone,
-        )
+        try:
+            advice = sleep_window(
+                db,
+                person,
+                rise=rise_time,
+                current=current,
+                on=on,
+                withdrawal=withdrawal_for(db, person, on, tz=zone),
+                tz=zone,
+            )
+        except ScreenNeeded:
+            raise InvalidInput.one("screen", SCREEN_HOWTO) from None
         plan = (
             accept_advice(
                 db, person, advice, by="person", on=on or (local_today(zone) if zone else None)

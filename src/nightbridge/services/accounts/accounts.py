@@ -95,9 +95,17 @@ def create_account(
     person_id: int | None = None,
     by: Actor | None = None,
     first_only: bool = False,
+    tz: str | None = None,
+    region: str | None = None,
+    ask_location: bool = False,
 ) -> int:
     """Create an account; for role ``person`` also the persons row (unless ``person_id``
     links an existing one). Returns the account id.
+
+    ``tz``, ``region``: the new person's time zone and region, chosen by whoever creates
+    the account (checked as ``profile set`` checks them); with ``ask_location`` (the
+    admin's page and API) a person account is refused without both, so nobody is
+    silently UTC and US. The person answers the restriction screen at first login.
 
     ``first_only``: the first-run setup -- refused (``NotFound``) once any account
     exists; a person account then becomes the store's owner (the person the CLI acts
@@ -117,6 +125,10 @@ def create_account(
         problems.extend(InvalidInput.one("role", f"must be one of {', '.join(ROLES)}").problems)
     if len(display_name) > 120:
         problems.extend(InvalidInput.one("display_name", "is longer than 120 characters").problems)
+    if role == "person" and person_id is None and (ask_location or tz or region):
+        from nightbridge.services.sleep.profile import located_profile
+
+        profile = located_profile(profile or Profile(), tz, region, problems)
     if problems:
         raise InvalidInput(problems)
     password_hash = policy.hasher().hash(password)

@@ -437,6 +437,8 @@ def _owner_person(db: Database, tz: str) -> int:
         row = session.get(PersonRow, owner)
         if row is not None and row.display_name in ("", "me"):
             row.display_name = "Sam"
+        if row is not None:  # the demo person answered the first-login questions
+            row.screened = row.located = True
     if list_entries(db, owner):
         raise NightbridgeError(
             "this store's own person already keeps a diary; load the demo into an empty "
@@ -499,7 +501,7 @@ def load_demo(
         password=SECOND_PASSWORD,
         role="person",
         display_name="Jordan",
-        profile=Profile(tz=zone_name),
+        profile=Profile(tz=zone_name, screened=True, located=True),
     )
     jordan = _find_person(db, jordan_account)
 

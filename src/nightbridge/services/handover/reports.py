@@ -329,7 +329,10 @@ def gather_report(
     plans = [p for p in plan_history(db, person_id) if p.set_on <= last]
     stored = plans[-1] if plans else None
     rise = stored.rise if stored else _rise_time(list(nights) or all_nights, zone)
-    if rise is not None:
+    from nightbridge.services.sleep.profile import get_profile
+
+    # No window is shown until the restriction-safety screen is answered.
+    if rise is not None and get_profile(db, person_id).screened:
         from nightbridge.services.sleep.window import window_in_force
 
         # The same window in force as Today, Plan and Trends (one source); a stored

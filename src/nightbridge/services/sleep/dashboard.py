@@ -70,6 +70,7 @@ class TodayView:
             "week_mean_tst_min": self.week_mean_tst,
             "plan": self.plan.to_dict() if self.plan else None,
             "in_force": self.window.to_dict() if self.window else None,
+            "safety_questions_answered": not any(d.key == "safety_profile" for d in self.due),
             "due": [d.to_dict() for d in self.due],
         }
 
@@ -145,11 +146,16 @@ def tonight_plan(
 
 def window_now(db: Database, person_id: int, on: dt.date) -> Any:
     """The window in force on ``on`` with this week's advice (``WindowInForce``; without a
-    stored plan, the advice is for the median rise time of the last 14 mornings)."""
+    stored plan, the advice is for the median rise time of the last 14 mornings); None
+    while the restriction-safety screen is not answered."""
+    from nightbridge.services.sleep.profile import ScreenNeeded
     from nightbridge.services.sleep.window import current_plan, window_in_force
 
     rise = recent_rise(db, person_id, on) if current_plan(db, person_id) is None else None
-    return window_in_force(db, person_id, on, rise=rise)
+    try:
+        return window_in_force(db, person_id, on, rise=rise)
+    except ScreenNeeded:  # no window until the safety questions are answered
+        return None
 
 
 def questionnaires_due(last: dict[str, dt.date | None], today: dt.date) -> list[str]:
@@ -254,14 +260,22 @@ def build_today(db: Database, person_id: int, *, now: dt.datetime | None = None)
         questionnaires=questionnaires_due(last_questionnaires(db, person_id, today), today),
     )
     window = window_now(db, person_id, today)
+    if window is None:
+        due.insert(0, SCREEN_DUE)
     return TodayView(
         today=today,
         last_night=recent[-1] if recent else None,
         week=week,
-        plan=window.advice,
+        plan=window.advice if window is not None else None,
         due=tuple(due),
         window=window,
     )
+
+
+#: What is due first while the restriction-safety screen is not answered.
+SCREEN_DUE = DueItem(
+    "safety_profile", "Answer the safety questions (no sleep window until you do)", "/profile"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,7 +324,7 @@ def build_trends(
         end=last,
         nights=list_nights(db, person_id, start, last),
         checkins=list_checkins(db, person_id, start, last),
-        plan=window.advice,
+        plan=window.advice if window is not None else None,
         window=window,
     )
 

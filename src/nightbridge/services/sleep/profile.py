@@ -23,6 +23,26 @@ _WINDOW_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+class ScreenNeeded(InvalidInput):
+    """No sleep window until the restriction-safety screen is answered (definitions.md
+    section 2): "not answered" is never taken as "no conditions"."""
+
+    REASON = (
+        "the safety questions are not answered yet (the conditions that make sleep "
+        "restriction unsafe, or none of these): no sleep window is offered until they are. "
+        "Answer them on the Safety profile page (/profile) or with PUT /api/me/profile"
+    )
+
+    def __init__(self) -> None:
+        super().__init__([Problem("conditions", self.REASON)])
+
+
+def require_screen(profile: Profile) -> None:
+    """Raise ``ScreenNeeded`` unless the screen was answered."""
+    if not profile.screened:
+        raise ScreenNeeded()
+
+
 def get_profile(db: Database, person_id: int) -> Profile:
     with db.reader() as session:
         return PersonRepository(session).get_profile(person_id)
@@ -33,7 +53,9 @@ def update_profile(db: Database, person_id: int, **changes: Any) -> Profile:
     settings floor_min, raise_at_pct, lower_at_pct, step_min) in one transaction.
 
     Every value is checked first; ``InvalidInput`` names each bad field and nothing is
-    changed. ``conditions`` replaces the whole set.
+    changed. ``conditions`` replaces the whole set and answers the restriction-safety
+    screen (an empty set: "none of these"); a zone and a region given together mark
+    them as chosen (``Profile.located``).
     """
     unknown = sorted(set(changes) - set(_PROFILE_KEYS) - set(_WINDOW_RANGES))
     if unknown:
@@ -53,6 +75,9 @@ def update_profile(db: Database, person_id: int, **changes: Any) -> Profile:
         clean["region"] = region
     if changes.get("conditions") is not None:
         clean["conditions"] = _check_conditions(changes["conditions"], problems)
+        clean["screened"] = True
+    if changes.get("tz") is not None and changes.get("region") is not None:
+        clean["located"] = True
     if changes.get("safety_critical_job") is not None:
         clean["safety_critical_job"] = bool(changes["safety_critical_job"])
     for name, (low, high) in _WINDOW_RANGES.items():
@@ -81,7 +106,7 @@ def _check_zone(name: str, problems: list[Problem]) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(Problem("tz", f"{name!r} is not an IANA time zone (e.g. Europe/Berlin)"))
+        problems.append(Problem("tz", f"{name!r} is not a time zone name (e.g. Europe/London)"))
     return name
 
 
@@ -90,3 +115,103 @@ def _check_conditions(names: Iterable[str], problems: list[Problem]) -> frozense
     for name in sorted(chosen - set(CONDITIONS)):
         problems.append(Problem("condition", f"{name!r} is not one of {', '.join(CONDITIONS)}"))
     return chosen
+
+
+def time_zones() -> list[str]:
+    """The IANA zones a person may choose (``Area/City`` names, and UTC), sorted."""
+    from zoneinfo import available_timezones
+
+    areas = (z for z in available_timezones() if "/" in z)
+    return [*sorted(z for z in areas if not z.startswith(("Etc/", "SystemV/"))), "UTC"]
+
+
+def check_location(tz: str | None, region: str | None, problems: list[Problem]) -> None:
+    """Both a zone and a region chosen (``InvalidInput`` problems otherwise): a new
+    person is never silently UTC and US."""
+    if not (tz or "").strip():
+        problems.append(Problem("tz", "choose a time zone"))
+    if not (region or "").strip():
+        problems.append(Problem("region", "choose where the person is, for crisis lines"))
+
+
+def located_profile(
+    profile: Profile, tz: str | None, region: str | None, problems: list[Problem]
+) -> Profile:
+    """``profile`` in the chosen zone and region, marked as chosen; the problems (added
+    to ``problems``) when either is missing or unknown (a new account's person)."""
+    from nightbridge.services.recovery.safety import offered_regions
+
+    found: list[Problem] = []
+    check_location(tz, region, found)
+    zone, code = (tz or "").strip(), (region or "").strip().upper()
+    if zone:
+        _check_zone(zone, found)
+    codes = [r.code for r in offered_regions()]
+    if code and code not in codes:
+        found.append(Problem("region", f"{code!r} is not one of {', '.join(codes)}"))
+    problems.extend(found)
+    if found:
+        return profile
+    return dataclasses.replace(profile, tz=zone, region=code, located=True)
+
+
+def save_safety_profile(
+    db: Database,
+    person_id: int,
+    *,
+    conditions: Iterable[str] | None,
+    safety_critical_job: bool,
+    none_of_these: bool,
+    tz: str | None = None,
+    region: str | None = None,
+    ask_location: bool = False,
+) -> Profile:
+    """Answer the first-login questions (the person, or a clinician for the screen).
+
+    The screen takes the conditions that apply and the job question, or "none of
+    these"; ticking nothing, or "none of these" with a condition, is refused so that
+    "not answered" is never read as "no conditions". ``ask_location``: the zone and
+    region must be given too.
+    """
+    chosen = sorted({str(c).strip().lower() for c in conditions or () if str(c).strip()})
+    problems: list[Problem] = []
+    if ask_location:
+        check_location(tz, region, problems)
+    if not chosen and not safety_critical_job and not none_of_these:
+        problems.append(
+            Problem("conditions", "tick each one that applies, or \u201cNone of these\u201d")
+        )
+    elif none_of_these and (chosen or safety_critical_job):
+        problems.append(
+            Problem(
+                "conditions",
+                "\u201cNone of these\u201d is ticked with a condition: untick one of them",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return update_profile(
+        db,
+        person_id,
+        conditions=chosen,
+        safety_critical_job=safety_critical_job,
+        tz=tz or None,
+        region=region or None,
+    )
+
+
+def profile_dict(profile: Profile) -> dict[str, Any]:
+    """The profile as the API and ``profile show --json`` give it."""
+    return {
+        "tz": profile.tz,
+        "region": profile.region,
+        "located": profile.located,
+        "screened": profile.screened,
+        "conditions": sorted(profile.conditions),
+        "safety_critical_job": profile.safety_critical_job,
+        "restriction_contraindicated": profile.restriction_contraindicated,
+        "floor_min": profile.window.floor_min,
+        "raise_at_pct": profile.window.raise_at_pct,
+        "lower_at_pct": profile.window.lower_at_pct,
+        "step_min": profile.window.step_min,
+    }

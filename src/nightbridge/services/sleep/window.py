@@ -135,6 +135,11 @@ def sleep_window(
     before a full week of mornings on it (``WindowPlan.review_on``) the answer is
     ``keep``, unless withdrawal defers the window or the diary is too thin to judge.
     """
+    from nightbridge.services.sleep.profile import require_screen
+
+    with db.reader() as session:
+        profile = PersonRepository(session).get_profile(person_id)
+    require_screen(profile)
     if current is not None and not 60 <= current <= 24 * 60:
         raise InvalidInput.one("current", f"must be between 60 and 1440 minutes (got {current})")
     plan = current_plan(db, person_id) if rise is None or current is None else None
@@ -149,8 +154,6 @@ def sleep_window(
     in_force: WindowPlan | None = None
     if current is None and plan is not None and plan.window_min is not None:
         in_force, current = plan, plan.window_min
-    with db.reader() as session:
-        profile = PersonRepository(session).get_profile(person_id)
     zone = tz or profile.tz
     day = on or local_today(zone)
     # The rules read at most the last 14 mornings, and compression also the diary's first

@@ -56,6 +56,8 @@ class PersonRepository:
                 lower_at_pct=row.lower_at_pct,
                 step_min=row.step_min,
             ),
+            screened=row.screened,
+            located=row.located,
         )
 
     def display_name(self, person_id: int) -> str:
@@ -78,3 +80,5 @@ def _apply_profile(row: PersonRow, profile: Profile) -> None:
     row.raise_at_pct = profile.window.raise_at_pct
     row.lower_at_pct = profile.window.lower_at_pct
     row.step_min = profile.window.step_min
+    row.screened = profile.screened
+    row.located = profile.located

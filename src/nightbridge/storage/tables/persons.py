@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Float, Integer, String
+from sqlalchemy import JSON, Boolean, Float, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nightbridge.storage.tables.base import Base, UTCDateTime, utcnow
@@ -24,4 +24,8 @@ class PersonRow(Base):
     raise_at_pct: Mapped[float] = mapped_column(Float, default=90.0)
     lower_at_pct: Mapped[float] = mapped_column(Float, default=85.0)
     step_min: Mapped[int] = mapped_column(Integer, default=15)
+    #: The restriction-safety screen was answered ("none of these" included).
+    screened: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The time zone and region were chosen, not left at their defaults.
+    located: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

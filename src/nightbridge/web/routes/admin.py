@@ -14,23 +14,22 @@ from nightbridge.web.forms import errors_by_field
 
 router = APIRouter(include_in_schema=False)
 
-_EMPTY_FORM = {"username": "", "display_name": "", "role": "person"}
+_EMPTY_FORM = {"username": "", "display_name": "", "role": "person", "tz": "", "region": ""}
+
+
+def _page(request: Request, database: DatabaseDep, **context: object) -> Response:
+    from nightbridge.web.routes.safety_profile import choices
+
+    status = 422 if context.get("errors") else 200
+    page = {"accounts": list_accounts(database), "errors": {}, "form": _EMPTY_FORM, **context}
+    return render(request, "account_admin.html", {**page, **choices()}, status_code=status)
 
 
 @router.get("/admin/accounts")
 def accounts_page(
     request: Request, actor: AdminActor, database: DatabaseDep, created: str = ""
 ) -> Response:
-    return render(
-        request,
-        "account_admin.html",
-        {
-            "accounts": list_accounts(database),
-            "errors": {},
-            "form": _EMPTY_FORM,
-            "created": created[:80],
-        },
-    )
+    return _page(request, database, created=created[:80])
 
 
 @router.post("/admin/accounts")
@@ -43,7 +42,11 @@ def account_create(
     password: Annotated[str, Form(max_length=2048)],
     role: Annotated[str, Form(max_length=20)],
     display_name: Annotated[str, Form(max_length=200)] = "",
+    tz: Annotated[str, Form(max_length=64)] = "",
+    region: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
+    """A person account needs the person's time zone and region (never assumed); they
+    answer the restriction-safety screen themselves at first login."""
     try:
         create_account(
             database,
@@ -53,15 +56,19 @@ def account_create(
             role=role,
             display_name=display_name,
             by=actor,
+            tz=tz,
+            region=region,
+            ask_location=True,
         )
     except InvalidInput as exc:
-        form = {"username": username, "display_name": display_name, "role": role}
-        return render(
-            request,
-            "account_admin.html",
-            {"accounts": list_accounts(database), "errors": errors_by_field(exc), "form": form},
-            status_code=422,
-        )
+        form = {
+            "username": username,
+            "display_name": display_name,
+            "role": role,
+            "tz": tz,
+            "region": region,
+        }
+        return _page(request, database, errors=errors_by_field(exc), form=form)
     return RedirectResponse(f"/admin/accounts?created={username.strip().lower()}", status_code=303)
 
 

@@ -120,6 +120,12 @@ class AccountIn(ApiModel):
     password: str = Field(max_length=2048)
     role: str = Field(max_length=20)
     display_name: str = Field(default="", max_length=200)
+    tz: str = Field(
+        default="", max_length=64, description="a person's IANA time zone (needed for a person)"
+    )
+    region: str = Field(
+        default="", max_length=8, description="a person's region for crisis lines (needed)"
+    )
 
 
 class AccountUpdate(ApiModel):
@@ -282,6 +288,9 @@ def api_account_create(
         role=body.role,
         display_name=body.display_name,
         by=actor,
+        tz=body.tz,
+        region=body.region,
+        ask_location=True,
     )
     view = next(a for a in list_accounts(database) if a.id == account_id)
     return AccountOut.model_validate(view.to_dict())

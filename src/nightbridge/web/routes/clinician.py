@@ -163,6 +163,7 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
         "adherence": taper_adherence(db, person_id, today=today),
         "notes": list_notes(db, person_id),
         "profile": get_profile(db, person_id),
+        **screen_context(get_profile(db, person_id)),
         "window_fields": WINDOW_FIELDS,
         "window_plan": current_plan(db, person_id),
         "window_history": describe_history(plan_history(db, person_id)),
@@ -170,6 +171,18 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
         "errors": {},
         "form": "",
         "values": {},
+    }
+
+
+def screen_context(profile: Any) -> dict[str, Any]:
+    """The restriction-safety screen's answers and labels (web/routes/safety_profile.py)."""
+    from nightbridge.core.profile import CONDITION_LABELS, SAFETY_JOB_LABEL
+    from nightbridge.web.routes.safety_profile import form_values
+
+    return {
+        "screen": form_values(profile),
+        "condition_labels": CONDITION_LABELS,
+        "job_label": SAFETY_JOB_LABEL,
     }
 
 

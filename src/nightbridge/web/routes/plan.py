@@ -59,8 +59,13 @@ def _page(
     saved: bool = False,
 ) -> Response:
     from nightbridge.services.sleep.dashboard import person_today_date, window_now
+    from nightbridge.services.sleep.profile import get_profile
     from nightbridge.services.sleep.window import stimulus_control
 
+    if not get_profile(db, person_id).screened:
+        # No window is offered until the restriction-safety screen is answered.
+        context = {"title": "Tonight's plan", "screen_needed": True, "stimulus": stimulus_control()}
+        return render(request, "person/plan.html", context, status_code=409 if errors else 200)
     plan, advice, found = _advice(db, person_id, rise, current)
     found.update(errors or {})
     held = (
@@ -104,8 +109,11 @@ def use_window(request: Request, form: FormDep, db: DatabaseDep, scope: WriteSco
     """Store the advice for the chosen rise time (and window) as the plan in force. The
     window is worked out again here from the stored diary, never taken from the form."""
     from nightbridge.core.errors import InvalidInput
+    from nightbridge.services.sleep.profile import get_profile
     from nightbridge.services.sleep.window import accept_advice
 
+    if not get_profile(db, scope.person_id).screened:
+        return _page(request, db, scope.person_id, None, None, errors={"screen": ["unanswered"]})
     rise = str(form.get("rise", "")).strip() or None
     current = str(form.get("current", "")).strip() or None
     _in_force, advice, errors = _advice(db, scope.person_id, rise, current)

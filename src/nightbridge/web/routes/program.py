@@ -36,8 +36,12 @@ def _today(db: DatabaseDep, person_id: int) -> dt.date:
 def _window(db: DatabaseDep, person_id: int, today: dt.date) -> object | None:
     """Tonight's sleep-window advice (definitions.md section 2)."""
     from nightbridge.services.sleep.dashboard import tonight_plan
+    from nightbridge.services.sleep.profile import ScreenNeeded
 
-    return tonight_plan(db, person_id, today)
+    try:
+        return tonight_plan(db, person_id, today)
+    except ScreenNeeded:  # no window until the safety questions are answered
+        return None
 
 
 @router.get("/program")

@@ -23,6 +23,19 @@
         });
       });
     }
+    // Propose the device's time zone (Intl) when none is chosen yet; the person checks
+    // it before saving. Without JavaScript the list is there to choose from.
+    var zone = document.querySelector("select[data-propose-zone]");
+    if (zone && !zone.value && window.Intl && Intl.DateTimeFormat) {
+      var here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (here && zone.querySelector('option[value="' + here.replace(/"/g, "") + '"]')) {
+        zone.value = here;
+        var note = zone.parentNode.querySelector(".zone-proposed");
+        if (note) {
+          note.hidden = false;
+        }
+      }
+    }
     // Ask before stopping sharing (the form still works without this).
     document.querySelectorAll("button.danger").forEach(function (button) {
       button.addEventListener("click", function (event) {
