@@ -80,8 +80,8 @@ def test_add_refuses_bad_values_naming_each_field_and_stores_nothing(run_cli) ->
     result = run_cli(*bad, "--json")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "error: quality: must be between 1 and 5 (got 7)",
-        "error: nwak: is 0, but you were awake 30 min in the night: count the times you woke",
+        "error: --quality: must be between 1 and 5 (got 7)",
+        "error: --nwak: is 0, but you were awake 30 min in the night: count the times you woke",
     ]
     assert listed(run_cli) == []
 
@@ -89,7 +89,7 @@ def test_add_refuses_bad_values_naming_each_field_and_stores_nothing(run_cli) ->
 def test_add_names_a_missing_option(run_cli) -> None:
     result = run_cli(*ADD[:-2])
     assert result.exit_code == 2
-    assert result.stderr.strip() == "error: quality: is required"
+    assert result.stderr.strip() == "error: --quality: is required"
 
 
 def test_import_of_a_file_with_bad_rows_stores_nothing(run_cli) -> None:
@@ -162,6 +162,7 @@ def test_list_says_when_an_entry_is_not_valid_in_the_zone_asked_for(run_cli) -> 
         "3",
         "--tz",
         "UTC",
+        "--confirm",  # 23 h 30 in bed
     ]
     assert run_cli(*night).exit_code == 0
     result = run_cli("diary", "list", "--json", "--tz", "America/New_York")
@@ -174,9 +175,9 @@ def test_add_refuses_values_no_store_can_take_with_exit_2(run_cli) -> None:
     """Year 1, a count beyond 32 bits and an escape sequence in the note: each refused
     in a sentence naming the field (exit 2), never 'something went wrong'."""
     cases = {
-        "--date": ("0001-01-01", "error: date: 0001-01-01 is not a date we can use"),
-        "--caffeine": ("99999999999", "error: caffeine: is too large"),
-        "--note": ("slept \x1b[2J badly", "error: note: contains a control character (U+001B)"),
+        "--date": ("0001-01-01", "error: --date: 0001-01-01 is not a date we can use"),
+        "--caffeine": ("99999999999", "error: --caffeine: is too large"),
+        "--note": ("slept \x1b[2J badly", "error: --note: contains a control character (U+001B)"),
     }
     for option, (value, expected) in cases.items():
         args = [*ADD, option, value] if option != "--date" else [*ADD[:2], option, value, *ADD[4:]]

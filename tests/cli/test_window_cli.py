@@ -130,3 +130,14 @@ def test_it_refuses_bad_options_naming_them(store, args: list[str], field: str) 
     result = store("window", *args)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {field}: ")
+
+
+def test_until_the_screen_is_answered_window_says_how_and_exits_2(run_cli, tmp_path: Path) -> None:
+    path = diary(tmp_path / "d.csv", 10, bedtime="23:00", sol=20, waso=30)
+    assert run_cli("diary", "import", str(path)).exit_code == 0
+    result = run_cli("window", "--rise", "06:30", "--date", REF.isoformat(), "--json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "no sleep window until the safety questions are answered" in result.stderr
+    assert "profile set --condition" in result.stderr and "--clear-conditions" in result.stderr
+    assert run_cli("profile", "set", "--condition", "bipolar").exit_code == 0
+    assert window(run_cli)["action"] == "compress"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
-from nightbridge.core.diary import DiaryEntry, check_night, parse_entry
+from nightbridge.core.diary import DiaryEntry, ImplausibleNight, check_night, parse_entry
 from nightbridge.core.errors import InvalidInput
 
 TODAY = dt.date(2026, 3, 20)
@@ -105,7 +106,7 @@ REFUSALS = [
         "lights_off",
         "is before getting into bed",
     ),
-    ({"bedtime": "2026-03-01T23:00"}, "bedtime", "evening before the date"),
+    ({"bedtime": "2026-03-01T23:00"}, "bedtime", "evening before the morning"),
     (
         {
             "bedtime": "2026-03-10T06:40",
@@ -165,6 +166,7 @@ def test_a_night_of_exactly_24_hours_is_accepted() -> None:
             out_of_bed="2026-03-10T06:40",
         ),
         today=TODAY,
+        confirmed=True,  # more than 16 h in bed: accepted once the person confirms
     )
     assert check_night(entry, "UTC") == []
 
@@ -178,7 +180,8 @@ def test_the_length_check_uses_instants_on_a_dst_night() -> None:
         final_wake="2026-11-01T06:00",
         out_of_bed="2026-11-01T06:30",
     )
-    assert parse_entry(raw, today=dt.date(2026, 11, 2), tz="UTC").date == dt.date(2026, 11, 1)
+    entry = parse_entry(raw, today=dt.date(2026, 11, 2), tz="UTC", confirmed=True)
+    assert entry.date == dt.date(2026, 11, 1)
     with pytest.raises(InvalidInput) as caught:
         parse_entry(raw, today=dt.date(2026, 11, 2), tz="America/New_York")
     assert caught.value.problems[0].field == "out_of_bed"
@@ -226,3 +229,85 @@ def test_windows_line_ends_in_a_note_become_plain_newlines() -> None:
 
 def test_it_refuses_an_overlong_note() -> None:
     assert problems_of(fields(note="x" * 2001))[0][0] == "note"
+
+
+# -- implausible nights (issue 10 item 11; H16, H17) -------------------------------------
+
+#: Field names and internal words a reason must never show a person.
+INTERNAL = re.compile(r"\b(sol_min|waso_min|nwak|lights_off|final_wake|out_of_bed|bedtime)\b")
+SLIP = {"bedtime": "11:00", "lights_off": "11:10", "final_wake": "06:50", "out_of_bed": "07:00"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        (SLIP, "bedtime", "into bed at 11:00 and out of bed at 07:00 is 20 h in bed"),
+        (SLIP, "bedtime", "did you mean 23:00?"),
+        (
+            {
+                "bedtime": "22:00",
+                "lights_off": "22:10",
+                "final_wake": "07:00",
+                "out_of_bed": "19:00",
+            },
+            "out_of_bed",
+            "did you mean 07:00?",
+        ),
+        (
+            {
+                "bedtime": "22:00",
+                "lights_off": "22:10",
+                "final_wake": "20:30",
+                "out_of_bed": "21:00",
+            },
+            "out_of_bed",
+            "is 23 h after getting into bed, more than 16 h",
+        ),
+    ],
+)
+def test_more_than_16_hours_in_bed_is_refused_on_the_likely_answer_unless_confirmed(
+    changes: dict[str, str], field: str, words: str
+) -> None:
+    with pytest.raises(ImplausibleNight) as caught:
+        parse_entry(fields(**changes), today=TODAY)
+    [problem] = caught.value.problems
+    assert problem.field == field and words in problem.reason
+    assert problem.reason.endswith("confirm it and save again")
+    entry = parse_entry(fields(**changes), today=TODAY, confirmed=True)
+    assert entry.out_of_bed == dt.time.fromisoformat(changes["out_of_bed"])
+
+
+def test_a_night_of_16_hours_is_accepted_without_confirming() -> None:
+    changes = {
+        "bedtime": "15:00",
+        "lights_off": "15:10",
+        "final_wake": "06:50",
+        "out_of_bed": "07:00",
+    }
+    assert parse_entry(fields(**changes), today=TODAY).bedtime == dt.time(15, 0)
+
+
+def test_getting_up_after_now_is_refused_even_when_confirmed() -> None:
+    now = dt.datetime(2026, 3, 10, 6, 30, tzinfo=dt.UTC)  # 07:30 in Berlin
+    raw = fields(final_wake="07:40", out_of_bed="07:45")
+    for confirmed in (False, True):
+        with pytest.raises(InvalidInput) as caught:
+            parse_entry(
+                raw, today=dt.date(2026, 3, 10), tz="Europe/Berlin", now=now, confirmed=confirmed
+            )
+        [problem] = caught.value.problems
+        assert problem.field == "out_of_bed"
+        assert "07:45 on 2026-03-10 has not come yet (it is 07:30 on 2026-03-10 now)" in (
+            problem.reason
+        )
+    later = now + dt.timedelta(minutes=20)
+    assert parse_entry(raw, today=dt.date(2026, 3, 10), tz="Europe/Berlin", now=later)
+
+
+def test_no_reason_names_an_internal_field() -> None:
+    cases = [changes for changes, _field, _words in REFUSALS] + [SLIP]
+    for changes in cases:
+        with pytest.raises(InvalidInput) as caught:
+            parse_entry(fields(**changes), today=TODAY)
+        for problem in caught.value.problems:
+            assert not INTERNAL.search(problem.reason), (changes, problem.reason)

@@ -91,7 +91,8 @@ def test_compute_night_refuses_an_entry_invalid_in_the_zone() -> None:
         "final_wake": "2026-11-01T06:00",
         "out_of_bed": "2026-11-01T06:30",
     }
-    entry = parse_entry(raw, today=dt.date(2026, 11, 20))  # fine in UTC: 23 h 30
+    # fine in UTC: 23 h 30 (over 16 h, so confirmed)
+    entry = parse_entry(raw, today=dt.date(2026, 11, 20), confirmed=True)
     with pytest.raises(InvalidInput):
         compute_night(entry, "America/New_York")  # 24 h 30 between instants
 

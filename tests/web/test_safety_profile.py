@@ -214,3 +214,26 @@ def test_the_admin_api_refuses_a_person_without_a_zone_or_region(
     refused = personas.admin.send("POST", "/api/admin/accounts", json={**body, blank: ""})
     assert refused.status_code == 422
     assert [p["field"] for p in refused.json()["problems"]] == [blank]
+
+
+def test_a_window_is_never_set_before_the_screen_and_a_new_contraindication_lifts_it_at_once(
+    personas: Personas,
+) -> None:
+    from nightbridge.services.sleep.window import current_plan
+    from nightbridge.storage.tables.persons import PersonRow
+
+    a, lee = personas.patient_a, personas.clinician_a
+    url = f"/clinician/people/{a.person_id}"
+    with personas.database.transaction() as session:
+        row = session.get(PersonRow, a.person_id)
+        assert row is not None
+        row.screened = False
+    refused = lee.post_form(f"{url}/window", {"rise": "06:30", "window_min": "330"})
+    assert refused.status_code == 422 and current_plan(personas.database, a.person_id) is None
+    assert lee.post_form(f"{url}/profile", {"none": "yes"}).status_code == 303
+    assert lee.post_form(f"{url}/window", {"rise": "06:30", "window_min": "330"}).status_code == 303
+    assert current_plan(personas.database, a.person_id).window_min == 330  # type: ignore[union-attr]
+    # bipolar recorded mid-week: the 5.5 h window goes up to 6.5 h now, not at the review
+    assert a.send("PUT", "/api/me/profile", json={"conditions": ["bipolar"]}).status_code == 200
+    plan = current_plan(personas.database, a.person_id)
+    assert plan is not None and (plan.window_min, plan.set_by) == (390, "person")

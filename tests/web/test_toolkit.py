@@ -144,7 +144,13 @@ def test_a_bad_phone_number_is_refused_and_the_old_plan_kept(personas: Personas)
 def test_help_now_works_signed_out_with_the_crisis_lines_only(personas: Personas) -> None:
     page = personas.anonymous.client.get("/help-now")
     assert page.status_code == 200
-    assert 'href="tel:911"' in page.text and "Log in</a> to see your own plan" in page.text
+    assert "Log in</a> to see your own plan" in page.text
+    # no country is assumed: the international lines and a chooser (H04)
+    assert "tel:911" not in page.text and "Find A Helpline" in page.text
+    assert 'name="region"' in page.text
+    uk = personas.anonymous.client.get("/help-now", params={"region": "UK"}).text
+    assert 'href="tel:999"' in uk and "tel:911" not in uk
+    assert 'href="tel:911"' in personas.anonymous.client.get("/help-now?region=us").text
 
 
 def test_a_clinician_sees_the_plan_only_once_it_is_shared(personas: Personas) -> None:

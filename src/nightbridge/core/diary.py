@@ -18,7 +18,14 @@ each naming its field (and row). An entry is refused when:
 * time in bed is zero, or more than 24 h from bedtime to out of bed;
 * ``sol_min + waso_min`` is longer than ``final_wake - lights_off``;
 * ``nwak`` is 0 while ``waso_min`` > 0;
-* the date is after ``today``.
+* the date is after ``today``;
+* out of bed after ``now``, the moment of entry;
+* unless the person confirms it (``confirmed``): more than 16 h in bed, with the likely
+  AM/PM slip named (into bed "11:00" and up "07:00" is 20 h: did you mean 23:00?;
+  ``implausible_night``).
+
+Reasons are written for the person: they name the question in words (``WORDS``),
+never an internal field name.
 """
 
 from __future__ import annotations
@@ -69,6 +76,11 @@ ALL_FIELDS: tuple[str, ...] = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 #: The longest a night may be, bedtime to out of bed (definitions.md section 1).
 MAX_NIGHT = dt.timedelta(hours=24)
+#: Longer in bed than this is refused unless the person confirms it (definitions.md
+#: section 1): a 20 h "night" is nearly always an AM/PM slip, and would drive titration.
+LONG_NIGHT = dt.timedelta(hours=16)
+#: The last words of a reason the person may overrule by confirming the night.
+CONFIRM_HINT = "if it is right, confirm it and save again"
 #: The longest note kept (characters).
 MAX_NOTE = 2000
 
@@ -210,12 +222,16 @@ def parse_entry(
     today: dt.date,
     row: int | None = None,
     tz: str = "UTC",
+    now: dt.datetime | None = None,
+    confirmed: bool = False,
 ) -> DiaryEntry:
     """A validated ``DiaryEntry`` from raw fields, or ``InvalidInput`` listing every problem.
 
     ``today`` is the person's local date (entries dated after it are refused); ``row`` is
     the spreadsheet row number for messages; ``tz`` is the person's IANA zone, used to
     check the night's length between instants (a DST night is an hour shorter or longer).
+    ``now`` (aware) is the moment of entry: getting out of bed after it is refused.
+    Unless ``confirmed``, an implausible night is refused first (``ImplausibleNight``).
     """
     c = _Collector(fields, row)
     date = c.date("date")
@@ -265,7 +281,97 @@ def parse_entry(
     problems = check_night(entry, tz, row=row)
     if problems:
         raise InvalidInput(problems)
+    if not confirmed:
+        doubts = implausible_night(entry, tz, row=row)
+        if doubts:
+            raise ImplausibleNight(doubts)
+    if now is not None:
+        future = rise_after(entry, tz, now, row=row)
+        if future:
+            raise InvalidInput(future)
     return entry
+
+
+class ImplausibleNight(InvalidInput):
+    """A night that is possible but nearly always a mistake (more than 16 h in bed, often
+    an AM/PM slip): refused until the person confirms it."""
+
+
+def _hm(minutes: float) -> str:
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def _wall(value: TimeValue) -> dt.time:
+    return value.time() if isinstance(value, dt.datetime) else value
+
+
+def _shift(clock: dt.time, hours: int) -> str:
+    return f"{(clock.hour + hours) % 24:02d}:{clock.minute:02d}"
+
+
+def implausible_night(entry: DiaryEntry, tz: str, *, row: int | None = None) -> list[Problem]:
+    """Why a valid night is hard to believe (empty when it is not), each reason on the
+    answer most likely at fault and ending with ``CONFIRM_HINT``:
+
+    * more than ``LONG_NIGHT`` (16 h) in bed: into bed between 05:00 and 12:59 reads as a
+      morning time typed for an evening one (``bedtime``: "did you mean 23:00?"); out of
+      bed between 12:00 and 20:59 as an afternoon time for a morning one (``out_of_bed``);
+      otherwise ``out_of_bed`` names the length.
+    """
+    night = entry.timeline(tz)
+    problems: list[Problem] = []
+    in_bed = (night.out_of_bed - night.bedtime).total_seconds() / 60
+    if in_bed > LONG_NIGHT.total_seconds() / 60:
+        bed, up = _wall(entry.bedtime), _wall(entry.out_of_bed)
+        length = f"{_hm(in_bed)} in bed, more than 16 h"
+        if 5 <= bed.hour <= 12:
+            problems.append(
+                Problem(
+                    "bedtime",
+                    f"into bed at {bed:%H:%M} and out of bed at {up:%H:%M} is {length}: did "
+                    f"you mean {_shift(bed, 12)}? {CONFIRM_HINT[0].upper()}{CONFIRM_HINT[1:]}",
+                    row,
+                )
+            )
+        elif 12 <= up.hour <= 20:
+            problems.append(
+                Problem(
+                    "out_of_bed",
+                    f"into bed at {bed:%H:%M} and out of bed at {up:%H:%M} is {length}: did "
+                    f"you mean {_shift(up, -12)}? {CONFIRM_HINT[0].upper()}{CONFIRM_HINT[1:]}",
+                    row,
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "out_of_bed",
+                    f"is {_hm(in_bed)} after {WORDS['bedtime']}, more "
+                    f"than 16 h: check both times; {CONFIRM_HINT}",
+                    row,
+                )
+            )
+    return problems
+
+
+def rise_after(
+    entry: DiaryEntry, tz: str, now: dt.datetime, *, row: int | None = None
+) -> list[Problem]:
+    """Out of bed after ``now``, the moment of entry: refused outright (definitions.md
+    section 1), asked only once the night's length is believable."""
+    night = entry.timeline(tz)
+    if night.out_of_bed <= now:
+        return []
+    local, up = now.astimezone(ZoneInfo(tz)), night.out_of_bed.astimezone(ZoneInfo(tz))
+    return [
+        Problem(
+            "out_of_bed",
+            f"{up:%H:%M} on {up.date().isoformat()} has not come yet (it is {local:%H:%M} "
+            f"on {local.date().isoformat()} now): check the time and the morning",
+            row,
+        )
+    ]
 
 
 def _known(value: TimeValue | None) -> TimeValue:
@@ -313,7 +419,11 @@ def check_night(entry: DiaryEntry, tz: str, *, row: int | None = None) -> list[P
         entry.date - dt.timedelta(days=1),
     ):
         problems.append(
-            Problem("bedtime", "must be on the evening before the date or on the date", row)
+            Problem(
+                "bedtime",
+                "must be on the evening before the morning this is for, or on that morning",
+                row,
+            )
         )
     if problems:
         return problems

@@ -32,6 +32,7 @@ QUESTIONS: dict[str, str] = {
     "alcohol": "Alcoholic drinks",
     "last_alcohol": "Time of the last alcoholic drink",
     "note": "Note",
+    "confirm": "Yes, these times are right",
     # the evening log (person/evening.html)
     "substance": "What",
     "amount": "Amount",

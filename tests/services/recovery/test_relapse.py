@@ -97,8 +97,12 @@ def test_help_now_lists_the_regions_crisis_lines_and_the_plan(database: Database
     assert "tolerance" in page.lapse_note
 
 
-def test_help_now_without_a_person_shows_us_lines_and_an_empty_plan(database: Database) -> None:
-    page = help_now(database, None)
-    assert page.region == "US"
-    assert "988" in [r.contact for r in page.resources]
+def test_help_now_without_a_person_shows_the_international_lines_and_an_empty_plan(
+    database: Database,
+) -> None:
+    page = help_now(database, None)  # no country assumed (H04)
+    assert page.region == "INTL" and "988" not in [r.contact for r in page.resources]
     assert page.plan.is_empty
+    chosen = help_now(database, None, region="us")
+    assert chosen.region == "US" and "988" in [r.contact for r in chosen.resources]
+    assert help_now(database, None, region="XX").region == "INTL"

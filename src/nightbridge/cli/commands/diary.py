@@ -20,6 +20,20 @@ diary_app = typer.Typer(
 )
 
 _T = "Clock time HH:MM or an ISO 8601 datetime."
+#: The option each diary answer is given with (``diary add``), to name it in errors.
+_OPTIONS = {
+    "sol_min": "--sol",
+    "waso_min": "--waso",
+    "nwak": "--nwak",
+    "lights_off": "--lights-off",
+    "final_wake": "--final-wake",
+    "out_of_bed": "--out-of-bed",
+    "naps_min": "--naps-min",
+    "last_caffeine": "--last-caffeine",
+    "last_alcohol": "--last-alcohol",
+    **{name: f"--{name}" for name in ("date", "bedtime", "quality", "rested", "naps")},
+    **{name: f"--{name}" for name in ("caffeine", "alcohol", "note")},
+}
 
 
 def override_zone(ctx: typer.Context) -> str | None:
@@ -145,10 +159,19 @@ def add(
     ] = None,
     note: Annotated[str | None, typer.Option(help="A note.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the night as JSON.")] = False,
+    confirm: Annotated[
+        bool,
+        typer.Option(
+            "--confirm",
+            help="The night is right although it is unusual (more than 16 h in bed, an "
+            "AM/PM slip, out of bed after now); refused otherwise.",
+        ),
+    ] = False,
 ) -> None:
     """Add or replace one morning's entry. With no options, asks each question in turn
     (the date defaults to today, the rest to the last entry's answers)."""
     from nightbridge.cli.output import print_json
+    from nightbridge.core.errors import InvalidInput, Problem
     from nightbridge.services.sleep.diary import record_entry_with_alerts
 
     st = state(ctx)
@@ -174,7 +197,14 @@ def add(
     person = st.owner_id()
     if all(value is None for value in fields.values()):
         fields.update(ask_entry(ctx, person))
-    night = record_entry_with_alerts(st.database(), person, fields, tz=override_zone(ctx)).night
+    try:
+        night = record_entry_with_alerts(
+            st.database(), person, fields, tz=override_zone(ctx), confirmed=confirm
+        ).night
+    except InvalidInput as exc:  # name each answer by the option it was given with
+        raise InvalidInput(
+            Problem(_OPTIONS.get(p.field, p.field), p.reason, p.row) for p in exc.problems
+        ) from None
     if as_json:
         print_json(night.to_dict())
         return
@@ -228,6 +258,14 @@ def import_(
         bool,
         typer.Option("--skip-bad", help="Store the good rows and list the bad ones."),
     ] = False,
+    confirm: Annotated[
+        bool,
+        typer.Option(
+            "--confirm",
+            help="Every unusual night in the file is right (more than 16 h in bed, an "
+            "AM/PM slip, out of bed after now); refused otherwise.",
+        ),
+    ] = False,
 ) -> None:
     """Add many entries from a CSV, all or nothing (an entry for a stored date replaces it)."""
     from nightbridge.services.sleep.diary import import_diary
@@ -236,7 +274,12 @@ def import_(
     person = st.owner_id()
     with open_input(file) as handle:
         result = import_diary(
-            st.database(), person, handle, skip_bad=skip_bad, tz=override_zone(ctx)
+            st.database(),
+            person,
+            handle,
+            skip_bad=skip_bad,
+            tz=override_zone(ctx),
+            confirmed=confirm,
         )
     for problem in result.skipped:
         typer.echo(f"skipped: {problem}", err=True)

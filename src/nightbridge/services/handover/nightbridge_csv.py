@@ -96,7 +96,8 @@ def parse_export(texts: dict[str, str], *, today: dt.date) -> _Parsed:
     entries = []
     for row_no, row in _rows(texts, "diary"):
         try:
-            entries.append(parse_entry(row, today=today, row=row_no, tz=tz))
+            # a restore: an unusual night was confirmed when it was first saved
+            entries.append(parse_entry(row, today=today, row=row_no, tz=tz, confirmed=True))
         except InvalidInput as exc:
             problems.extend(
                 Problem(f"diary.csv: {p.field}", p.reason, row_no) for p in exc.problems

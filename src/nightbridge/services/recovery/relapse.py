@@ -123,14 +123,17 @@ class HelpNow:
     lapse_note: str
 
 
-def help_now(db: Database, person_id: int | None) -> HelpNow:
-    """The crisis lines of the person's region (US when unknown) and their plan.
+def help_now(db: Database, person_id: int | None, region: str | None = None) -> HelpNow:
+    """The crisis lines of the person's region and their plan.
 
-    Works without a person (signed out): the lines alone, with an empty plan.
+    Works without a person (signed out): the lines alone, with an empty plan, for the
+    ``region`` chosen on the page, or the international lines when none is chosen (a
+    region is never assumed: definitions.md section 6).
     """
-    from nightbridge.services.recovery.safety import region_resources
+    from nightbridge.services.recovery.safety import offered_regions, region_resources
 
-    region = "US"
+    codes = {r.code for r in offered_regions()}
+    region = region.strip().upper() if region and region.strip().upper() in codes else None
     plan = RelapsePlan()
     if person_id is not None:
         with db.reader() as session:

@@ -191,13 +191,15 @@ def list_due(
     return due
 
 
-def record_diary(db: Database, person_id: int, fields: Any) -> NightMetrics:
+def record_diary(
+    db: Database, person_id: int, fields: Any, *, confirmed: bool = False
+) -> NightMetrics:
     """Store one morning's entry and record the alerts of that morning and of today,
     whose sleep rules read the diary (definitions.md section 4: poor sleep on 5 of the
     last 7 nights), in ONE transaction (services.sleep.diary.record_entry_with_alerts)."""
     from nightbridge.services.sleep.diary import record_entry_with_alerts
 
-    return record_entry_with_alerts(db, person_id, fields).night
+    return record_entry_with_alerts(db, person_id, fields, confirmed=confirmed).night
 
 
 def list_checkins(db: Database, person_id: int, start: dt.date, end: dt.date) -> list[Any]:

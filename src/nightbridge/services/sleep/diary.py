@@ -54,14 +54,19 @@ def record_entry(
     *,
     today: dt.date | None = None,
     tz: str | None = None,
+    confirmed: bool = False,
 ) -> NightMetrics:
     """Validate and store one morning's entry (replacing that date's), return its metrics.
 
     ``tz`` overrides the profile's zone (the CLI's ``--tz``); ``today`` defaults to the
-    person's local date.
+    person's local date, and then getting out of bed after this moment is refused too.
+    ``confirmed``: the person confirmed an implausible night (``core.diary``).
     """
     zone = tz or person_zone(db, person_id)
-    entry = parse_entry(fields, today=today or local_today(zone), tz=zone)
+    now = None if today is not None else dt.datetime.now(dt.UTC)
+    entry = parse_entry(
+        fields, today=today or local_today(zone), tz=zone, now=now, confirmed=confirmed
+    )
     metrics = compute_night(entry, zone)
     with db.transaction() as session:
         DiaryRepository(session).upsert(person_id, entry)
@@ -83,19 +88,22 @@ def record_entry_with_alerts(
     *,
     today: dt.date | None = None,
     tz: str | None = None,
+    confirmed: bool = False,
 ) -> DiarySave:
     """Store one morning's entry AND evaluate and record the alerts of that morning and
     of today (whose sleep rules read the diary: definitions.md section 4, poor sleep on
     5 of the last 7 nights), all in ONE transaction: if the evaluation fails, the entry
-    is not stored either.
+    is not stored either. An implausible night is refused unless ``confirmed``
+    (``record_entry``).
     """
     from nightbridge.services.recovery.safety import evaluate_in_session
 
+    now = None if today is not None else dt.datetime.now(dt.UTC)
     alerts: list[Alert] = []
     with db.transaction() as session:  # one transaction: the zone read, the entry, alerts
         zone = tz or PersonRepository(session).get_profile(person_id).tz
         day = today or local_today(zone)
-        entry = parse_entry(fields, today=day, tz=zone)
+        entry = parse_entry(fields, today=day, tz=zone, now=now, confirmed=confirmed)
         metrics = compute_night(entry, zone)
         DiaryRepository(session).upsert(person_id, entry)
         for on in sorted({metrics.date, day}):
@@ -104,18 +112,26 @@ def record_entry_with_alerts(
 
 
 def parse_diary_file(
-    fileobj: BinaryIO | TextIO, *, tz: str, today: dt.date
+    fileobj: BinaryIO | TextIO,
+    *,
+    tz: str,
+    today: dt.date,
+    now: dt.datetime | None = None,
+    confirmed: bool = False,
 ) -> tuple[list[tuple[int, DiaryEntry]], list[Problem]]:
     """Every row of a diary CSV checked: the good entries (with row numbers) and every problem.
 
-    A date that appears on two rows is refused on the later row.
+    A date that appears on two rows is refused on the later row; an implausible night
+    (core.diary) unless ``confirmed``.
     """
     good: list[tuple[int, DiaryEntry]] = []
     problems: list[Problem] = []
     first_row: dict[dt.date, int] = {}
     for row_no, fields in read_diary_csv(fileobj):
         try:
-            entry = parse_entry(fields, today=today, row=row_no, tz=tz)
+            entry = parse_entry(
+                fields, today=today, row=row_no, tz=tz, now=now, confirmed=confirmed
+            )
         except InvalidInput as exc:
             problems.extend(exc.problems)
             continue
@@ -154,16 +170,20 @@ def import_diary(
     today: dt.date | None = None,
     skip_bad: bool = False,
     tz: str | None = None,
+    confirmed: bool = False,
 ) -> ImportResult:
     """Store every entry of a diary CSV in ONE transaction, or none of them.
 
     All rows are checked first. With a bad row, ``InvalidInput`` lists every problem and
     nothing is stored, unless ``skip_bad``: then the good rows are stored and the bad
     ones reported in ``ImportResult.skipped``. An entry for a date already stored
-    replaces it.
+    replaces it. ``confirmed``: every implausible night of the file is meant.
     """
     zone = tz or person_zone(db, person_id)
-    good, problems = parse_diary_file(fileobj, tz=zone, today=today or local_today(zone))
+    now = None if today is not None else dt.datetime.now(dt.UTC)
+    good, problems = parse_diary_file(
+        fileobj, tz=zone, today=today or local_today(zone), now=now, confirmed=confirmed
+    )
     if problems and not skip_bad:
         raise InvalidInput(problems)
     entries = [entry for _row, entry in good]

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nightbridge.core.errors import InvalidInput, Problem
-from nightbridge.core.profile import CONDITIONS, Profile
+from nightbridge.core.profile import CONDITIONS, RESTRICTION_CONTRAINDICATIONS, Profile
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
 
@@ -48,7 +48,7 @@ def get_profile(db: Database, person_id: int) -> Profile:
         return PersonRepository(session).get_profile(person_id)
 
 
-def update_profile(db: Database, person_id: int, **changes: Any) -> Profile:
+def update_profile(db: Database, person_id: int, *, by: str = "person", **changes: Any) -> Profile:
     """Apply ``changes`` (tz, region, conditions, safety_critical_job, and the window
     settings floor_min, raise_at_pct, lower_at_pct, step_min) in one transaction.
 
@@ -99,7 +99,22 @@ def update_profile(db: Database, person_id: int, **changes: Any) -> Profile:
             raise InvalidInput(problems)
         updated = dataclasses.replace(profile, window=settings, **clean)
         repo.save_profile(person_id, updated)
+    _lift_to_floor(db, person_id, updated, by)
     return updated
+
+
+def _lift_to_floor(db: Database, person_id: int, profile: Profile, by: str) -> None:
+    """A window in force below the person's shortest window (a contraindication just
+    recorded: never below 6.5 h; or a raised floor) is lifted to it at once, as a new
+    plan, rather than kept until its weekly review (definitions.md section 2)."""
+    from nightbridge.core.window import window_floor
+    from nightbridge.services.sleep.window import current_plan, set_plan
+
+    plan = current_plan(db, person_id)
+    floor = window_floor(profile)
+    below = plan is not None and plan.window_min is not None and plan.window_min < floor
+    if profile.screened and plan is not None and below:
+        set_plan(db, person_id, rise=plan.rise, window_min=floor, by=by)
 
 
 def _check_zone(name: str, problems: list[Problem]) -> str:
@@ -165,6 +180,7 @@ def save_safety_profile(
     tz: str | None = None,
     region: str | None = None,
     ask_location: bool = False,
+    by: str = "person",
 ) -> Profile:
     """Answer the first-login questions (the person, or a clinician for the screen).
 
@@ -177,11 +193,13 @@ def save_safety_profile(
     problems: list[Problem] = []
     if ask_location:
         check_location(tz, region, problems)
-    if not chosen and not safety_critical_job and not none_of_these:
+    # liver disease is asked beside the screen (for medicine warnings), not in it
+    screen = [c for c in chosen if c in RESTRICTION_CONTRAINDICATIONS]
+    if not screen and not safety_critical_job and not none_of_these:
         problems.append(
             Problem("conditions", "tick each one that applies, or \u201cNone of these\u201d")
         )
-    elif none_of_these and (chosen or safety_critical_job):
+    elif none_of_these and (screen or safety_critical_job):
         problems.append(
             Problem(
                 "conditions",
@@ -193,6 +211,7 @@ def save_safety_profile(
     return update_profile(
         db,
         person_id,
+        by=by,
         conditions=chosen,
         safety_critical_job=safety_critical_job,
         tz=tz or None,

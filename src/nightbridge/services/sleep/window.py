@@ -66,8 +66,12 @@ def set_plan(
     contraindicated; definitions.md section 2); ``InvalidInput`` names the field
     otherwise and nothing is stored.
     """
+    from nightbridge.services.sleep.profile import require_screen
+
     with db.transaction() as session:
         profile = PersonRepository(session).get_profile(person_id)
+        if window_min is not None:
+            require_screen(profile)  # no window before the restriction-safety screen
         plan = make_plan(
             rise=rise,
             window_min=window_min,
@@ -174,15 +178,21 @@ def sleep_window(
         withdrawal=withdrawal,
     )
     if in_force is not None and not in_force.due_for_review(day):
-        return hold_until_review(advice, in_force)
+        return hold_until_review(advice, in_force, floor=window_floor(profile))
     return advice
 
 
-def hold_until_review(advice: WindowAdvice, plan: WindowPlan) -> WindowAdvice:
+def hold_until_review(
+    advice: WindowAdvice, plan: WindowPlan, *, floor: int | None = None
+) -> WindowAdvice:
     """``advice`` for a window set less than a week ago: a weekly step (increase,
     decrease, keep, compress) becomes ``keep`` the window in force until
     ``plan.review_on``; ``defer`` and ``collect`` stand as they are."""
     if advice.action in ("defer", "collect") or plan.window_min is None:
+        return advice
+    if floor is not None and plan.window_min < floor:
+        # below the person's shortest window (a condition recorded since it was set:
+        # never below 6.5 h then): the rules' answer stands at once, not in a week
         return advice
     return WindowAdvice(
         action="keep",
@@ -311,5 +321,7 @@ def window_in_force(
         withdrawal=withdrawal_context(db, person_id, on),
     )
     if stored is not None and stored.window_min is not None and not stored.due_for_review(on):
-        advice = hold_until_review(advice, stored)
+        with db.reader() as session:
+            floor = window_floor(PersonRepository(session).get_profile(person_id))
+        advice = hold_until_review(advice, stored, floor=floor)
     return WindowInForce(on, stored, advice)

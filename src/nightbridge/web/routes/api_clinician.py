@@ -137,7 +137,7 @@ def api_settings(
     from nightbridge.services.sleep.profile import update_profile
 
     changes = {k: v for k, v in body.model_dump().items() if v is not None}
-    profile = update_profile(db, scope.person_id, **changes)
+    profile = update_profile(db, scope.person_id, by="clinician", **changes)
     return dataclasses.asdict(profile.window)
 
 

@@ -50,6 +50,11 @@ class DiaryIn(ApiModel):
     alcohol: int | str | None = None
     last_alcohol: str | None = None
     note: str | None = None
+    confirm: bool = Field(
+        default=False,
+        description="true: the night is meant as given although it is implausible (more "
+        "than 16 h in bed, an AM/PM slip, out of bed after now); refused otherwise",
+    )
 
 
 class CheckinIn(ApiModel):
@@ -99,14 +104,17 @@ def api_diary(
 ) -> Any:
     from nightbridge.services.sleep.dashboard import record_diary
 
-    fields = {k: (str(v) if v is not None else None) for k, v in body.model_dump().items()}
+    answers = body.model_dump(exclude={"confirm"})
+    fields = {k: (str(v) if v is not None else None) for k, v in answers.items()}
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
     return send_json_once(
         request,
         db,
         scope,
         body,
-        lambda keyed: record_diary(keyed, scope.person_id, fields).to_dict(),
+        lambda keyed: record_diary(
+            keyed, scope.person_id, fields, confirmed=body.confirm
+        ).to_dict(),
     )
 
 

@@ -234,7 +234,7 @@ def save_settings(
     try:
         if problems:
             raise InvalidInput(problems)
-        update_profile(db, scope.person_id, **changes)
+        update_profile(db, scope.person_id, by="clinician", **changes)
     except InvalidInput as exc:
         return _refused(request, db, scope.person_id, "settings", values, exc)
     return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=settings", status_code=303)

@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from nightbridge.core.diary import REQUIRED_FIELDS
+from nightbridge.core.diary import REQUIRED_FIELDS, ImplausibleNight
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.timeline import EVENTS
 from nightbridge.core.values import parse_day
@@ -133,9 +133,11 @@ def diary_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteS
 
     values = {name: str(form.get(name, "")).strip() for name in REQUIRED_FIELDS + EXTRA_FIELDS}
     fields = {k: v for k, v in values.items() if v or k in REQUIRED_FIELDS}
+    # "Yes, these times are right": an implausible night (core.diary) is meant
+    confirmed = form.get("confirm") == "yes"
 
     def write(keyed: Database) -> str:
-        night = record_diary(keyed, scope.person_id, fields)
+        night = record_diary(keyed, scope.person_id, fields, confirmed=confirmed)
         return f"/diary?saved={night.date.isoformat()}"
 
     try:
@@ -148,6 +150,7 @@ def diary_submit(request: Request, form: FormDep, db: DatabaseDep, scope: WriteS
                 "title": "Morning diary",
                 "values": values,
                 "errors": errors_by_field(exc),
+                "confirmable": isinstance(exc, ImplausibleNight),
                 "night": None,
                 "existing": None,
                 "recent": [],

@@ -1,6 +1,7 @@
 """``/help-now``: ONE tap from the header of every page. Crisis and emergency lines of
 the person's region first (tap to call), then their own relapse-prevention plan (the
-people to call are tap-to-call too). Works signed out (the lines alone, US by default)
+people to call are tap-to-call too). Works signed out (the lines alone: the international
+ones until a country is chosen on the page, never another country's number)
 and offline once opened (cached by /sw.js).
 
 It never waits on the store's write lock (a device import, a burst of saves): the
@@ -21,9 +22,10 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/help-now")
-def help_now_page(request: Request, db: DatabaseDep) -> Response:
+def help_now_page(request: Request, db: DatabaseDep, region: str = "") -> Response:
     from nightbridge.services.access import check_access_then_audit
     from nightbridge.services.recovery.relapse import help_now
+    from nightbridge.services.recovery.safety import offered_regions
 
     request.state.nb_read_only = True
     actor = get_optional_actor(request)
@@ -31,7 +33,7 @@ def help_now_page(request: Request, db: DatabaseDep) -> Response:
     audit = None
     if person_id is not None:
         audit = check_access_then_audit(db, actor, person_id, "read", "GET /help-now")
-    page = help_now(db, person_id)
+    page = help_now(db, person_id, region=region[:8] or None)
     response = render(
         request,
         "toolkit/help_now.html",
@@ -40,6 +42,7 @@ def help_now_page(request: Request, db: DatabaseDep) -> Response:
             "page": page,
             "lines": list(page.resources),
             "signed_in": person_id is not None,
+            "regions": offered_regions(),
         },
         hooks=False,
     )

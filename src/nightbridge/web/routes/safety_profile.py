@@ -57,7 +57,7 @@ def form_values(profile: Profile) -> dict[str, Any]:
         "region": profile.region if profile.located else "",
         "conditions": sorted(profile.conditions),
         "safety_critical_job": profile.safety_critical_job,
-        "none": profile.screened and not profile.conditions and not profile.safety_critical_job,
+        "none": profile.screened and not profile.restriction_contraindicated,
     }
 
 
@@ -137,6 +137,7 @@ def clinician_profile_save(
             conditions=values["conditions"],
             safety_critical_job=values["safety_critical_job"],
             none_of_these=values["none"],
+            by="clinician",
         )
     except InvalidInput as exc:
         context = person_page_context(db, scope.person_id)
@@ -155,11 +156,11 @@ class ProfileIn(ApiModel):
     safety_critical_job: bool | None = None
 
 
-def _api_save(db: DatabaseDep, person_id: int, body: ProfileIn) -> dict[str, Any]:
+def _api_save(db: DatabaseDep, scope: Any, body: ProfileIn) -> dict[str, Any]:
     from nightbridge.services.sleep.profile import profile_dict, update_profile
 
-    changes = body.model_dump()
-    return profile_dict(update_profile(db, person_id, **changes))
+    by = "clinician" if scope.actor.role == "clinician" else "person"
+    return profile_dict(update_profile(db, scope.person_id, by=by, **body.model_dump()))
 
 
 @router.get("/api/me/profile", tags=["person"], summary="My safety profile")
@@ -171,7 +172,7 @@ def api_my_profile(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
 
 @router.put("/api/me/profile", tags=["person"], summary="Answer or change my safety profile")
 def api_my_profile_save(body: ProfileIn, db: DatabaseDep, scope: ManageScope) -> dict[str, Any]:
-    return _api_save(db, scope.person_id, body)
+    return _api_save(db, scope, body)
 
 
 @router.get(
@@ -191,4 +192,4 @@ def api_person_profile(person_id: int, db: DatabaseDep, scope: ReadScope) -> dic
 def api_person_profile_save(
     person_id: int, body: ProfileIn, db: DatabaseDep, scope: ManageScope
 ) -> dict[str, Any]:
-    return _api_save(db, scope.person_id, body)
+    return _api_save(db, scope, body)
