@@ -27,7 +27,7 @@ from nightbridge.storage.tables.diary import DiaryEntryRow
 from nightbridge.storage.tables.safety import AlertRow, CheckinRow
 from nightbridge.storage.tables.toolkit import EveningLogRow
 from nightbridge.web.app import create_app
-from tests.web.conftest import FAST_AUTH, PASSWORD, login, new_client
+from tests.web.conftest import ANSWERED, FAST_AUTH, PASSWORD, login, new_client
 
 NOW = dt.datetime(2026, 3, 20, 21, 0, tzinfo=dt.UTC)
 ROUNDS = 4
@@ -53,7 +53,9 @@ def _together(calls: list[Callable[[], Any]]) -> list[Any]:
 @pytest.fixture
 def two_sessions(database: Database) -> tuple[Database, list[tuple[TestClient, str]]]:
     app = create_app(database, settings=Settings(auth=FAST_AUTH))
-    create_account(database, FAST_AUTH, username="sam", password=PASSWORD, role="person")
+    create_account(
+        database, FAST_AUTH, username="sam", password=PASSWORD, role="person", profile=ANSWERED
+    )
     sessions = []
     for _ in range(2):
         client = new_client(app)

@@ -45,7 +45,7 @@ from nightbridge.web.registry import iter_routes
 from nightbridge.web.sessions import COOKIE_NAME
 from tests.browser import free_port
 from tests.conftest import PG_URL
-from tests.web.conftest import FAST_AUTH, PASSWORD
+from tests.web.conftest import ANSWERED, FAST_AUTH, PASSWORD
 
 ANSWER_WITHIN = 2.0  # seconds: "at once" for a page that needs no lock
 DIARY = {
@@ -150,7 +150,9 @@ def _server_env(database: Database, app_name: str) -> dict[str, str]:
 def served(database: Database, tmp_path: Path) -> Iterator[tuple[str, Database, str]]:
     """``nightbridge serve`` (one worker) on ``database``, its output into a pipe nobody
     reads; yields its base URL, the store and the PostgreSQL application_name."""
-    create_account(database, FAST_AUTH, username="sam", password=PASSWORD, role="person")
+    create_account(
+        database, FAST_AUTH, username="sam", password=PASSWORD, role="person", profile=ANSWERED
+    )
     app_name = f"nbstall-{uuid.uuid4().hex[:8]}"
     home = Path(str(database.engine.url.database)).parent if database.is_sqlite else tmp_path
     port = free_port()
