@@ -10,6 +10,7 @@ import pytest
 
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.services.sleep.profile import get_profile
+from tests.browser import off_the_loop
 from tests.e2e.test_person_clinician_browser import (  # the same live app and browser
     PASSWORD,
     PHONE,
@@ -31,7 +32,14 @@ def test_the_first_login_step_proposes_the_zone_and_uk_gives_999(
     tmp_path,
 ) -> None:
     expect = playwright_sync.expect
-    create_account(live_app.database, FAST_AUTH, username="carla", password=PASSWORD, role="person")
+    off_the_loop(
+        create_account,
+        live_app.database,
+        FAST_AUTH,
+        username="carla",
+        password=PASSWORD,
+        role="person",
+    )
     context = browser.new_context(
         base_url=live_app.url, viewport=PHONE, timezone_id="Europe/London"
     )
@@ -52,7 +60,7 @@ def test_the_first_login_step_proposes_the_zone_and_uk_gives_999(
     page.check("#f-none")
     page.click("text=Save and continue")
     expect(page).to_have_url(f"{live_app.url}/today")
-    profile = get_profile(live_app.database, 3)
+    profile = off_the_loop(get_profile, live_app.database, 3)
     assert (profile.tz, profile.region, profile.screened) == ("Europe/London", "UK", True)
     page.goto("/checkin")
     page.check("#f-flag-chest_pain")

@@ -61,8 +61,12 @@ def test_today_is_the_persons_local_date(sqlite_database: Database) -> None:
     with pytest.raises(InvalidInput) as caught:
         record_entry(sqlite_database, ny, FIELDS)
     assert caught.value.problems[0].field == "date"
-    berlin = person(sqlite_database, "Europe/Berlin")  # 04:00 there: the rise is confirmed
-    assert record_entry(sqlite_database, berlin, FIELDS, confirmed=True).date == dt.date(2026, 3, 8)
+    berlin = person(sqlite_database, "Europe/Berlin")  # 04:00 there: up at 03:50
+    early = {**FIELDS, "bedtime": "22:00", "final_wake": "03:40", "out_of_bed": "03:50"}
+    assert record_entry(sqlite_database, berlin, early).date == dt.date(2026, 3, 8)
+    with pytest.raises(InvalidInput) as caught:  # 06:40 has not come yet there
+        record_entry(sqlite_database, berlin, FIELDS, confirmed=True)
+    assert caught.value.problems[0].field == "out_of_bed"
 
 
 def test_a_refused_entry_stores_nothing(database: Database) -> None:
