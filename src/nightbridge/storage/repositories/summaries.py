@@ -121,7 +121,11 @@ class SummaryRepository:
 
     def compute(self, person_id: int, now: dt.datetime | None = None) -> PersonSummary | None:
         """The person's summary from scratch (None when there is no such person)."""
-        person = self.session.get(PersonRow, person_id)
+        # only the columns read here: migration 0014 runs this code on a persons table
+        # without the columns later revisions add (0015: screened, located)
+        person = self.session.execute(
+            select(PersonRow.tz, PersonRow.display_name).where(PersonRow.id == person_id)
+        ).first()
         if person is None:
             return None
         zone = person.tz or "UTC"

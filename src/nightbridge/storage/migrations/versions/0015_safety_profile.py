@@ -20,13 +20,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("persons") as batch:
-        batch.add_column(
-            sa.Column("screened", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(
-            sa.Column("located", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMN on both dialects, never a batch copy of ``persons``: on SQLite a
+    # batch drops and recreates the table, and with foreign keys on, dropping it would
+    # cascade to every row that refers to a person (diary, check-ins, summaries...).
+    op.add_column(
+        "persons", sa.Column("screened", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.add_column(
+        "persons", sa.Column("located", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     persons = sa.table(
         "persons",
         sa.column("id", sa.Integer),
@@ -47,6 +49,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("persons") as batch:
-        batch.drop_column("located")
-        batch.drop_column("screened")
+    # ALTER TABLE .. DROP COLUMN (SQLite 3.35+ and PostgreSQL), for the reason above
+    op.execute("ALTER TABLE persons DROP COLUMN located")
+    op.execute("ALTER TABLE persons DROP COLUMN screened")
