@@ -90,13 +90,23 @@ def test_a_refused_checkin_keeps_the_answers_and_names_the_item(personas: Person
     page = a.post_form("/checkin", form)
     assert page.status_code == 422
     html = main_of(page.text)
-    assert "phq9 item 2" in html and "answer every item" in html
+    assert "PHQ-9 questionnaire, question 2" in html and "answer every item" in html
+    assert "phq9 item" not in html and "phq9_item_2</a>" not in html
     assert 'name="symptom_aches" value="3" checked' in html
     assert 'name="function" value="2" checked' in html
     assert (
         list_checkins(personas.database, a.person_id, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
         == []
     )
+
+
+def test_a_refused_symptom_is_named_as_the_checkin_lists_it(personas: Personas) -> None:
+    a = personas.patient_a
+    page = a.post_form("/checkin", {"date": "2026-03-05", "symptom_aches": "9"})
+    assert page.status_code == 422
+    html = main_of(page.text)
+    assert "Withdrawal symptoms: muscle or bone aches" in html
+    assert "symptom aches" not in html and "symptom_aches</a>" not in html
 
 
 def test_the_evening_log_stores_intake_and_refuses_a_bad_amount_without_storing(

@@ -111,6 +111,10 @@ PAGE_QUESTIONS: dict[str, dict[str, str]] = {
 }
 
 _INDEX = re.compile(r"\.(\d+)$")
+#: Check-in parts as the check-in route names them: ``symptom_aches`` (or the core's
+#: ``symptom aches``) and ``phq9_item_2`` (``phq9 item 2``).
+_SYMPTOM = re.compile(r"symptom[_ ]([a-z_]+)")
+_ITEM = re.compile(r"(phq9|gad7)[_ ]item[_ ](\d+)")
 
 
 def question_for(field: str, path: str = "") -> str:
@@ -118,6 +122,12 @@ def question_for(field: str, path: str = "") -> str:
     at ``path``; the field name in words when it has none."""
     if not field:
         return "The request"
+    item_of = _ITEM.fullmatch(field)
+    if item_of:
+        return f"{QUESTIONS[item_of.group(1)]}, question {int(item_of.group(2))}"
+    symptom = _SYMPTOM.fullmatch(field)
+    if symptom:
+        return f"{QUESTIONS['symptoms']}: {_symptom_words(symptom.group(1))}"
     head, _, rest = field.partition(".")
     page = PAGE_QUESTIONS.get(path, {})
     known = page.get(head) or QUESTIONS.get(head)
@@ -129,3 +139,12 @@ def question_for(field: str, path: str = "") -> str:
     if item and rest.isdigit():
         return f"{known}, item {int(item.group(1)) + 1}"
     return f"{known}: {rest.replace('_', ' ').replace('.', ', ')}"
+
+
+def _symptom_words(key: str) -> str:
+    """A withdrawal symptom as the check-in lists it ("muscle or bone aches")."""
+    from nightbridge.content import load_json
+
+    items = load_json("instruments/withdrawal.json")["items"]
+    words = {item["key"]: item["text"] for item in items}
+    return str(words.get(key, key.replace("_", " ")))
