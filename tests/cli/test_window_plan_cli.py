@@ -85,7 +85,7 @@ def test_mid_week_the_accepted_window_is_kept_until_the_weekly_step(
     assert accepted("diary", "import", str(days)).exit_code == 0
     result = accepted("window", "--date", (WEEK1 + dt.timedelta(days=3)).isoformat())
     assert result.exit_code == 0, result.stderr
-    assert "keep: 390 min in bed, bed at 00:00, up at 06:30." in result.stdout
+    assert "Keep the window: 390 min in bed, bed at 00:00, up at 06:30." in result.stdout
     assert WEEK2.isoformat() in result.stdout  # the date the weekly step is due
 
 

@@ -114,7 +114,7 @@ def make_plan(
 
 def describe_history(plans: list[WindowPlan]) -> list[str]:
     """Plain lines for a report, oldest first: "window 5 h 30 (00:30 to 06:00) from
-    2026-11-03, set by a clinician (set)"; a rise-only plan reads "rise time 06:00, no
+    2026-11-03, set by a clinician (set by hand)"; a rise-only plan reads "rise time 06:00, no
     window yet from ..."."""
     lines: list[str] = []
     for plan in plans:

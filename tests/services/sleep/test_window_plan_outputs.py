@@ -63,7 +63,8 @@ def test_the_report_titrates_the_window_in_force_and_lists_its_history(
     assert (window.rise, window.bedtime) == ("06:00", "23:15")  # the chosen rise, not 06:30
     assert window.reasons[0] == f"Rise time 06:00 (chosen on {WEEK1.isoformat()})."
     assert window.history == (
-        f"window 6 h 30 (23:30 to 06:00) from {WEEK1.isoformat()}, set by a clinician (set)",
+        f"window 6 h 30 (23:30 to 06:00) from {WEEK1.isoformat()}, "
+        "set by a clinician (set by hand)",
     )
 
 

@@ -64,6 +64,8 @@ NOT_EXPORTED: dict[str, str] = {
     "accounts": "login credentials (password hash, TOTP secret), not data",
     "invites": "sharing invite codes (hashes): credentials, and short-lived",
     "import_jobs": "a running import's progress; what it stored is in device_imports",
+    "person_summaries": "the clinician's list's summary of the other tables (alert level, "
+    "latest figures), derived and rebuilt by `nightbridge summaries rebuild`",
     "clinician_notes": "the clinician's own notes, shown only to clinicians in the app; "
     "the clinic answers a request for them (they are in every backup)",
 }
