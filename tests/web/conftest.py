@@ -42,6 +42,22 @@ FAST_AUTH = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
 ANSWERED = Profile(screened=True, located=True)
 PERSONA_NAMES = ("patient_a", "patient_b", "clinician_a", "clinician_x", "admin", "anonymous")
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: An ordinary night as the morning diary form sends it (add its "date").
+NIGHT_FORM = {
+    "bedtime": "23:00",
+    "lights_off": "23:10",
+    "sol_min": "20",
+    "nwak": "1",
+    "waso_min": "15",
+    "final_wake": "06:40",
+    "out_of_bed": "06:50",
+    "quality": "3",
+}
+
+
+def main_of(html: str) -> str:
+    """The page from its <main> on (past the menu and the banners)."""
+    return html[html.index("<main") :]
 
 
 def csrf_from(html: str) -> str:

@@ -17,29 +17,15 @@ from nightbridge.services.handover.exports import export_ics
 from nightbridge.services.handover.reports import gather_report
 from nightbridge.services.recovery.intake import log_intake
 from nightbridge.services.sleep.diary import record_entry
-from tests.web.conftest import Personas
+from tests.web.conftest import NIGHT_FORM, Personas, main_of
 
 NOW = dt.datetime(2026, 3, 12, 12, 0, tzinfo=dt.UTC)
-NIGHT = {
-    "bedtime": "23:00",
-    "lights_off": "23:10",
-    "sol_min": "20",
-    "nwak": "1",
-    "waso_min": "15",
-    "final_wake": "06:40",
-    "out_of_bed": "06:50",
-    "quality": "3",
-}
-
-
-def _main(html: str) -> str:
-    return html[html.index("<main") :]
 
 
 def _clinician_sets_the_window(personas: Personas) -> int:
     a = personas.patient_a
     for day in range(2, 12):
-        record_entry(personas.database, a.person_id, {**NIGHT, "date": f"2026-03-{day:02d}"})
+        record_entry(personas.database, a.person_id, {**NIGHT_FORM, "date": f"2026-03-{day:02d}"})
     c = personas.clinician_a
     url = f"/clinician/people/{a.person_id}/window"
     saved = c.post_form(url, {"rise": "06:45", "window_min": "330"})
@@ -53,11 +39,11 @@ def test_every_page_shows_the_window_the_clinician_set(personas: Personas, tmp_p
     a = personas.patient_a
     # 06:45 - 330 min = bed at 01:15, everywhere, and who set it.
     for path in ("/today", "/plan", "/trends"):
-        html = _main(a.client.get(path).text)
+        html = main_of(a.client.get(path).text)
         assert 'class="plan-times plan-in-force" data-window="330"' in html, path
         assert "Bed at 01:15 · up at 06:45" in html, path
         assert 'data-set-by="clinician"' in html and "(set by your clinician)" in html, path
-    trends = _main(a.client.get("/trends").text)
+    trends = main_of(a.client.get("/trends").text)
     assert re.search(r'class="nb-window"[^>]*data-minutes="330"', trends)
     assert a.client.get("/api/me/today").json()["in_force"]["window_min"] == 330
     in_force = a.client.get("/api/me/plan").json()["in_force"]
@@ -81,7 +67,7 @@ def test_in_early_withdrawal_every_page_says_the_window_waits(
     log_intake(personas.database, person_id, "kratom", "2", "g", NOW - dt.timedelta(days=2))
     a = personas.patient_a
     for path in ("/today", "/plan", "/trends"):
-        html = _main(a.client.get(path).text)
+        html = main_of(a.client.get(path).text)
         assert 'data-paused="yes"' in html and "the window waits" in html, path
         assert "was set by your clinician on 2026-03-12" in html, path
         assert 'data-window="330"' not in html, path

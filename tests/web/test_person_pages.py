@@ -16,23 +16,9 @@ from nightbridge.services.recovery.checkins import list_checkins
 from nightbridge.services.recovery.intake import list_intake
 from nightbridge.services.sleep.diary import list_entries, record_entry
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
-from tests.web.conftest import Personas
+from tests.web.conftest import NIGHT_FORM, Personas, main_of
 
-NIGHT = {
-    "date": "2026-03-02",
-    "bedtime": "23:00",
-    "lights_off": "23:10",
-    "sol_min": "20",
-    "nwak": "1",
-    "waso_min": "15",
-    "final_wake": "06:40",
-    "out_of_bed": "06:50",
-    "quality": "3",
-}
-
-
-def main_of(html: str) -> str:
-    return html[html.index("<main") :]
+NIGHT = {"date": "2026-03-02", **NIGHT_FORM}
 
 
 def test_the_morning_diary_shows_the_nights_numbers_right_after_saving(

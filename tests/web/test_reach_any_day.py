@@ -16,23 +16,9 @@ import time_machine
 from nightbridge.services.recovery.intake import list_intake
 from nightbridge.services.sleep.dashboard import person_zone
 from nightbridge.services.sleep.diary import list_entries
-from tests.web.conftest import Personas
+from tests.web.conftest import NIGHT_FORM, Personas, main_of
 
 NOW = dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.UTC)
-NIGHT = {
-    "bedtime": "23:00",
-    "lights_off": "23:10",
-    "sol_min": "20",
-    "nwak": "1",
-    "waso_min": "15",
-    "final_wake": "06:40",
-    "out_of_bed": "06:50",
-    "quality": "3",
-}
-
-
-def _main(html: str) -> str:
-    return html[html.index("<main") :]
 
 
 def test_the_menu_reaches_diary_log_checkin_and_help(personas: Personas) -> None:
@@ -51,25 +37,26 @@ def test_the_menu_reaches_diary_log_checkin_and_help(personas: Personas) -> None
 @time_machine.travel(NOW, tick=False)
 def test_a_missed_morning_is_filled_in_and_a_saved_one_corrected(personas: Personas) -> None:
     a = personas.patient_a
-    page = _main(a.client.get("/diary").text)
+    page = main_of(a.client.get("/diary").text)
     recent = page[page.index('id="recent-mornings"') :]
     links = re.findall(r'href="/diary\?date=([0-9-]+)">(Fill in|Correct)', recent)
     assert [d for d, _ in links] == [f"2026-03-{day:02d}" for day in range(10, 3, -1)]
     assert {kind for _, kind in links} == {"Fill in"}
 
     # Three mornings ago, missed: filled in now.
-    assert a.post_form("/diary", {**NIGHT, "date": "2026-03-07"}).status_code == 303
-    page = _main(a.client.get("/diary?date=2026-03-07").text)
+    assert a.post_form("/diary", {**NIGHT_FORM, "date": "2026-03-07"}).status_code == 303
+    page = main_of(a.client.get("/diary?date=2026-03-07").text)
     assert "Already filled in for this morning" in page and "<strong>replaces</strong>" in page
     assert 'value="2026-03-07"' in page and 'id="f-waso_min" name="waso_min"' in page
     assert re.search(r'id="f-waso_min"[^>]*value="15"', page)
     assert "Replace this morning&#39;s entry" in page or "Replace this morning's entry" in page
-    listed = _main(a.client.get("/diary").text)
+    listed = main_of(a.client.get("/diary").text)
     assert 'href="/diary?date=2026-03-07">Correct' in listed
 
     # Corrected: the entry replaced, not doubled.
     assert (
-        a.post_form("/diary", {**NIGHT, "date": "2026-03-07", "waso_min": "45"}).status_code == 303
+        a.post_form("/diary", {**NIGHT_FORM, "date": "2026-03-07", "waso_min": "45"}).status_code
+        == 303
     )
     entries = list_entries(personas.database, a.person_id)
     assert [(e.date, e.waso_min) for e in entries] == [(dt.date(2026, 3, 7), 45)]
@@ -99,7 +86,7 @@ def test_the_log_takes_several_substances_each_at_its_own_time(personas: Persona
         ("kratom", "07:30"),
         ("melatonin", "09:15"),
     ]
-    page = _main(a.client.get(saved.headers["location"]).text)
+    page = main_of(a.client.get(saved.headers["location"]).text)
     assert re.search(r"<td>07:30</td><td>kratom</td>", page)
     assert re.search(r"<td>09:15</td><td>melatonin</td>", page)
 
@@ -134,7 +121,7 @@ def test_a_bad_line_stores_nothing_and_names_the_question(personas: Personas) ->
     }
     page = a.post_form("/log", form)
     assert page.status_code == 422
-    html = _main(page.text)
+    html = main_of(page.text)
     assert "Time, item 2</a>: is later than now" in html
     assert 'value="kratom"' in html and 'value="23:30"' in html  # everything typed kept
     assert (
