@@ -234,6 +234,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/clinician/people/{person_id}/notes"): entry("clinician_a", form={"body": "ok"}),
     ("GET", "/api/me/today"): api(PATIENTS),
     ("GET", "/api/me/trends"): api(PATIENTS),
+    ("GET", "/api/me/notes"): api(PATIENTS),
     ("POST", "/api/me/diary"): api(PATIENTS, json=DIARY_FORM),
     ("POST", "/api/me/checkins"): api(PATIENTS, json={"date": "2026-03-01"}),
     ("POST", "/api/me/evening"): api(PATIENTS, json={"exercise_min": 20}),

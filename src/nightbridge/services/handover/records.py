@@ -66,8 +66,9 @@ NOT_EXPORTED: dict[str, str] = {
     "import_jobs": "a running import's progress; what it stored is in device_imports",
     "person_summaries": "the clinician's list's summary of the other tables (alert level, "
     "latest figures), derived and rebuilt by `nightbridge summaries rebuild`",
-    "clinician_notes": "the clinician's own notes, shown only to clinicians in the app; "
-    "the clinic answers a request for them (they are in every backup)",
+    "clinician_notes": "the clinicians' notes: those shared with the person are on their "
+    "account page and at GET /api/me/notes, the rest are the clinicians' own; the clinic "
+    "answers a request for them (they are in every backup)",
 }
 
 #: How a CSV restore treats each typed kind.

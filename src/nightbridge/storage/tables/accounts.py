@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nightbridge.storage.tables.base import Base, UTCDateTime, utcnow
@@ -142,3 +142,5 @@ class ClinicianNoteRow(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     body: Mapped[str] = mapped_column(Text)
+    #: Shown to the person too (the clinician chose to share it); otherwise clinicians only.
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -40,6 +40,7 @@ def person_settings(request: Request, database: DatabaseDep, actor: Any) -> dict
     if actor.role != "person" or actor.person_id is None:
         return {}
     from nightbridge.services.access import check_access
+    from nightbridge.services.accounts.notes import list_notes
     from nightbridge.services.recovery.reminders import reminder_times
     from nightbridge.services.sleep.profile import get_profile
 
@@ -51,6 +52,7 @@ def person_settings(request: Request, database: DatabaseDep, actor: Any) -> dict
             "region": profile.region,
             "reminders": reminder_times(database, actor.person_id),
             "profile_page": "/profile" in request.app.state.page_paths,
+            "notes": list_notes(database, actor.person_id, shared_only=True),
         }
     }
 

@@ -21,6 +21,9 @@ router = APIRouter(prefix="/api", tags=["clinician"])
 
 class NoteIn(ApiModel):
     body: str = Field(description="plain text, 1 to 4000 characters")
+    shared: bool = Field(
+        default=False, description="show the note to the person too (default: clinicians only)"
+    )
 
 
 class SettingsIn(ApiModel):
@@ -125,7 +128,7 @@ def api_add_note(
 ) -> dict[str, Any]:
     from nightbridge.services.accounts.notes import add_note
 
-    return add_note(db, scope.person_id, actor.account_id, body.body).to_dict()
+    return add_note(db, scope.person_id, actor.account_id, body.body, shared=body.shared).to_dict()
 
 
 @router.put("/people/{person_id}/settings", summary="Set the sleep-window settings")

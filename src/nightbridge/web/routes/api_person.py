@@ -91,6 +91,13 @@ def api_today(db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
     return build_today(db, scope.person_id).to_dict()
 
 
+@router.get("/notes", summary="The notes your clinician shared with you, newest first")
+def api_shared_notes(db: DatabaseDep, scope: ReadScope) -> list[dict[str, Any]]:
+    from nightbridge.services.accounts.notes import list_notes
+
+    return [n.to_dict() for n in list_notes(db, scope.person_id, shared_only=True)]
+
+
 @router.get("/trends", summary="Nights, check-ins and the sleep window over the last days")
 def api_trends(db: DatabaseDep, scope: ReadScope, days: int = 42) -> dict[str, Any]:
     from nightbridge.services.sleep.dashboard import build_trends

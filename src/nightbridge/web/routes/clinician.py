@@ -316,8 +316,10 @@ def save_note(
     from nightbridge.services.accounts.notes import add_note
 
     body = str(form.get("body", ""))
+    shared = form.get("shared") == "yes"
     try:
-        add_note(db, scope.person_id, actor.account_id, body)
+        add_note(db, scope.person_id, actor.account_id, body, shared=shared)
     except InvalidInput as exc:
-        return _refused(request, db, scope.person_id, "note", {"body": body}, exc)
+        values = {"body": body, "shared": "yes" if shared else ""}
+        return _refused(request, db, scope.person_id, "note", values, exc)
     return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=note", status_code=303)
