@@ -48,6 +48,8 @@ PERSON_PAGES = (
     "/report",
     "/sharing",
     "/account",
+    "/account/activity",
+    "/profile",
     "/help-now",
 )
 
