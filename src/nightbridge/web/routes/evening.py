@@ -5,8 +5,6 @@ taken; it never suggests an amount (definitions.md section 5).
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -29,18 +27,12 @@ def _page(
     saved: bool = False,
     status_code: int = 200,
 ) -> Response:
-    from zoneinfo import ZoneInfo
-
     from nightbridge.core.intake import UNITS
-    from nightbridge.services.recovery.intake import interactions_on, list_intake
-    from nightbridge.services.sleep.dashboard import person_today_date, person_zone
+    from nightbridge.services.sleep.dashboard import person_today_date
+    from nightbridge.web.routes.log import intake_of_day
 
     today = person_today_date(db, person_id)
-    zone = ZoneInfo(person_zone(db, person_id))
-    logged: list[tuple[str, Any]] = [
-        (e.at.astimezone(zone).strftime("%H:%M"), e)
-        for e in list_intake(db, person_id, today, today)
-    ]
+    logged, interactions = intake_of_day(db, person_id, today)
     return render(
         request,
         "person/evening.html",
@@ -50,7 +42,7 @@ def _page(
             "errors": errors,
             "units": UNITS,
             "logged": logged,
-            "interactions": interactions_on(db, person_id, today) if logged else [],
+            "interactions": interactions,
             "saved": saved,
         },
         status_code=status_code,

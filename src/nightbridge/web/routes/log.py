@@ -37,6 +37,23 @@ def _day(text: str | None, today: dt.date) -> dt.date:
     return min(max(day, today - dt.timedelta(days=DAYS_BACK)), today)
 
 
+def intake_of_day(
+    db: Database, person_id: int, day: dt.date
+) -> tuple[list[tuple[str, Any]], list[Any]]:
+    """What the person logged on ``day`` (local clock time, entry) and the combinations it
+    makes; shown on the Log page and the evening log."""
+    from zoneinfo import ZoneInfo
+
+    from nightbridge.services.recovery.intake import interactions_on, list_intake
+    from nightbridge.services.sleep.dashboard import person_zone
+
+    zone = ZoneInfo(person_zone(db, person_id))
+    logged: list[tuple[str, Any]] = [
+        (e.at.astimezone(zone).strftime("%H:%M"), e) for e in list_intake(db, person_id, day, day)
+    ]
+    return logged, (interactions_on(db, person_id, day) if logged else [])
+
+
 def _page(
     request: Request,
     db: DatabaseDep,
@@ -48,17 +65,11 @@ def _page(
     saved: bool = False,
     status_code: int = 200,
 ) -> Response:
-    from zoneinfo import ZoneInfo
-
     from nightbridge.core.intake import UNITS
-    from nightbridge.services.recovery.intake import interactions_on, list_intake
-    from nightbridge.services.sleep.dashboard import person_today_date, person_zone
+    from nightbridge.services.sleep.dashboard import person_today_date
 
     today = person_today_date(db, person_id)
-    zone = ZoneInfo(person_zone(db, person_id))
-    logged: list[tuple[str, Any]] = [
-        (e.at.astimezone(zone).strftime("%H:%M"), e) for e in list_intake(db, person_id, day, day)
-    ]
+    logged, interactions = intake_of_day(db, person_id, day)
     return render(
         request,
         "person/log.html",
@@ -72,7 +83,7 @@ def _page(
             "today": today,
             "earliest": today - dt.timedelta(days=DAYS_BACK),
             "logged": logged,
-            "interactions": interactions_on(db, person_id, day) if logged else [],
+            "interactions": interactions,
             "saved": saved,
         },
         status_code=status_code,
