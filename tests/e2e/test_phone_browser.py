@@ -18,6 +18,7 @@ browser is handed the session cookie.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -132,6 +133,23 @@ def test_the_install_criteria_are_met(live: Live, phone: Any) -> None:
     page.close()
 
 
+def _until(page: Any, script: str, what: str, seconds: float = 10.0) -> None:
+    """Poll ``script`` in the page until it is truthy (at most ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, what
+        page.wait_for_timeout(50)
+
+
+def _until_the_outbox_is_empty(page: Any) -> None:
+    """Until a send has been answered and its item removed from the outbox (IndexedDB)."""
+    _until(
+        page,
+        f"async () => (await ({OUTBOX_ITEMS})()).length === 0",
+        "the waiting form was never sent",
+    )
+
+
 OUTBOX_ITEMS = """async () => {
   if (!(await indexedDB.databases()).some(d => d.name === 'nightbridge-outbox')) return [];
   return await new Promise((resolve, reject) => {
@@ -164,7 +182,9 @@ def _open_as(live: Live, phone: Any, username: str) -> Any:
     phone.add_cookies([live.session_cookie(username)])
     page = phone.new_page()
     page.goto("/today")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # A poll through page.evaluate, not wait_for_function: the latter compiles its string
+    # with eval inside the page, which the app's Content-Security-Policy refuses.
+    _until(page, "() => navigator.serviceWorker.controller !== null", "no service worker")
     return page
 
 
@@ -346,7 +366,9 @@ def test_a_form_whose_post_fails_online_is_kept_with_its_key_and_sent_once(
     page.unroute_all()
     page.reload()  # any page opened online sends what waits
     expect(page.locator("#outbox")).to_be_hidden()
+    _until_the_outbox_is_empty(page)  # sent and answered: a reload no longer cuts it off
     page.reload()
+    assert page.evaluate(OUTBOX_ITEMS) == []
     assert [c.trigger for c in off_the_loop(cravings, live.database, person_id)].count(
         "a weak signal"
     ) == 1
