@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,7 +125,11 @@ def test_a_person_completes_lesson_one_breathes_and_reaches_their_plan_in_one_ta
     # Offline: once opened, the pacer page comes from the service worker's cache.
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Polled through page.evaluate: wait_for_function's eval is refused by the app's CSP.
+    deadline = time.monotonic() + 10
+    while not page.evaluate("navigator.serviceWorker.controller !== null"):
+        assert time.monotonic() < deadline, "no service worker controls the page"
+        page.wait_for_timeout(50)
     page.goto("/relax/box_breathing")
     browser_context.set_offline(True)
     page.goto("/relax/box_breathing")
