@@ -11,23 +11,11 @@ import time_machine
 from nightbridge.services.audit import list_person_events
 from nightbridge.services.sleep.diary import record_entry
 from nightbridge.services.sleep.window import current_plan, plan_history, set_plan
-from tests.web.conftest import Personas
+from tests.web.conftest import NIGHT_FORM, Personas, main_of
 
 NOW = dt.datetime(2026, 3, 12, 12, 0, tzinfo=dt.UTC)
-NIGHT = {  # lights off 23:10 -> 06:40, 35 min awake: 415 asleep of 470 in bed (SE 88.3 %)
-    "bedtime": "23:00",
-    "lights_off": "23:10",
-    "sol_min": "20",
-    "nwak": "1",
-    "waso_min": "15",
-    "final_wake": "06:40",
-    "out_of_bed": "06:50",
-    "quality": "3",
-}
-
-
-def main_of(html: str) -> str:
-    return html[html.index("<main") :]
+#: lights off 23:10 -> 06:40, 35 min awake: 415 asleep of 470 in bed (SE 88.3 %)
+NIGHT = NIGHT_FORM
 
 
 def ten_nights(personas: Personas, person_id: int) -> None:
