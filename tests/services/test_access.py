@@ -8,16 +8,29 @@ from hypothesis import strategies as st
 
 from nightbridge.core.errors import NotFound
 from nightbridge.core.profile import Profile
-from nightbridge.services.access import ACTIONS, Actor, Forbidden, authorize, check_access
+from nightbridge.services.access import (
+    ACTIONS,
+    Actor,
+    Forbidden,
+    authorize,
+    authorize_clinic,
+    check_access,
+)
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
+from nightbridge.storage.repositories.clinics import ClinicRepository
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.storage.repositories.shares import ShareRepository
 from nightbridge.storage.tables.base import utcnow
 
 
 def build(database: Database) -> dict[str, Actor | int]:
-    """Two persons; a clinician A invited; one A invited then revoked; one never invited."""
+    """Two persons; a clinician A invited; one A invited then revoked; one never invited.
+
+    Clinics: A shares with clinic "view" (view only: its admin, a member, a removed
+    member), with clinic "manage" (view and manage), and shared with clinic "revoked"
+    then stopped; one clinician has A's direct view-only share; one is in "view" and has
+    a direct manage share (the wider access wins)."""
     with database.transaction() as session:
         persons, accounts = PersonRepository(session), AccountRepository(session)
         a = persons.create(Profile(), display_name="A")
@@ -31,7 +44,30 @@ def build(database: Database) -> dict[str, Actor | int]:
         shares = ShareRepository(session)
         shares.add_share(a, invited, utcnow())
         shares.revoke(shares.add_share(a, revoked, utcnow()), utcnow())
+        clinics, now = ClinicRepository(session), utcnow()
+        names = ("clinic_admin", "clinic_member", "removed_member", "manage_member")
+        ids = {n: accounts.create(n, "h", "clinician", None).id for n in names}
+        for n in ("revoked_member", "direct_view", "view_and_direct_manage"):
+            ids[n] = accounts.create(n, "h", "clinician", None).id
+        view = clinics.create("View clinic", "VIEWVIEWVIEW", now).id
+        manage = clinics.create("Manage clinic", "MANAGEMANAGE", now).id
+        gone = clinics.create("Revoked clinic", "GONEGONEGONE", now).id
+        clinics.add_member(view, ids["clinic_admin"], "clinic_admin", now)
+        clinics.add_member(view, ids["clinic_member"], "clinician", now)
+        clinics.add_member(view, ids["view_and_direct_manage"], "clinician", now)
+        clinics.remove(clinics.add_member(view, ids["removed_member"], "clinician", now), now)
+        clinics.add_member(manage, ids["manage_member"], "clinician", now)
+        clinics.add_member(gone, ids["revoked_member"], "clinic_admin", now)
+        shares.add_clinic_share(a, view, now, "view")
+        shares.add_clinic_share(a, manage, now, "manage")
+        shares.revoke(shares.add_clinic_share(a, gone, now, "manage"), now)
+        shares.add_share(a, ids["direct_view"], now, "view")
+        shares.add_share(a, ids["view_and_direct_manage"], now, "manage")
+        # a share with the stranger's... nothing: "stranger" is outside every clinic
     return {
+        **{n: Actor(i, "clinician") for n, i in ids.items()},
+        "view_clinic": view,
+        "revoked_clinic": gone,
         "a": a,
         "b": b,
         "person_a": Actor(acc_a, "person", a),
@@ -53,6 +89,14 @@ RULES = {
     "stranger": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
     "admin": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
     "anonymous": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
+    # clinics (docs/clinics.md): what the share allows, read on every call
+    "clinic_admin": {"read": "ok", "write": "403", "manage": "403", "audit": "404"},
+    "clinic_member": {"read": "ok", "write": "403", "manage": "403", "audit": "404"},
+    "manage_member": {"read": "ok", "write": "403", "manage": "ok", "audit": "404"},
+    "removed_member": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
+    "revoked_member": {"read": "404", "write": "404", "manage": "404", "audit": "404"},
+    "direct_view": {"read": "ok", "write": "403", "manage": "403", "audit": "404"},
+    "view_and_direct_manage": {"read": "ok", "write": "403", "manage": "ok", "audit": "404"},
 }
 
 
@@ -153,3 +197,58 @@ def test_check_access_many_agrees_with_the_rules_and_audits_each_person(
     assert isinstance(invited, Actor)
     assert (invited.account_id, a, "allowed") in audited
     assert (invited.account_id, b, "denied") in audited
+
+
+def test_clinic_rules_admin_member_and_everyone_else(database: Database) -> None:
+    world = build(database)
+    clinic = world["view_clinic"]
+    assert isinstance(clinic, int)
+    expected = {
+        "clinic_admin": {"view": "clinic_admin", "admin": "clinic_admin"},
+        "clinic_member": {"view": "clinician", "admin": "403"},
+        "removed_member": {"view": "404", "admin": "404"},
+        "manage_member": {"view": "404", "admin": "404"},  # another clinic's member
+        "revoked_member": {"view": "404", "admin": "404"},
+        "stranger": {"view": "404", "admin": "404"},
+        "admin": {"view": "404", "admin": "404"},  # a site admin is no clinic member
+        "person_a": {"view": "404", "admin": "404"},
+        "anonymous": {"view": "404", "admin": "404"},
+    }
+    for name, want in expected.items():
+        actor = world[name]
+        assert isinstance(actor, Actor)
+        got = {}
+        for action in ("view", "admin"):
+            with database.reader() as session:
+                try:
+                    got[action] = authorize_clinic(session, actor, clinic, action)
+                except NotFound:
+                    got[action] = "404"
+                except Forbidden:
+                    got[action] = "403"
+        assert got == want, name
+
+
+def test_removing_a_member_or_revoking_a_clinic_share_ends_access_at_the_next_check(
+    database: Database,
+) -> None:
+    world = build(database)
+    a, clinic, member = world["a"], world["view_clinic"], world["clinic_member"]
+    assert isinstance(a, int) and isinstance(clinic, int) and isinstance(member, Actor)
+    assert outcome(database, member, a, "read") == "ok"
+    with database.transaction() as session:
+        clinics = ClinicRepository(session)
+        assert member.account_id is not None
+        row = clinics.current_membership(clinic, member.account_id)
+        assert row is not None
+        clinics.remove(row, utcnow())
+    assert outcome(database, member, a, "read") == "404"
+    admin = world["clinic_admin"]
+    assert isinstance(admin, Actor)
+    assert outcome(database, admin, a, "read") == "ok"
+    with database.transaction() as session:
+        shares = ShareRepository(session)
+        share = shares.active_clinic_share(a, clinic)
+        assert share is not None
+        shares.revoke(share, utcnow())
+    assert outcome(database, admin, a, "read") == "404"

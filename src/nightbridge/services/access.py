@@ -4,17 +4,24 @@ Rules (docs/security.md; OWASP ASVS 5.0 8.2.2 object-level authorization, 8.3.2
 changes take effect immediately):
 
 - a ``person`` reads and writes only their own data;
-- a ``clinician`` reads, and ``manage``s (settings, taper, notes), only the data of
-  persons who invited them and have not revoked; they never write the person's own
-  entries (diary, check-ins, intake);
-- an ``admin`` manages accounts and reads no health data at all;
+- a ``clinician`` reads a person's data while the person shares it (a share not
+  revoked) with them directly, or with a clinic they are a CURRENT member of (either
+  clinic role); they ``manage`` it (settings, taper, notes) only through a share whose
+  ``access`` is ``manage`` -- with ``view`` shares alone, ``manage`` is ``Forbidden``;
+  they never write the person's own entries (diary, check-ins, intake): ``Forbidden``;
+- an ``admin`` manages accounts, creates clinics, and reads no health data at all;
 - only the person sees the audit trail of their data (``audit``);
 - anyone else (anonymous) reads nothing.
 
+Clinics (``authorize_clinic``): a current member ``view``s the clinic (its members);
+only a current ``clinic_admin`` does ``admin`` (invite, remove, share code, on-call
+address) -- another member gets ``Forbidden``; anyone else ``NotFound``. Only a site
+``admin`` creates a clinic (``authorize_clinic_create``).
+
 Someone else's data is ``NotFound`` (a 404, never a 403: its existence is not
 revealed). ``Forbidden`` (403) is kept for data the actor may see but not change.
-The check reads the shares table on every call, so a revocation takes effect on the
-clinician's next request.
+The check reads the shares and clinic membership tables on every call, so a
+revocation, or a member's removal from the clinic, takes effect on the next request.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from nightbridge.core.errors import NightbridgeError, NotFound
 from nightbridge.core.values import MAX_INT
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.audit import AuditRepository
+from nightbridge.storage.repositories.clinics import ClinicRepository
 from nightbridge.storage.repositories.shares import ShareRepository
 from nightbridge.storage.tables.base import utcnow
 
@@ -39,7 +47,9 @@ ROLES: tuple[str, ...] = ("person", "clinician", "admin")
 #: the data (the person alone).
 ACTIONS: tuple[str, ...] = ("read", "write", "manage", "audit")
 
-_CLINICIAN_ACTIONS = frozenset({"read", "manage"})
+#: Actions on a clinic: ``view`` it (members, pending invites); ``admin``: invite and
+#: remove members, see and rotate the share code, set the on-call address.
+CLINIC_ACTIONS: tuple[str, ...] = ("view", "admin")
 
 
 class Forbidden(NightbridgeError):
@@ -73,16 +83,41 @@ def authorize(session: Session, actor: Actor, person_id: int, action: str) -> No
         raise ValueError(f"unknown action {action!r}")
     if actor.role == "person" and actor.person_id is not None and actor.person_id == person_id:
         return
-    if (
-        actor.role == "clinician"
-        and actor.account_id is not None
-        and ShareRepository(session).active_share(person_id, actor.account_id) is not None
-    ):
-        if action in _CLINICIAN_ACTIONS:
-            return
-        if action == "write":
-            raise Forbidden("clinicians cannot write a person's own entries")
+    if actor.role == "clinician" and actor.account_id is not None:
+        access = ShareRepository(session).access_of(person_id, actor.account_id)
+        if access is not None:
+            if action == "read" or (action == "manage" and access == "manage"):
+                return
+            if action == "manage":
+                raise Forbidden("this person shares their data with you to view only")
+            if action == "write":
+                raise Forbidden("clinicians cannot write a person's own entries")
     raise NotFound(f"no person {person_id}")
+
+
+def authorize_clinic(session: Session, actor: Actor, clinic_id: int, action: str) -> str:
+    """Return the actor's role in the clinic if they may ``action`` it; raise otherwise.
+
+    ``NotFound`` for anyone who is not a current member (the clinic's existence is not
+    revealed), ``Forbidden`` for a member who is not a clinic admin asking ``admin``.
+    Membership is read on every call: a removed member is refused on the next request.
+    """
+    if action not in CLINIC_ACTIONS:
+        raise ValueError(f"unknown clinic action {action!r}")
+    role = None
+    if actor.role == "clinician" and actor.account_id is not None and 1 <= clinic_id <= MAX_INT:
+        role = ClinicRepository(session).role_of(clinic_id, actor.account_id)
+    if role is None:
+        raise NotFound(f"no clinic {clinic_id}")
+    if action == "admin" and role != "clinic_admin":
+        raise Forbidden("only the clinic's admins can do this")
+    return role
+
+
+def authorize_clinic_create(actor: Actor) -> None:
+    """Only a site admin creates clinics (and names the first clinic admin)."""
+    if actor.role != "admin" or actor.account_id is None:
+        raise NotFound("only a site admin creates clinics")
 
 
 def _authorize_and_audit(

@@ -33,8 +33,8 @@ from nightbridge.core.triage import (
 from nightbridge.storage.changes import EVERYONE, take_changed
 from nightbridge.storage.repositories.diary import DiaryRepository
 from nightbridge.storage.repositories.intake import IntakeRepository
+from nightbridge.storage.repositories.shares import persons_shared_with
 from nightbridge.storage.repositories.tapers import TaperRepository
-from nightbridge.storage.tables.accounts import ShareRow
 from nightbridge.storage.tables.base import utcnow
 from nightbridge.storage.tables.devices import DeviceNightRow
 from nightbridge.storage.tables.diary import DiaryEntryRow
@@ -260,11 +260,9 @@ class SummaryRepository:
     # -- the clinician's list ----------------------------------------------------------
 
     def _shared_with(self, clinician_id: int) -> Any:
-        return (
-            select(ShareRow.person_id)
-            .where(ShareRow.clinician_id == clinician_id, ShareRow.revoked_at.is_(None))
-            .scalar_subquery()
-        )
+        """Who shares with the clinician now: directly or through a clinic they are a
+        current member of (``repositories.shares.persons_shared_with``)."""
+        return persons_shared_with(clinician_id).scalar_subquery()
 
     def missing_for(self, clinician_id: int) -> list[int]:
         """Persons sharing with the clinician who have no summary row yet (a store

@@ -5,6 +5,7 @@ One module per area; an area's migration lives in ``storage/migrations/versions`
 
 from nightbridge.storage.tables import (
     accounts,
+    clinics,
     devices,
     diary,
     imports,
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "UTCDateTime",
     "accounts",
+    "clinics",
     "devices",
     "diary",
     "imports",

@@ -1,5 +1,5 @@
 """Tables of the web platform: accounts, server-side sessions, invites, shares, the
-append-only audit trail and clinicians' notes.
+append-only audit trail and clinicians' notes (clinics: ``tables/clinics.py``).
 
 Everything the web app remembers lives here (not in process memory), so several app
 processes can serve one PostgreSQL database.
@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nightbridge.storage.tables.base import Base, UTCDateTime, utcnow
@@ -82,8 +91,17 @@ class KnownDeviceRow(Base):
     last_used_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+#: What a share lets the clinician (or the clinic's members) do, chosen by the person:
+#: ``view`` reads; ``manage`` reads and changes settings, taper and notes.
+SHARE_ACCESS: tuple[str, ...] = ("view", "manage")
+
+
 class InviteRow(Base):
-    """A one-time code a person gives a clinician; only its SHA-256 is stored."""
+    """A one-time code a person gives a clinician; only its SHA-256 is stored.
+
+    ``for_account_id``: the clinician account it was made for (only that account can
+    redeem it); none on invites made before clinics (any clinician could redeem those).
+    ``access``: what the share it makes will allow (``SHARE_ACCESS``)."""
 
     __tablename__ = "invites"
 
@@ -96,18 +114,34 @@ class InviteRow(Base):
     redeemed_by: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
+    for_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    access: Mapped[str] = mapped_column(String(8), server_default="manage")
 
 
 class ShareRow(Base):
-    """A clinician's access to one person's data, from redemption until revocation."""
+    """A person's share of their data with ONE clinician (``clinician_id``) or with a
+    clinic (``clinic_id``: every current member), from its start until revocation.
+
+    ``access`` is ``view`` or ``manage`` (``SHARE_ACCESS``), chosen by the person;
+    shares from before clinics are ``manage`` (they had full manage rights)."""
 
     __tablename__ = "shares"
+    __table_args__ = (
+        CheckConstraint("(clinician_id IS NULL) <> (clinic_id IS NULL)", name="one_grantee"),
+        CheckConstraint("access IN ('view', 'manage')", name="access"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    clinician_id: Mapped[int] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    clinician_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True, nullable=True
     )
+    clinic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clinics.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    access: Mapped[str] = mapped_column(String(8), server_default="manage")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
