@@ -185,6 +185,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "share.invite": "made",
     "share.redeem": "used",
     "share.revoke": "stopped",
+    "share.clinic": "made",
 }
 AUDIT_OUTCOMES: dict[str, str] = {"ok": "done", "allowed": "allowed", "denied": "refused"}
 #: The last word of a page's address, as what the page holds.

@@ -1,1 +1,2 @@
-"""The clinician's side: triage of the people who share with them."""
+"""The clinician's side: clinics (workspaces, members, invites, share code) and the
+triage of the people who share with a clinician or their clinic."""
