@@ -268,6 +268,17 @@ def test_a_watch_night_without_in_bed_takes_its_time_in_bed_from_the_phone() -> 
     assert night.to_dict()["in_bed_source"] == "iPhone"
 
 
+def test_a_source_written_twice_does_not_lend_its_time_in_bed_for_that() -> None:
+    """Rule 7 counts each source's in-bed records over the night as a union. AutoSleep
+    wrote 00:00 -> 05:00 three times (300 min, not 900); the iPhone's 23:00 -> 07:00
+    covers the Watch night's 420 min, so the iPhone lends the time in bed."""
+    watch = [s("2026-03-10T23:30", "2026-03-11T06:30", "asleep", "light", "Watch")]
+    phone = [s("2026-03-10T23:00", "2026-03-11T07:00", "in_bed", None, "iPhone")]
+    other = [s("2026-03-11T00:00", "2026-03-11T05:00", "in_bed", None, "AutoSleep")] * 3
+    (night,) = build_nights(watch + other + phone)
+    assert (night.in_bed_source, night.tib_min, night.sol_min) == ("iPhone", 480, 30)
+
+
 def test_a_session_without_stages_or_awake_is_marked_session_only() -> None:
     # Samsung / Health Connect without stages or efficiency: in bed and asleep over the
     # same 480 min; SE 100 % measures nothing, so the night says it is a session.

@@ -84,6 +84,29 @@ def test_a_duplicated_sample_changes_nothing_union_not_sum(samples: list[SleepSa
 
 @settings(max_examples=150, deadline=None)
 @given(samples_of("Watch"), samples_of("Phone"), samples_of("Ring"))
+def test_a_duplicated_in_bed_record_never_changes_which_source_lends_it(
+    watch: list[SleepSample], phone: list[SleepSample], ring: list[SleepSample]
+) -> None:
+    """Rule 7 measures each source's overlap as a union: a record imported twice (or two
+    apps writing the same interval) does not make its source overlap more."""
+    once = [n.to_dict() for n in build_nights([*watch, *phone, *ring])]
+    twice = [n.to_dict() for n in build_nights([*watch, *phone, *ring, *ring])]
+    assert twice == once
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples_of("Watch"), samples_of("Phone"), samples_of("Ring"))
+def test_nights_come_in_the_order_the_store_reads_them(
+    a: list[SleepSample], b: list[SleepSample], c: list[SleepSample]
+) -> None:
+    """Date, main sleep before nap, start (after a borrowed time in bed), source."""
+    nights = build_nights([*a, *b, *c])
+    order = [(n.date, n.is_nap, n.start, n.source) for n in nights]
+    assert order == sorted(order)
+
+
+@settings(max_examples=150, deadline=None)
+@given(samples_of("Watch"), samples_of("Phone"), samples_of("Ring"))
 def test_one_chosen_main_sleep_per_date_and_never_a_nap(
     a: list[SleepSample], b: list[SleepSample], c: list[SleepSample]
 ) -> None:

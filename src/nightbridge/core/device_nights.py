@@ -153,23 +153,26 @@ def build_nights(samples: Iterable[SleepSample]) -> list[DeviceNight]:
         source: [(s.start, s.end) for s in group if s.state == "in_bed"]
         for source, group in by_source.items()
     }
-    return [
+    out = [
         borrow_in_bed(n, in_bed) if n.chosen and (n.source, n.date, n.start) in sleep_only else n
         for n in choose_sources(nights)
     ]
+    out.sort(key=_night_order)  # a borrowed time in bed moves the night's start
+    return out
 
 
 def borrow_in_bed(
     night: DeviceNight, in_bed: dict[str, list[tuple[dt.datetime, dt.datetime]]]
 ) -> DeviceNight:
     """Rule 7: the night with its time in bed from another source's in-bed intervals
-    that overlap it (the source overlapping most; ties by name), or unchanged."""
+    that overlap it (the source whose intervals cover most of the night, counted as a
+    union; ties by name), or unchanged."""
     best: tuple[float, str] | None = None
     for source, intervals in in_bed.items():
         if source == night.source:
             continue
-        overlap = sum(
-            (min(end, night.end) - max(start, night.start)).total_seconds()
+        overlap = union_seconds(  # a union: a duplicated or overlapping record counts once
+            (max(start, night.start), min(end, night.end))
             for start, end in intervals
             if start < night.end and end > night.start
         )
@@ -204,8 +207,13 @@ def choose_sources(nights: Sequence[DeviceNight]) -> list[DeviceNight]:
         if current is None or _speaks_before(night, current):
             best[night.date] = night
     out = [dataclasses.replace(n, chosen=not n.is_nap and best.get(n.date) is n) for n in nights]
-    out.sort(key=lambda n: (n.date, n.is_nap, n.start, n.source))
+    out.sort(key=_night_order)
     return out
+
+
+def _night_order(night: DeviceNight) -> tuple[dt.date, bool, dt.datetime, str]:
+    """Date, main sleep before nap, start, source (the order the store reads them in)."""
+    return (night.date, night.is_nap, night.start, night.source)
 
 
 def split_sessions(samples: Iterable[SleepSample]) -> list[list[SleepSample]]:

@@ -1,10 +1,17 @@
-"""Importing samples in pieces stores the same nights as building them all at once."""
+"""Importing samples in pieces stores the same nights as building them all at once.
+
+The explicit examples are inputs that once failed (kept so every run tries them):
+a night whose own in-bed record lay more than two days before a later import (its
+session was rebuilt cut short), a source lending its time in bed because its record
+was imported twice (overlap summed, not a union), and a night whose borrowed time in bed
+moved its start before another source's night of that date (the list out of order).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from nightbridge.core.device_nights import build_nights
@@ -17,6 +24,47 @@ from nightbridge.storage.repositories.persons import PersonRepository
 
 BASE = dt.datetime(2026, 3, 1, 18, 0, tzinfo=dt.UTC)
 ZONES = [dt.timezone(dt.timedelta(hours=h)) for h in (-5, -4, 1, 2)]
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def rec(source: str, start: str, end: str, state: str, stage: str | None = None) -> SleepSample:
+    return SleepSample(source, at(start), at(end), state, stage)
+
+
+# The Phone's in-bed record and its asleep record are one session (a gap under 3 h),
+# which ends two days before the second import's record.
+LONG_SESSION = (
+    [
+        rec("Phone", "2026-03-01T23:05-04:00", "2026-03-02T08:05-04:00", "in_bed"),
+        rec("Phone", "2026-03-02T17:00+02:00", "2026-03-03T01:55+02:00", "asleep", "rem"),
+    ],
+    [rec("Phone", "2026-03-04T14:15+02:00", "2026-03-04T18:55+02:00", "in_bed")],
+)
+# Watch and Ring in bed over the same five minutes: a tie, so the Ring (by name) lends
+# the Phone night its time in bed, however often the Watch's record is imported.
+DUPLICATED_IN_BED = (
+    [
+        rec("Watch", "2026-03-01T13:00-05:00", "2026-03-01T13:05-05:00", "in_bed"),
+        rec("Ring", "2026-03-01T13:00-05:00", "2026-03-01T13:05-05:00", "in_bed"),
+    ],
+    [
+        rec("Watch", "2026-03-01T13:00-05:00", "2026-03-01T13:05-05:00", "in_bed"),
+        rec("Watch", "2026-03-01T13:00-05:00", "2026-03-01T13:05-05:00", "in_bed"),
+        rec("Phone", "2026-03-01T13:00-05:00", "2026-03-01T16:00-05:00", "asleep"),
+    ],
+)
+# A Phone night, then a Ring in-bed record: the Phone night (chosen) takes the Ring's
+# in-bed span and so starts with the Ring's night; the lists must agree in order too.
+BORROWED_START = (
+    [rec("Phone", "2026-03-02T20:55+02:00", "2026-03-03T00:35+02:00", "asleep", "rem")],
+    [
+        rec("Ring", "2026-03-02T20:50+02:00", "2026-03-02T23:50+02:00", "asleep", "rem"),
+        rec("Ring", "2026-03-02T19:35+01:00", "2026-03-03T04:15+01:00", "in_bed"),
+    ],
+)
 
 
 @st.composite
@@ -34,6 +82,9 @@ def sample(draw: st.DrawFn) -> SleepSample:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(sample(), min_size=1, max_size=40), st.lists(sample(), max_size=40))
+@example(*LONG_SESSION)
+@example(*DUPLICATED_IN_BED)
+@example(*BORROWED_START)
 def test_two_imports_store_the_nights_of_one(
     sqlite_database: Database, first: list[SleepSample], second: list[SleepSample]
 ) -> None:

@@ -33,7 +33,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from nightbridge.core.device_nights import DeviceNight, build_nights
+from nightbridge.core.device_nights import SESSION_GAP, DeviceNight, build_nights
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import DailyActivity, Skipped, SleepSample
 from nightbridge.importers import DeviceRecord, get_format, no_files_message
@@ -50,9 +50,8 @@ STAGE_BATCH = 5000
 #: longest interval (100 ms) between two tries of SQLite's busy handler, so a writer
 #: waiting for the lock always gets it within one batch and one pause.
 WRITE_PAUSE_S = 0.1
-#: Samples this far around the new ones are re-read to rebuild their nights; sessions
-#: longer than this (no 3 h gap in two days) would be cut at the edge.
-REBUILD_MARGIN = dt.timedelta(days=2)
+#: How far a local date's instants reach beyond its UTC day (offsets run from -12 to +14 h).
+LOCAL_REACH = dt.timedelta(hours=14)
 #: Why a record dated after the import is skipped (a device clock or zone set wrong).
 FUTURE_REASON = "is dated after the moment of the import (check the device's clock and zone)"
 
@@ -286,16 +285,54 @@ class _Span:
 
 
 def rebuild_nights(repo: DeviceRepository, person_id: int, lo: dt.datetime, hi: dt.datetime) -> int:
-    """Rebuild the stored nights dated around ``lo``..``hi`` from every stored sample.
+    """Rebuild the stored nights that samples from ``lo`` to ``hi`` can change; returns the
+    count of nights stored for those dates.
 
-    The nights dated from the day before ``lo`` to the day after ``hi`` are replaced by
-    those built from every source's samples within ``REBUILD_MARGIN`` of the span, so the
-    chosen source of each night is chosen among all stored sources. Returns the count.
+    A night depends on its whole session (rules 2-5), on every source's main sleep of its
+    date (rule 6: ``chosen``) and on the other sources' in-bed intervals that overlap it
+    (rule 7), so the nights are rebuilt from whole sessions of every stored source:
+
+    1. the span ``lo``..``hi`` grown to whole sessions (any source's samples chained by
+       gaps under ``SESSION_GAP``) gives the instants whose nights can change, and their
+       dates, a day either side (a local date is at most a day from the UTC date);
+    2. every stored sample of those dates' instants, grown again to whole sessions, is
+       read, the nights built from it, and the stored nights of those dates replaced.
+
+    So the stored nights are those of ``build_nights`` over every stored sample, whatever
+    the order and grouping of imports (``tests/services/devices/test_devices_properties.py``).
     """
-    first = lo.date() - dt.timedelta(days=1)
-    last = hi.date() + dt.timedelta(days=1)
-    samples = repo.samples_between(person_id, lo - REBUILD_MARGIN, hi + REBUILD_MARGIN)
+    span_lo, span_hi = _whole_sessions(repo, person_id, lo, hi)
+    first = span_lo.astimezone(dt.UTC).date() - dt.timedelta(days=1)
+    last = span_hi.astimezone(dt.UTC).date() + dt.timedelta(days=1)
+    read_lo, read_hi = _whole_sessions(
+        repo,
+        person_id,
+        dt.datetime.combine(first, dt.time(), dt.UTC) - LOCAL_REACH,
+        dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC) + LOCAL_REACH,
+    )
+    samples = repo.samples_between(person_id, read_lo, read_hi)
     return repo.replace_nights(person_id, first, last, build_nights(samples))
+
+
+def _whole_sessions(
+    repo: DeviceRepository, person_id: int, lo: dt.datetime, hi: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """``lo``..``hi`` grown until no stored sample of any source starts before it and ends
+    less than ``SESSION_GAP`` before its start, or ends after it and starts less than
+    ``SESSION_GAP`` after its end: every session that touches the span is then inside it."""
+    while True:
+        before = repo.samples_between(person_id, lo - SESSION_GAP, lo)
+        earliest = min((s.start for s in before), default=lo)
+        if earliest >= lo:
+            break
+        lo = earliest
+    while True:
+        after = repo.samples_between(person_id, hi, hi + SESSION_GAP)
+        latest = max((s.end for s in after), default=hi)
+        if latest <= hi:
+            break
+        hi = latest
+    return lo, hi
 
 
 def _batched(records: Iterable[DeviceRecord], size: int) -> Iterator[list[DeviceRecord]]:
