@@ -15,7 +15,7 @@ from nightbridge.importers import READERS, get_format
 def test_every_cli_kind_has_a_reader_and_nothing_more() -> None:
     assert sorted(READERS) == sorted(KINDS)
     assert sorted(KINDS) == sorted(
-        ["apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop"]
+        ["apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop", "withings"]
     )
 
 
@@ -41,6 +41,10 @@ def test_every_reader_loads_by_its_dotted_path(kind: str) -> None:
         ("whoop", "my_whoop_data_2026_04_01/sleeps.csv", True),
         ("whoop", "sleeps (1).csv", True),
         ("whoop", "my_whoop_data_2026_04_01/physiological_cycles.csv", False),
+        ("withings", "data_DAN_1764979200/sleep.csv", True),
+        ("withings", "sleep (1).csv", True),
+        ("withings", "data_DAN_1764979200/raw_bed_sleep-state.csv", False),
+        ("withings", "data_DAN_1764979200/sleeps.csv", False),
     ],
 )
 def test_each_format_recognises_its_members(kind: str, name: str, accepted: bool) -> None:
@@ -49,8 +53,9 @@ def test_each_format_recognises_its_members(kind: str, name: str, accepted: bool
 
 def test_an_unknown_kind_is_refused_with_the_known_ones() -> None:
     with pytest.raises(InvalidInput) as refused:
-        get_format("garmin")
-    assert "apple-health, fitbit, health-connect, oura, samsung, whoop" in str(refused.value)
+        get_format("polar")
+    known = "apple-health, fitbit, health-connect, oura, samsung, whoop, withings"
+    assert known in str(refused.value)
 
 
 def test_importing_the_registry_loads_no_reader() -> None:

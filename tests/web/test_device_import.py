@@ -89,6 +89,16 @@ def whoop_csv() -> bytes:
     return (DATA / "whoop" / "my_whoop_data_2026_04_01" / "sleeps.csv").read_bytes()
 
 
+def withings_zip() -> bytes:
+    """The Withings sample export zipped as Withings sends it (sleep.csv and raw files)."""
+    folder = DATA / "withings" / "data_DAN_1775001600"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            archive.writestr(path.name, path.read_bytes())
+    return buffer.getvalue()
+
+
 def upload(who: Persona, kind: str, name: str, data: bytes, *, token: str | None = None) -> object:
     """POST the upload form as a browser does: token first, then kind, then the file."""
     fields = {"csrf_token": who.csrf_token if token is None else token, "kind": kind}
@@ -129,8 +139,9 @@ def leftovers(folder: Path) -> list[Path]:
         ),
         ("fitbit", "takeout-001.zip", fitbit_zip, [("Fitbit", "4", "46", "0")]),
         ("whoop", "sleeps.csv", whoop_csv, [("Whoop", "3", "21", "0")]),
+        ("withings", "data_DAN_1775001600.zip", withings_zip, [("Withings", "3", "23", "0")]),
     ],
-    ids=["apple-health", "fitbit", "whoop"],
+    ids=["apple-health", "fitbit", "whoop", "withings"],
 )
 def test_an_uploaded_export_is_imported_and_its_nights_listed_per_source(
     people: Personas,
@@ -379,7 +390,15 @@ def test_the_upload_page_has_the_token_first_and_names_the_limit(people: Persona
     names = re.findall(r'name="([^"]+)"', form)
     assert names[:3] == ["csrf_token", "kind", "file"]
     options = re.findall(r'<option value="([^"]+)"', form)
-    assert options == ["apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop"]
+    assert options == [
+        "apple-health",
+        "fitbit",
+        "oura",
+        "health-connect",
+        "samsung",
+        "whoop",
+        "withings",
+    ]
     assert "Up to 1 MB." in form
 
 

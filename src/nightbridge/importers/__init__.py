@@ -127,6 +127,14 @@ READERS: dict[str, DeviceFormat] = {
         hint="request your data in the Whoop app (Profile, App settings, Data export) and "
         "give the zip from the e-mail, or its sleeps.csv",
     ),
+    "withings": DeviceFormat(
+        "withings",
+        "Withings",
+        "nightbridge.importers.withings",
+        "read_withings_export",
+        hint="download your data from Withings (the Withings app: Profile, Settings, "
+        "Download your data; or the web dashboard) and give the zip, or its sleep.csv",
+    ),
 }
 
 

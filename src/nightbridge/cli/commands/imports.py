@@ -1,9 +1,9 @@
 """``nightbridge import KIND PATH``: a device export into the store (docs/cli.md).
 
 KIND is one of ``importers.READERS`` (apple-health, fitbit, oura, health-connect,
-samsung, whoop); PATH is the export zip, the folder it unpacks to, or the file inside it. A Rich
-progress bar (bytes read) runs on stderr on a terminal. Safe to repeat: a second run adds
-nothing. A bad or hostile file is refused with exit 2 and nothing is stored.
+samsung, whoop, withings); PATH is the export zip, the folder it unpacks to, or the file
+inside it. A Rich progress bar (bytes read) runs on stderr on a terminal. Safe to repeat:
+a second run adds nothing. A bad or hostile file is refused with exit 2 and nothing is stored.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import typer
 
 from nightbridge.cli.context import state
 
-KINDS = ("apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop")
+KINDS = ("apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop", "withings")
 
 
 def register(app: typer.Typer) -> None:
