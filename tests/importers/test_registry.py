@@ -15,7 +15,16 @@ from nightbridge.importers import READERS, get_format
 def test_every_cli_kind_has_a_reader_and_nothing_more() -> None:
     assert sorted(READERS) == sorted(KINDS)
     assert sorted(KINDS) == sorted(
-        ["apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop", "withings"]
+        [
+            "apple-health",
+            "fitbit",
+            "oura",
+            "health-connect",
+            "samsung",
+            "whoop",
+            "google-fit",
+            "withings",
+        ]
     )
 
 
@@ -41,6 +50,12 @@ def test_every_reader_loads_by_its_dotted_path(kind: str) -> None:
         ("whoop", "my_whoop_data_2026_04_01/sleeps.csv", True),
         ("whoop", "sleeps (1).csv", True),
         ("whoop", "my_whoop_data_2026_04_01/physiological_cycles.csv", False),
+        ("google-fit", "Takeout/Fit/All Sessions/2026-03-28T23_30_00+01_00_SLEEP.json", True),
+        ("google-fit", "Takeout/Fit/Все сеансы/2026-03-28T23_30_00.000+01_00_SLEEP (1).json", True),
+        ("google-fit", "Takeout/Fit/All Sessions/2026-03-31T10_00_00+02_00_WALKING.json", False),
+        ("google-fit", "Takeout/Fit/All data/raw_com.google.sleep.segment_com.huami.json", True),
+        ("google-fit", "Takeout/Fit/All data/derived_com.google.sleep.segment_x.json", False),
+        ("google-fit", "Takeout/Fit/Daily activity metrics/Daily activity metrics.csv", False),
         ("withings", "data_DAN_1764979200/sleep.csv", True),
         ("withings", "sleep (1).csv", True),
         ("withings", "data_DAN_1764979200/raw_bed_sleep-state.csv", False),
@@ -54,7 +69,7 @@ def test_each_format_recognises_its_members(kind: str, name: str, accepted: bool
 def test_an_unknown_kind_is_refused_with_the_known_ones() -> None:
     with pytest.raises(InvalidInput) as refused:
         get_format("polar")
-    known = "apple-health, fitbit, health-connect, oura, samsung, whoop, withings"
+    known = "apple-health, fitbit, google-fit, health-connect, oura, samsung, whoop, withings"
     assert known in str(refused.value)
 
 

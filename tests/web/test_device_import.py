@@ -99,6 +99,16 @@ def withings_zip() -> bytes:
     return buffer.getvalue()
 
 
+def google_fit_zip() -> bytes:
+    """The Google Fit sample Takeout zipped as Takeout sends it (Takeout/Fit/...)."""
+    folder = DATA / "google_fit" / "takeout-berlin"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            archive.writestr(path.relative_to(folder).as_posix(), path.read_bytes())
+    return buffer.getvalue()
+
+
 def upload(who: Persona, kind: str, name: str, data: bytes, *, token: str | None = None) -> object:
     """POST the upload form as a browser does: token first, then kind, then the file."""
     fields = {"csrf_token": who.csrf_token if token is None else token, "kind": kind}
@@ -140,8 +150,9 @@ def leftovers(folder: Path) -> list[Path]:
         ("fitbit", "takeout-001.zip", fitbit_zip, [("Fitbit", "4", "46", "0")]),
         ("whoop", "sleeps.csv", whoop_csv, [("Whoop", "3", "21", "0")]),
         ("withings", "data_DAN_1775001600.zip", withings_zip, [("Withings", "3", "23", "0")]),
+        ("google-fit", "takeout-001.zip", google_fit_zip, [("Google Fit", "3", "20", "0")]),
     ],
-    ids=["apple-health", "fitbit", "whoop", "withings"],
+    ids=["apple-health", "fitbit", "whoop", "withings", "google-fit"],
 )
 def test_an_uploaded_export_is_imported_and_its_nights_listed_per_source(
     people: Personas,
@@ -397,6 +408,7 @@ def test_the_upload_page_has_the_token_first_and_names_the_limit(people: Persona
         "health-connect",
         "samsung",
         "whoop",
+        "google-fit",
         "withings",
     ]
     assert "Up to 1 MB." in form

@@ -127,6 +127,15 @@ READERS: dict[str, DeviceFormat] = {
         hint="request your data in the Whoop app (Profile, App settings, Data export) and "
         "give the zip from the e-mail, or its sleeps.csv",
     ),
+    "google-fit": DeviceFormat(
+        "google-fit",
+        "Google Fit",
+        "nightbridge.importers.google_fit",
+        "read_google_fit_export",
+        hint="download Google Fit with Google Takeout (takeout.google.com, Fit) and give the "
+        "zip or its Fit folder (All Sessions/*_SLEEP.json, All data/raw_com.google.sleep."
+        "segment_*.json); Daily activity metrics hold no sleep",
+    ),
     "withings": DeviceFormat(
         "withings",
         "Withings",

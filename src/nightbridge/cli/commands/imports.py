@@ -1,7 +1,7 @@
 """``nightbridge import KIND PATH``: a device export into the store (docs/cli.md).
 
 KIND is one of ``importers.READERS`` (apple-health, fitbit, oura, health-connect,
-samsung, whoop, withings); PATH is the export zip, the folder it unpacks to, or the file
+samsung, whoop, google-fit, withings); PATH is the export zip, the folder it unpacks to, or the file
 inside it. A Rich progress bar (bytes read) runs on stderr on a terminal. Safe to repeat:
 a second run adds nothing. A bad or hostile file is refused with exit 2 and nothing is stored.
 """
@@ -17,7 +17,16 @@ import typer
 
 from nightbridge.cli.context import state
 
-KINDS = ("apple-health", "fitbit", "oura", "health-connect", "samsung", "whoop", "withings")
+KINDS = (
+    "apple-health",
+    "fitbit",
+    "oura",
+    "health-connect",
+    "samsung",
+    "whoop",
+    "google-fit",
+    "withings",
+)
 
 
 def register(app: typer.Typer) -> None:
