@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text
 
 from nightbridge.storage.database import Database
 from nightbridge.storage.tables import Base
+from tests.smtp import LocalSmtp
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_URL = os.environ.get("NIGHTBRIDGE_TEST_DATABASE_URL", DEFAULT_PG_URL)
@@ -123,6 +124,16 @@ def sqlite_database(tmp_path: Path, _sqlite_template: Path) -> Iterator[Database
     db = Database(f"sqlite:///{path}")
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[LocalSmtp]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives
+    (tests/smtp.py); stopped after the test."""
+    server = LocalSmtp()
+    server.start()
+    yield server
+    server.stop()
 
 
 @dataclass

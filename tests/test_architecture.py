@@ -154,13 +154,16 @@ SERVICE_ROOMS: dict[str, set[str]] = {
     # a person account creates the person with the zone and region chosen (sleep.profile)
     "accounts": {"sleep"},
     "sleep": {"recovery", "devices"},
-    "recovery": {"sleep"},
+    # recording an alert adds its email notice in the same transaction
+    "recovery": {"sleep", "notifications"},
     "devices": {"sleep"},
     "clinic": {"accounts", "sleep", "recovery"},
     "handover": {"sleep", "recovery", "devices"},
     "demo": {"accounts", "sleep", "recovery", "devices"},
     # the offline outbox's idempotency keys: used by web around any room's writes
     "sync": set(),
+    # the outbox and its sender: storage and settings only
+    "notifications": set(),
 }
 
 

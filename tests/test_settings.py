@@ -116,6 +116,10 @@ def test_bad_values_are_refused_together_naming_each_variable() -> None:
         ("NIGHTBRIDGE_MAX_UPLOAD_MB", "-1", "more than 0"),
         ("NIGHTBRIDGE_MAX_BODY_KIB", "0", "1 or more"),
         ("NIGHTBRIDGE_SMTP_TLS", "ssl", "starttls, tls or none"),
+        ("NIGHTBRIDGE_SMTP_DIGEST_HOUR", "24", "between 0 and 23"),
+        ("NIGHTBRIDGE_SMTP_DIGEST_ZONE", "Mars/Olympus", "not a time zone"),
+        ("NIGHTBRIDGE_SMTP_MAX_ATTEMPTS", "0", "1 or more"),
+        ("NIGHTBRIDGE_PUBLIC_URL", "sleep.clinic.example", "https://"),
         ("NIGHTBRIDGE_DATABASE_URL", "mysql://x/y", "postgresql"),
         ("NIGHTBRIDGE_AUTH_LOCKOUT_AFTER", "0", "1 or more"),
     ],
@@ -127,6 +131,25 @@ def test_values_that_parse_but_make_no_sense_are_refused(
         Settings.from_env({variable: value})
     [problem] = caught.value.problems
     assert problem.field == variable and reason in problem.reason
+
+
+def test_a_relay_without_a_from_address_is_refused_naming_it() -> None:
+    with pytest.raises(SettingRefused) as caught:
+        Settings.from_env({"NIGHTBRIDGE_SMTP_HOST": "mail.clinic.example"})
+    [problem] = caught.value.problems
+    assert problem.field == "NIGHTBRIDGE_SMTP_FROM"
+    assert "NIGHTBRIDGE_SMTP_HOST" in problem.reason
+
+
+def test_the_smtp_password_can_come_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "smtp-password"
+    secret.write_text("s3cret\n", encoding="utf-8")
+    got = Settings.from_env({"NIGHTBRIDGE_SMTP_PASSWORD_FILE": str(secret)})
+    assert got.smtp.read_password() == "s3cret"
+    with pytest.raises(SettingRefused, match="not both"):
+        Settings.from_env(
+            {"NIGHTBRIDGE_SMTP_PASSWORD_FILE": str(secret), "NIGHTBRIDGE_SMTP_PASSWORD": "x"}
+        )
 
 
 def test_one_setting_can_be_read_alone() -> None:
@@ -159,6 +182,9 @@ _seconds = st.integers(min_value=1, max_value=400 * 86400).map(lambda s: dt.time
     roles=st.frozensets(st.sampled_from(["admin", "clinician", "person"])),
     smtp_host=st.none() | _text,
     tls=st.sampled_from(["starttls", "tls", "none"]),
+    digest_hour=st.none() | st.integers(0, 23),
+    in_serve=st.booleans(),
+    public_url=st.none() | st.just("https://sleep.clinic.example"),
 )
 def test_to_env_reads_back_as_the_same_settings(  # type: ignore[no-untyped-def]
     database_url,
@@ -176,6 +202,9 @@ def test_to_env_reads_back_as_the_same_settings(  # type: ignore[no-untyped-def]
     roles,
     smtp_host,
     tls,
+    digest_hour,
+    in_serve,
+    public_url,
 ) -> None:
     """Property: what ``serve`` hands its workers is exactly what it resolved."""
     original = Settings(
@@ -190,7 +219,15 @@ def test_to_env_reads_back_as_the_same_settings(  # type: ignore[no-untyped-def]
         max_body_kib=body,
         max_upload_mb=upload,
         auth=AuthPolicy(lockout_after=lockout_after, idle_timeout=idle, totp_roles=roles),
-        smtp=SmtpSettings(host=smtp_host, tls=tls, password="pw"),
+        public_url=public_url,
+        smtp=SmtpSettings(
+            host=smtp_host,
+            sender="nightbridge@clinic.example",
+            tls=tls,
+            password="pw",
+            digest_hour=digest_hour,
+            in_serve=in_serve,
+        ),
     )
     env = original.to_env()
     assert all(name.startswith("NIGHTBRIDGE_") for name in env)

@@ -107,10 +107,35 @@ class SmtpSettings:
     host: str | None = None
     port: int = 587
     sender: str | None = None
+    #: The deployment's on-call address: told of red flags of the people who share
+    #: with a clinician of this server directly (a clinic's own address wins for the
+    #: people who share with that clinic; docs/notifications.md).
     oncall: str | None = None
     tls: str = "starttls"
     username: str | None = None
     password: str | None = field(default=None, repr=False)
+    #: A file holding the password (read at each send; e.g. a container secret).
+    password_file: Path | None = None
+    #: Seconds to wait for the relay before an attempt counts as failed.
+    timeout: dt.timedelta = dt.timedelta(seconds=20)
+    #: Attempts before a notice is given up (and recorded as failed).
+    max_attempts: int = 8
+    #: Hour of the day (0-23, in ``digest_zone``) the daily digest is sent; None: none.
+    digest_hour: int | None = None
+    digest_zone: str = "UTC"
+    #: Run the sender inside each ``nightbridge serve`` worker (no: only
+    #: ``nightbridge notify send`` from cron or a service sends).
+    in_serve: bool = True
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    def read_password(self) -> str | None:
+        """The password, from ``password_file`` when set (trailing newline dropped)."""
+        if self.password_file is not None:
+            return self.password_file.read_text(encoding="utf-8").rstrip("\r\n")
+        return self.password
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +174,9 @@ class Settings:
     upload_dir: Path | None = None
     #: A JSON file of extra crisis lines, same shape as content/crisis_resources.json.
     crisis_resources: Path | None = None
+    #: The address people open Nightbridge at (https://nightbridge.example.org), for
+    #: the links in emails; None: the link is left out and the email says so.
+    public_url: str | None = None
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     #: Show tracebacks on the CLI (never on the web).
     debug: bool = False
@@ -260,6 +288,30 @@ def check(settings: Settings) -> None:
     smtp = PREFIX + "SMTP_"
     need(settings.smtp.tls in SMTP_TLS_MODES, smtp, "tls", "must be starttls, tls or none")
     need(0 < settings.smtp.port < 65536, smtp, "port", "must be between 1 and 65535")
+    need(settings.smtp.max_attempts >= 1, smtp, "max_attempts", "must be 1 or more")
+    need(settings.smtp.timeout.total_seconds() > 0, smtp, "timeout", "must be longer than 0")
+    need(
+        not settings.smtp.host or bool(settings.smtp.sender),
+        smtp,
+        "sender",
+        "is needed when NIGHTBRIDGE_SMTP_HOST is set (the address emails come from)",
+    )
+    hour = settings.smtp.digest_hour
+    need(hour is None or 0 <= hour <= 23, smtp, "digest_hour", "must be between 0 and 23")
+    need(_is_zone(settings.smtp.digest_zone), smtp, "digest_zone", "is not a time zone name")
+    need(
+        settings.smtp.password is None or settings.smtp.password_file is None,
+        smtp,
+        "password_file",
+        "set either the password or the password file, not both",
+    )
+    if settings.public_url is not None:
+        need(
+            settings.public_url.startswith(("https://", "http://")),
+            PREFIX,
+            "public_url",
+            "must start with https:// (or http://)",
+        )
     if settings.database_url is not None:
         need(
             settings.database_url.startswith(("postgresql", "sqlite")),
@@ -278,6 +330,16 @@ def check(settings: Settings) -> None:
         need(getattr(auth, name) >= 1, PREFIX + "AUTH_", name, "must be 1 or more")
     if problems:
         raise SettingRefused(problems)
+
+
+def _is_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
 
 
 # -- reading and writing one value -------------------------------------------------------

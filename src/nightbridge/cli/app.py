@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backup",
     "account",
     "summaries",
+    "notify",
 )
 
 GLOBAL_OPTIONS = ("--home", "--tz")

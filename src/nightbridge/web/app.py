@@ -79,7 +79,8 @@ class NightbridgeApp(FastAPI):
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At server start: the import jobs a killed or restarted process left queued or
-    running are marked failed and their uploads deleted (docs/web-imports.md)."""
+    running are marked failed and their uploads deleted (docs/web-imports.md); with a
+    mail relay set, the notification sender starts (docs/notifications.md)."""
     from starlette.concurrency import run_in_threadpool
 
     from nightbridge.services.devices.import_jobs import recover_interrupted_jobs
@@ -92,7 +93,21 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         recover_interrupted_jobs(database, folder)
 
     await run_in_threadpool(recover)
-    yield
+    sender = None
+    settings: Settings = app.state.settings
+    if settings.smtp.enabled and settings.smtp.in_serve:
+        # the notification sender of this process (services.notifications.worker):
+        # a thread of its own, never the event loop nor a request
+        from nightbridge.services.notifications.worker import NotificationSender
+
+        sender = NotificationSender(database, settings)
+        sender.start()
+    app.state.notification_sender = sender
+    try:
+        yield
+    finally:
+        if sender is not None:
+            await run_in_threadpool(sender.stop)
 
 
 def create_app(database: Database, *, settings: Settings | None = None) -> FastAPI:

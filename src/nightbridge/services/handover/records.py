@@ -69,6 +69,8 @@ NOT_EXPORTED: dict[str, str] = {
     "clinician_notes": "the clinicians' notes: those shared with the person are on their "
     "account page and at GET /api/me/notes, the rest are the clinicians' own; the clinic "
     "answers a request for them (they are in every backup)",
+    "notification_outbox": "emails to the clinic's on-call address waiting or sent: a "
+    "count and a link, never the person's data (docs/notifications.md)",
 }
 
 #: How a CSV restore treats each typed kind.

@@ -31,6 +31,7 @@ from nightbridge.core.resources import (
     with_resources,
 )
 from nightbridge.core.safety import LOOKBACK_NIGHTS, SafetyInputs, evaluate_day
+from nightbridge.services.notifications.outbox import notify_alerts
 from nightbridge.services.recovery.withdrawal import withdrawal_context
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.alerts import AlertRepository
@@ -164,9 +165,12 @@ def _evaluate(session: Session, person_id: int, on: dt.date, *, tz: str | None) 
 def evaluate_in_session(
     session: Session, person_id: int, on: dt.date, *, tz: str | None = None
 ) -> list[Alert]:
-    """Evaluate ``on`` inside the caller's write transaction and record what fired."""
+    """Evaluate ``on`` inside the caller's write transaction and record what fired; an
+    emergency, crisis or urgent alert adds its email notice in the same transaction
+    (``services.notifications.outbox``: sent later, once per alert)."""
     alerts = _evaluate(session, person_id, on, tz=tz)
     AlertRepository(session).record(person_id, alerts)
+    notify_alerts(session, person_id, alerts)
     return alerts
 
 
@@ -194,6 +198,7 @@ def alerts_for(db: Database, person_id: int, on: dt.date, *, tz: str | None = No
     if fresh:
         with db.transaction() as session:
             AlertRepository(session).record(person_id, fresh)
+            notify_alerts(session, person_id, fresh)
     return alerts
 
 
