@@ -161,8 +161,13 @@ def run_cli(cli_home: Path):  # type: ignore[no-untyped-def]
         env: dict[str, str] | None = None,
         timeout: float = 120,
     ) -> CliResult:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("NIGHTBRIDGE_")}
-        full_env.update({"TZ": "UTC", "NO_COLOR": "1", "COLUMNS": "200"})
+        full_env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("NIGHTBRIDGE_") and k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")
+        }
+        # English messages unless a test asks for another language (docs/i18n.md)
+        full_env.update({"TZ": "UTC", "NO_COLOR": "1", "COLUMNS": "200", "LANG": "C.UTF-8"})
         full_env.update(env or {})
         cmd = [sys.executable, "-m", "nightbridge", "--home", str(home or cli_home), *args]
         proc = subprocess.run(

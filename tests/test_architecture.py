@@ -42,6 +42,8 @@ FORBIDDEN = {
         "nightbridge.importers",
         "nightbridge.reports",
         "nightbridge.content",
+        "nightbridge.i18n",
+        "babel",
     },
     "importers": {
         "fastapi",
@@ -70,6 +72,22 @@ FORBIDDEN = {
         "nightbridge.cli",
     },
     "services": {"fastapi", "starlette", "typer", "rich", "nightbridge.web", "nightbridge.cli"},
+    # languages: a leaf beside core (Babel and the standard library); everyone may use it
+    "i18n": {
+        "sqlalchemy",
+        "fastapi",
+        "starlette",
+        "typer",
+        "rich",
+        "nightbridge.core",
+        "nightbridge.storage",
+        "nightbridge.services",
+        "nightbridge.web",
+        "nightbridge.cli",
+        "nightbridge.reports",
+        "nightbridge.importers",
+        "nightbridge.content",
+    },
 }
 
 

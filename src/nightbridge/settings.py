@@ -180,6 +180,9 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     #: Show tracebacks on the CLI (never on the web).
     debug: bool = False
+    #: Honour the pseudo-locale ``xx`` (every message accented and ~40 % longer) from
+    #: Accept-Language or the language cookie: for layout tests, never in production.
+    pseudo_locale: bool = False
     #: The routers and page-context hooks to include (None: every one in web.registry).
     router_modules: tuple[str, ...] | None = None
     context_hooks: tuple[str, ...] | None = None

@@ -126,6 +126,10 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/account/password"): entry(SIGNED_IN, form=PASSWORD_FORM),
     ("GET", "/account/activity"): entry(PATIENTS),
     ("POST", "/account/sessions/end-others"): entry(SIGNED_IN),
+    ("POST", "/account/language"): entry(SIGNED_IN, form={"locale": "en"}),
+    ("POST", "/language"): entry(SIGNED_IN, form={"locale": "en"}),
+    ("GET", "/api/me/language"): api(SIGNED_IN),
+    ("PUT", "/api/me/language"): api(SIGNED_IN, json={"locale": "en"}),
     ("GET", "/account/totp"): entry(PATIENTS),  # clinicians and admins have it on already
     ("POST", "/account/totp"): entry(PATIENTS, form={"code": "000000", "current_password": "x"}),
     ("GET", "/sharing"): entry(PATIENTS + " " + CLINICIANS),

@@ -1,10 +1,11 @@
 """The ``nightbridge`` command: the contract in docs/cli.md.
 
-``--home`` and ``--tz`` are accepted before the command name and after it
-(``nightbridge metrics d.csv --tz Europe/Berlin``): ``hoist_global_options`` moves them in
-front before Typer parses. Command modules are registered by name in ``COMMAND_MODULES``
-(a listed name without its module is an error); each has ``register(app)`` and imports its
-heavy dependencies inside the command, so ``nightbridge --help`` starts fast.
+``--home``, ``--tz`` and ``--lang`` (cli/language.py) are accepted before the command name
+and after it (``nightbridge metrics d.csv --tz Europe/Berlin``): ``hoist_global_options``
+moves them in front before Typer parses. Command modules are registered by name in
+``COMMAND_MODULES`` (a listed name without its module is an error); each has
+``register(app)`` and imports its heavy dependencies inside the command, so
+``nightbridge --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import typer
 
 from nightbridge.cli import helptext
 from nightbridge.cli.context import CliState
+from nightbridge.cli.language import check_lang, choose_locale
 
 #: Modules under nightbridge.cli.commands, each exposing ``register(app: typer.Typer)``.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -44,7 +46,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "notify",
 )
 
-GLOBAL_OPTIONS = ("--home", "--tz")
+GLOBAL_OPTIONS = ("--home", "--tz", "--lang")
 
 helptext.install()
 
@@ -80,6 +82,14 @@ def _root(
     ] = None,
     tz: Annotated[
         str | None, typer.Option("--tz", help="IANA time zone; overrides the profile's.")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            callback=check_lang,
+            help="Language of the messages: en or es (default: from LANG; docs/i18n.md).",
+        ),
     ] = None,
     version: Annotated[
         bool,
@@ -132,4 +142,5 @@ def main(argv: list[str] | None = None) -> None:
     from nightbridge.cli.errors import run_app
 
     args = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    choose_locale(args)
     run_app(app, args)

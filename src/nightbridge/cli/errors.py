@@ -16,6 +16,7 @@ import click
 import typer
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError
+from nightbridge.i18n import gettext as _
 from nightbridge.logsafe import error_name
 
 # Typer 0.29+ vendors its own click (typer._click); older Typer uses click itself. Usage
@@ -37,24 +38,24 @@ def run_app(app: typer.Typer, args: list[str]) -> None:
     except _EXIT as exc:
         sys.exit(exc.exit_code)  # type: ignore[attr-defined]
     except _ABORT:
-        print("Aborted.", file=sys.stderr)
+        print(_("Aborted."), file=sys.stderr)
         sys.exit(1)
     except _USAGE as exc:  # usage errors: bad option, missing argument, unreadable file
         show = getattr(exc, "show", None)
         if callable(show):
             show()
         else:
-            print(f"error: {exc}", file=sys.stderr)
+            print(_("error: %(message)s") % {"message": exc}, file=sys.stderr)
         sys.exit(2)
     except InvalidInput as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(_("error: %(message)s") % {"message": problem}, file=sys.stderr)
         sys.exit(2)
     except NightbridgeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: %(message)s") % {"message": exc}, file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
+        print(_("Interrupted."), file=sys.stderr)
         sys.exit(1)
     except Exception as exc:
         if _debug():
@@ -62,11 +63,15 @@ def run_app(app: typer.Typer, args: list[str]) -> None:
         from nightbridge.storage.integrity import damaged_sentence, is_damage
 
         if is_damage(exc):  # SQLite stopped at a damaged page: say so, never a guess
-            print(f"error: {damaged_sentence('the store')}", file=sys.stderr)
+            message = damaged_sentence("the store")
+            print(_("error: %(message)s") % {"message": message}, file=sys.stderr)
             sys.exit(1)
         print(
-            f"error: something went wrong ({error_name(exc)}). "
-            "Nothing was half-written. Set NIGHTBRIDGE_DEBUG=1 to see the details.",
+            _(
+                "error: something went wrong (%(kind)s). Nothing was half-written. "
+                "Set NIGHTBRIDGE_DEBUG=1 to see the details."
+            )
+            % {"kind": error_name(exc)},
             file=sys.stderr,
         )
         sys.exit(1)

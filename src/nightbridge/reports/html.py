@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from nightbridge.i18n.jinja import install as install_i18n
 from nightbridge.reports import charts, report
 from nightbridge.reports.charts import Chart
 from nightbridge.reports.data import ReportData
@@ -24,12 +25,14 @@ from nightbridge.reports.svg import text as svg_text
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("nightbridge.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_i18n(env)  # {% trans %} and _() in the locale in force (nightbridge.i18n)
+    return env
 
 
 def draw_intake_chart(data: ReportData, width: int = 640, height: int = 200) -> Chart | None:

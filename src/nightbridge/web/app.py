@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound, Problem
+from nightbridge.i18n.jinja import install as install_i18n
 from nightbridge.services.access import Forbidden
 from nightbridge.services.sync.idempotency import KeyRefused
 from nightbridge.settings import Settings
@@ -31,6 +32,7 @@ from nightbridge.storage.database import Database
 from nightbridge.web import registry
 from nightbridge.web.csrf import STREAMED_UPLOADS, CsrfRefused, LoginRequired, verify_csrf
 from nightbridge.web.deps import StageRequired, get_optional_actor, render
+from nightbridge.web.i18n import LocaleMiddleware
 from nightbridge.web.idempotency import new_form_key
 from nightbridge.web.limits import BodyLimit
 from nightbridge.web.openapi import build_openapi
@@ -73,7 +75,8 @@ class NightbridgeApp(FastAPI):
         inner = super().build_middleware_stack()
         unit = RequestUnit(inner, self.state.database)
         limited = BodyLimit(unit, max_bytes=settings.max_body_bytes, exempt=STREAMED_UPLOADS)
-        return SecurityHeaders(LastResort(limited), hsts=settings.hsts)
+        spoken = LocaleMiddleware(limited, pseudo=settings.pseudo_locale)
+        return SecurityHeaders(LastResort(spoken), hsts=settings.hsts)
 
 
 @contextlib.asynccontextmanager
@@ -129,6 +132,7 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
     from nightbridge.core import wording
 
     env = app.state.templates.env
+    install_i18n(env)
     env.filters.update(
         level_name=wording.level_name,
         action_words=wording.action_words,

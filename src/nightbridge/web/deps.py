@@ -193,10 +193,15 @@ def render(
     CSRF token, the navigation, the context hooks' output (alerts) and the session
     cookie if this request opened a session. ``hooks=False`` skips the context hooks
     (the last-resort error page, which must render even when a hook is what failed)."""
+    from nightbridge.web.i18n import html_lang, locale_for
+
     info = current_session(request)
     actor = info.actor if info is not None and info.stage == "full" else ANONYMOUS
     paths = request.app.state.page_paths
+    locale = locale_for(request)
     page: dict[str, Any] = {
+        "locale": locale,
+        "html_lang": html_lang(locale),
         "actor": actor,
         "username": info.username if info is not None and info.stage == "full" else "",
         "csrf_token": info.csrf_token if info is not None else "",

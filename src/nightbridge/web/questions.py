@@ -45,6 +45,8 @@ QUESTIONS: dict[str, str] = {
     "exercise_min": "Minutes of exercise",
     "bedroom_temp_c": "Bedroom temperature (°C)",
     "nap_start": "If you napped yesterday: when did the nap start?",
+    # the language (account.html, the chooser before login, PUT /api/me/language)
+    "locale": "Language",
     # the safety profile (person/profile.html, account_admin.html, clinician/person.html)
     "tz": "Time zone",
     "region": "Where you are, for crisis and emergency lines",

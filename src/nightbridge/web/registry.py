@@ -22,6 +22,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     # platform (accounts, sharing, admin, JSON API for them)
     "auth",
     "account",
+    "language",
     "sharing",
     "admin",
     "api_auth",

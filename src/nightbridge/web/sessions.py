@@ -121,7 +121,11 @@ def start_session(request: Request, *, account_id: int | None, stage: str) -> Se
 
 def apply_cookie(request: Request, response: Response) -> Response:
     """Set the session cookie if this request opened a session; clear it if it ended.
-    Set the device cookie after a full login."""
+    Set the device cookie after a full login; mirror the account's language in its
+    cookie (``web.i18n``)."""
+    from nightbridge.web.i18n import sync_lang_cookie
+
+    sync_lang_cookie(request, response)
     device = getattr(request.state, "nb_device", None)
     if device:
         response.set_cookie(

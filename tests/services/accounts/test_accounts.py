@@ -148,3 +148,23 @@ def test_only_an_admin_updates_accounts_and_not_to_disable_themselves(
         update_account(sqlite_database, admin, admin_id, disabled=True)
     assert update_account(sqlite_database, admin, ana_id, disabled=True).disabled
     assert [a.username for a in list_accounts(sqlite_database)] == ["root", "ana"]
+
+
+def test_an_account_keeps_the_language_it_chose(database: Database) -> None:
+    from nightbridge.services.accounts.accounts import set_account_locale
+    from nightbridge.services.accounts.auth import actor_of
+
+    account_id = create_account(database, POLICY, username="ana", password=PASSWORD, role="person")
+    with database.reader() as session:
+        row = session.get(AccountRow, account_id)
+        assert row is not None
+        actor = actor_of(row)
+    assert get_account(database, account_id).locale is None
+    assert set_account_locale(database, actor, " ES ") == "es"
+    assert get_account(database, account_id).locale == "es"
+    with pytest.raises(InvalidInput) as refused:
+        set_account_locale(database, actor, "fr")
+    assert refused.value.problems[0].field == "locale"
+    assert get_account(database, account_id).locale == "es"  # nothing written
+    assert set_account_locale(database, actor, "") is None
+    assert get_account(database, account_id).locale is None

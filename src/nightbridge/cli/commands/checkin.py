@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from nightbridge.cli.context import state
+from nightbridge.i18n import gettext as _
 
 checkin_app = typer.Typer(help="The daily check-in.", no_args_is_help=True)
 
@@ -97,12 +98,12 @@ def add(
     out = console()
     stored = result.checkin
     score = stored.withdrawal_score
-    summary = f"Check-in for {day.isoformat()} saved."
+    summary = _("Check-in for %(date)s saved.") % {"date": day.isoformat()}
     if score is not None:
-        summary += (
-            f" Withdrawal symptoms {score} of 68 ({stored.withdrawal_band};"
-            " Nightbridge's own diary, not validated)."
-        )
+        summary += " " + _(
+            "Withdrawal symptoms %(score)s of 68 (%(band)s; Nightbridge's own diary, "
+            "not validated)."
+        ) % {"score": score, "band": stored.withdrawal_band}
     out.print(summary, markup=False)
     print_alerts(result.alerts, empty=None)
 

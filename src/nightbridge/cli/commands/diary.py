@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 import typer
 
 from nightbridge.cli.context import state
+from nightbridge.i18n import gettext as _
 
 if TYPE_CHECKING:
     from nightbridge.core.metrics import NightMetrics
@@ -81,7 +82,7 @@ def print_nights(nights: Sequence[NightMetrics], *, title: str) -> None:
 
     out = console()
     if not nights:
-        out.print("No nights.")
+        out.print(_("No nights."))
         return
     headers = (
         "in bed",
@@ -209,8 +210,13 @@ def add(
         print_json(night.to_dict())
         return
     typer.echo(
-        f"Saved {night.date.isoformat()}: slept {night.tst_min} min of {night.tib_min} min "
-        f"in bed, sleep efficiency {night.se_pct:.1f} %."
+        _("Saved %(date)s: slept %(tst)s min of %(tib)s min in bed, sleep efficiency %(se).1f %%.")
+        % {
+            "date": night.date.isoformat(),
+            "tst": night.tst_min,
+            "tib": night.tib_min,
+            "se": night.se_pct,
+        }
     )
 
 
@@ -282,7 +288,7 @@ def import_(
             confirmed=confirm,
         )
     for problem in result.skipped:
-        typer.echo(f"skipped: {problem}", err=True)
+        typer.echo(_("skipped: %(problem)s") % {"problem": problem}, err=True)
     typer.echo(
         f"Imported {result.added + result.replaced} entries from {file.name} "
         f"({result.added} new, {result.replaced} replaced"

@@ -43,6 +43,7 @@ class AccountView:
     locked_until: dt.datetime | None
     disabled: bool
     created_at: dt.datetime
+    locale: str | None = None
 
     @classmethod
     def from_row(cls, row: AccountRow) -> AccountView:
@@ -56,6 +57,7 @@ class AccountView:
             locked_until=row.locked_until,
             disabled=row.disabled,
             created_at=row.created_at,
+            locale=row.locale,
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -69,6 +71,7 @@ class AccountView:
             "locked_until": self.locked_until.isoformat() if self.locked_until else None,
             "disabled": self.disabled,
             "created_at": self.created_at.isoformat(),
+            "locale": self.locale,
         }
 
 
@@ -176,6 +179,26 @@ def get_account(database: Database, account_id: int) -> AccountView:
 def list_accounts(database: Database) -> list[AccountView]:
     with database.reader() as session:
         return [AccountView.from_row(row) for row in AccountRepository(session).all()]
+
+
+def set_account_locale(database: Database, actor: Actor, locale: str | None) -> str | None:
+    """The actor's own account speaks ``locale`` from now on (``en``, ``es``; None or
+    an empty value: follow the browser). Another value is refused, naming the
+    question; nothing is written then."""
+    from nightbridge.i18n import LOCALES
+
+    if actor.account_id is None:
+        raise NotFound("no account")
+    chosen = (locale or "").strip().lower() or None
+    if chosen is not None and chosen not in LOCALES:
+        offered = ", ".join(LOCALES)
+        raise InvalidInput.one("locale", f"is not a language Nightbridge offers ({offered})")
+    with database.transaction() as session:
+        row = AccountRepository(session).get(actor.account_id)
+        if row is None:
+            raise NotFound("no account")
+        row.locale = chosen
+    return chosen
 
 
 def change_password(

@@ -117,6 +117,8 @@ class SessionInfo:
     stage: str
     actor: Actor
     username: str = ""
+    #: The account's chosen language (None: follow the browser).
+    locale: str | None = None
 
 
 def hash_token(token: str) -> str:
@@ -515,7 +517,9 @@ def resolve_session(
             WebSessionRepository(session).touch(key, now)
     if account is None:
         return SessionInfo(token, row.csrf_token, row.stage, Actor(None, "anonymous"))
-    return SessionInfo(token, row.csrf_token, row.stage, actor_of(account), account.username)
+    return SessionInfo(
+        token, row.csrf_token, row.stage, actor_of(account), account.username, account.locale
+    )
 
 
 def end_session(database: Database, token: str) -> None:

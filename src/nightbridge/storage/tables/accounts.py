@@ -43,6 +43,8 @@ class AccountRow(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The language chosen on the account page (``en``, ``es``); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class WebSessionRow(Base):
