@@ -17,7 +17,7 @@ clinician's list never lags the data.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,23 @@ class Database:
         self.engine: Engine = create_engine(url, **options)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        #: (key, callback): called after a write transaction that set ``key`` in its
+        #: connection's ``info`` has committed (``on_commit``).
+        self._commit_hooks: list[tuple[str, Callable[[], None]]] = []
+
+    def on_commit(self, key: str, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` after each write transaction that marked its connection
+        with ``key`` (``session.connection().info[key] = True``) has COMMITTED: never for
+        one rolled back, never before its rows are visible to other connections (an
+        engine's ``commit`` event comes before the commit). Returns the remover."""
+        hook = (key, callback)
+        self._commit_hooks.append(hook)
+
+        def remove() -> None:
+            if hook in self._commit_hooks:
+                self._commit_hooks.remove(hook)
+
+        return remove
 
     @property
     def dialect(self) -> str:
@@ -104,6 +121,9 @@ class Database:
         refuse_event_loop()
         with self.engine.connect() as conn:
             conn.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
+            hooks = list(self._commit_hooks)
+            for key, _ in hooks:  # a mark left by a transaction that rolled back
+                conn.info.pop(key, None)
             waiting = queued()
             taken = list(waiting)
             with conn.begin(), GuardedSession(bind=conn, expire_on_commit=False) as session:
@@ -122,6 +142,9 @@ class Database:
                     refresh_changed(session)
             if taken:
                 waiting[:] = [row for row in waiting if all(row is not t for t in taken)]
+            for key, callback in hooks:
+                if conn.info.pop(key, False):
+                    callback()
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

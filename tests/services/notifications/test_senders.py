@@ -12,7 +12,7 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from nightbridge.services.notifications.worker import run_once
+from nightbridge.services.notifications.worker import POLL, run_once
 from nightbridge.services.recovery.checkins import record_checkin
 from nightbridge.settings import Settings
 from nightbridge.storage.database import Database
@@ -125,17 +125,22 @@ def test_the_daily_digest_holds_counts_only_and_is_sent_once_a_day(
     assert (later.digests_added, later.emails) == (0, 0)
 
 
-def test_the_server_sends_on_a_thread_of_its_own(
+def test_the_server_sends_on_a_thread_of_its_own_at_once_after_a_save(
     clinic: Clinic, mail_settings: Settings, smtp_server: LocalSmtp
 ) -> None:
     record_checkin(clinic.database, clinic.person_ids[0], DAY, flags=["jaundice"], today=DAY)
     app = create_app(clinic.database, settings=mail_settings)
     with TestClient(app):
         sender = app.state.notification_sender
-        assert sender is not None and sender._thread.is_alive()
-        assert smtp_server.wait_for(1, timeout=20)
-    assert not sender._thread.is_alive()
-    assert smtp_server.messages[0].recipients == (ONCALL,)
+        assert sender is not None and sender.running
+        assert smtp_server.wait_for(1, timeout=20)  # what was waiting: its first pass
+        # a save in this process wakes it: sent well before its next look (POLL, 10 s)
+        other = clinic.add_person("Second Person")
+        record_checkin(clinic.database, other, DAY, flags=["chest_pain"], today=DAY)
+        assert smtp_server.wait_for(2, timeout=POLL.total_seconds() / 2)
+    assert not sender.running
+    assert [m.recipients for m in smtp_server.messages] == [(ONCALL,), (ONCALL,)]
+    assert smtp_server.messages[1].subject == "Nightbridge: a new emergency alert in your clinic"
     off = dataclasses.replace(
         mail_settings, smtp=dataclasses.replace(mail_settings.smtp, in_serve=False)
     )

@@ -42,6 +42,7 @@ from nightbridge.services.notifications.messages import (
 from nightbridge.settings import Settings
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.notifications import (
+    NOTICE_ADDED,
     Claimed,
     NotificationRepository,
     clinic_of,
@@ -261,30 +262,44 @@ def run_once(
 
 
 class NotificationSender:
-    """``run_once`` every ``poll`` on a daemon thread until ``stop()``; a pass that
-    fails (the store unreachable) is logged by its kind and the next one tries again."""
+    """``run_once`` on a daemon thread until ``stop()``: at once after a transaction of
+    this process commits a new notice, else every ``poll`` (notices added by other
+    processes, retries, the digest). A pass that fails (the store unreachable) is logged
+    by its kind and the next one tries again."""
 
     def __init__(self, db: Database, settings: Settings, *, poll: dt.timedelta = POLL) -> None:
         self.db = db
         self.settings = settings
         self.poll = poll
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._unhook: Callable[[], None] | None = None
         self._thread = threading.Thread(
             target=self._run, name="nightbridge-notifications", daemon=True
         )
 
     def start(self) -> None:
+        self._unhook = self.db.on_commit(NOTICE_ADDED, self._wake.set)
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
+        self._wake.set()
+        if self._unhook is not None:
+            self._unhook()
+            self._unhook = None
         if self._thread.is_alive():
             self._thread.join(timeout)
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._wake.clear()
             try:
                 run_once(self.db, self.settings)
             except Exception as exc:  # the thread must outlive a bad pass
                 log.error("notification pass failed (%s)", error_name(exc))
-            self._stop.wait(self.poll.total_seconds())
+            self._wake.wait(self.poll.total_seconds())

@@ -25,6 +25,10 @@ from nightbridge.storage.tables.notifications import NotificationRow
 from nightbridge.storage.tables.summaries import PersonSummaryRow
 from nightbridge.storage.upsert import insert_missing
 
+#: Set on a connection whose transaction added a notice (``Database.on_commit``).
+NOTICE_ADDED = "nightbridge_notice_added"
+
+
 #: The route of the deployment's own on-call address (``smtp.oncall``).
 DEPLOYMENT = "deployment"
 CLINIC_PREFIX = "clinic:"
@@ -121,7 +125,7 @@ class NotificationRepository:
         level: str | None = None,
     ) -> bool:
         """Add a notice unless one with the same key exists (True if added)."""
-        return insert_missing(
+        added = insert_missing(
             self.session,
             NotificationRow,
             {
@@ -138,6 +142,9 @@ class NotificationRepository:
             },
             ("dedup_key",),
         )
+        if added:
+            self.session.connection().info[NOTICE_ADDED] = True
+        return added
 
     # -- claiming and marking ------------------------------------------------------------
 
