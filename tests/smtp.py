@@ -4,8 +4,14 @@
 ``Controller``), keeps every message it is given (``messages``: recipients and the
 parsed email), and can be stopped and started again on the same port, to play a relay
 that is down. ``settings_for(smtp)`` gives the ``SmtpSettings`` that send to it. The
-``smtp_server`` fixture in tests/conftest.py hands one to a test; browser tests use it
-the same way.
+``smtp_server`` fixture in tests/conftest.py hands one to a test.
+
+In a browser test (a live server from ``tests/browser.py``'s ``serve_app``, which runs
+the app's lifespan), build the app with
+``Settings(auth=FAST_AUTH, public_url=..., smtp=settings_for(smtp_server))``: the app's
+own sender thread sends right after the save that raised the alert commits, so
+``smtp_server.wait_for(1, timeout=10)`` then ``leaks(smtp_server.messages[0], words=...,
+numbers=...) == []`` checks that it arrived with no health data in it.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import re
 import socket
 import threading
 from dataclasses import dataclass
@@ -61,6 +68,21 @@ class _Keep:
             )
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
+
+
+def leaks(
+    received: Received, *, words: tuple[str, ...] = (), numbers: tuple[int, ...] = ()
+) -> list[str]:
+    """What of ``words`` (case-insensitive, anywhere in the message as sent: headers and
+    body) and of ``numbers`` (whole numbers in the body and the headers, but for the
+    Message-ID and the Date) the email holds: [] when it holds none of them."""
+    found = [w for w in words if w.lower() in received.raw.lower()]
+    headers = " ".join(
+        str(v) for k, v in received.message.items() if k not in ("Message-ID", "Date")
+    )
+    present = set(re.findall(r"\d+", received.body + " " + headers))
+    found += [str(n) for n in numbers if str(n) in present]
+    return found
 
 
 def _free_port() -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import re
 
 import pytest
 
@@ -21,7 +20,7 @@ from nightbridge.storage.repositories.checkins import CheckinRepository
 from nightbridge.storage.repositories.notifications import NotificationRepository
 from nightbridge.storage.tables.notifications import NotificationRow
 from tests.services.notifications.conftest import DAY, NAME, NOW, PUBLIC_URL, Clinic
-from tests.smtp import ONCALL, SENDER, LocalSmtp
+from tests.smtp import ONCALL, SENDER, LocalSmtp, leaks
 
 #: What the person entered: none of it may be in an email.
 SYMPTOMS = {"aches": 3, "nausea": 2, "anxiety": 4, "restless_legs": 3}
@@ -67,14 +66,6 @@ def _rows(clinic: Clinic) -> list[NotificationRow]:
         return NotificationRepository(session).all()
 
 
-def assert_no_health_data(received_raw: str, body: str, headers: dict[str, str]) -> None:
-    for word in HEALTH_WORDS:
-        assert word.lower() not in received_raw.lower(), word
-    # the scores: the PHQ-9 total and the symptom total nowhere in the words or headers
-    numbers = set(re.findall(r"\d+", body + " ".join(headers.values())))
-    assert {"18", str(sum(SYMPTOMS.values()))} & numbers == set()
-
-
 def test_an_urgent_checkin_emails_the_on_call_address_a_count_and_a_link(
     clinic: Clinic, mail_settings: Settings, smtp_server: LocalSmtp
 ) -> None:
@@ -99,8 +90,8 @@ def test_an_urgent_checkin_emails_the_on_call_address_a_count_and_a_link(
     assert mail.body.startswith("1 person in your clinic has a new urgent alert.\n")
     assert f"Open Nightbridge: {PUBLIC_URL}/clinician\n" in mail.body
     assert mail.message["Auto-Submitted"] == "auto-generated"
-    headers = {k: str(v) for k, v in mail.message.items() if k != "Message-ID"}
-    assert_no_health_data(mail.raw, mail.body, headers)
+    # none of what was entered: the name, the substance, the symptoms, the scores
+    assert leaks(mail, words=HEALTH_WORDS, numbers=(18, sum(SYMPTOMS.values()))) == []
     assert f"/people/{person}" not in mail.raw  # not even the person's number
     [row] = _rows(clinic)
     assert (row.status, row.attempts, row.claim_token) == ("sent", 1, None)
@@ -241,3 +232,26 @@ def test_a_notice_left_unsent_for_days_expires(
     report = run_once(clinic.database, mail_settings, now=NOW + dt.timedelta(days=3))
     assert report.expired == 1
     assert smtp_server.messages == []
+
+
+def test_the_leak_check_finds_a_planted_name_word_and_score(
+    mail_settings: Settings, smtp_server: LocalSmtp
+) -> None:
+    from nightbridge.services.notifications.mailer import SmtpMailer
+    from nightbridge.services.notifications.messages import build_email
+
+    planted = build_email(
+        subject="Marisol: liver signs",
+        body="PHQ-9 total 18",
+        sender=SENDER,
+        recipient=ONCALL,
+        now=NOW,
+    )
+    SmtpMailer(mail_settings.smtp).send(planted)
+    [mail] = smtp_server.messages
+    assert leaks(mail, words=("marisol", "Liver", "kratom"), numbers=(18, 9, 21)) == [
+        "marisol",
+        "Liver",
+        "18",
+        "9",
+    ]

@@ -97,3 +97,25 @@ def test_a_revoked_clinic_share_is_told_nothing_more(
     record_checkin(clinic.database, person, DAY, flags=["chest_pain"], today=DAY)
     assert run_once(clinic.database, mail_settings, now=NOW).claimed == 0
     assert smtp_server.messages == []
+
+
+def test_each_clinic_gets_its_own_digest_with_its_own_counts(
+    clinic: Clinic, mail_settings: Settings, smtp_server: LocalSmtp
+) -> None:
+    north = _clinic(clinic, "North Clinic", "NORTH123", NORTH)
+    for name in ("North One", "North Two", "North Three"):
+        _share(clinic, clinic.add_person(name, share=False), north)
+    record_checkin(clinic.database, clinic.person_ids[1], DAY, flags=["jaundice"], today=DAY)
+    run_once(clinic.database, mail_settings, now=NOW)
+    smtp_server.messages.clear()
+    hour = NOW.hour
+    settings = dataclasses.replace(
+        mail_settings, smtp=dataclasses.replace(mail_settings.smtp, digest_hour=hour)
+    )
+    report = run_once(clinic.database, settings, now=NOW)
+    assert (report.digests_added, report.emails) == (2, 2)
+    bodies = {m.recipients: m.body for m in smtp_server.messages}
+    assert "- 3 people share with your clinic.\n" in bodies[(NORTH,)]
+    assert "- 1 person had a new emergency" in bodies[(NORTH,)]
+    assert "- 1 person shares with your clinic.\n" in bodies[(ONCALL,)]
+    assert "- 0 people had a new emergency" in bodies[(ONCALL,)]

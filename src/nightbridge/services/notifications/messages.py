@@ -79,7 +79,8 @@ def digest_text(notice: DigestNotice, public_url: str | None) -> tuple[str, str]
     subject = f"Nightbridge: daily summary for {notice.day.isoformat()}"
     body = (
         f"Daily summary for {notice.day.isoformat()}:\n\n"
-        f"- {_people(notice.people)} share with your clinic.\n"
+        f"- {_people(notice.people)} {'shares' if notice.people == 1 else 'share'} "
+        "with your clinic.\n"
         f"- {_people(notice.alerted)} had a new emergency, crisis or urgent alert "
         "in the last 24 hours.\n"
         f"- {_people(notice.quiet)} entered nothing in the last {notice.quiet_days} days.\n\n"
