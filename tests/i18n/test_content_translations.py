@@ -36,18 +36,8 @@ PENDING: set[str] = {
     "instruments/phq9.json",
     "instruments/withdrawal.json",
     "interactions.json",
-    "lessons/week1-sleep-and-withdrawal.md",
-    "lessons/week2-stimulus-control.md",
-    "lessons/week3-sleep-window.md",
-    "lessons/week4-wind-down.md",
-    "lessons/week5-thoughts-about-sleep.md",
-    "lessons/week6-keeping-the-gains.md",
     "overdose.json",
     "relapse_prevention.json",
-    "relaxation/body_scan.json",
-    "relaxation/box_breathing.json",
-    "relaxation/mindful_walking.json",
-    "relaxation/muscle_relaxation.json",
     "stimulus_control.json",
     "substances.json",
     "supplements.json",
@@ -80,7 +70,6 @@ FIXED_KEYS = frozenset(
         "rated_by",
         "same_as",
         "scale",
-        "evidence",
     }
 )
 _FRONT = re.compile(r"\A---\n(?P<body>.*?)\n---\n", re.S)

@@ -31,6 +31,7 @@ from nightbridge.core.program import (
     validate_thought_record,
 )
 from nightbridge.core.values import parse_day
+from nightbridge.i18n import current_locale
 from nightbridge.services.sleep.diary import local_today, person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
@@ -66,10 +67,17 @@ TOOL_NAMES: Mapping[str, str] = {
 }
 
 
+def lessons(locale: str | None = None) -> tuple[Lesson, ...]:
+    """The six lessons from ``content/lessons/*.md``, by week, in ``locale`` (default:
+    the language in force; a lesson not translated yet is read in English)."""
+    return _lessons(locale or current_locale())
+
+
 @cache
-def lessons() -> tuple[Lesson, ...]:
-    """The six lessons from ``content/lessons/*.md``, by week."""
-    return order_lessons(parse_lesson(name, read_text(name)) for name in list_files("lessons"))
+def _lessons(locale: str) -> tuple[Lesson, ...]:
+    return order_lessons(
+        parse_lesson(name, read_text(name, locale)) for name in list_files("lessons")
+    )
 
 
 def lesson(week: int) -> Lesson:
@@ -119,12 +127,17 @@ def complete_lesson(
     return compute_program(lessons(), started, day, done)
 
 
+def relaxation_exercises(locale: str | None = None) -> dict[str, dict[str, Any]]:
+    """The relaxation exercises from ``content/relaxation/*.json``, by id, in ``locale``
+    (default: the language in force)."""
+    return _relaxation_exercises(locale or current_locale())
+
+
 @cache
-def relaxation_exercises() -> dict[str, dict[str, Any]]:
-    """The relaxation exercises from ``content/relaxation/*.json``, by id."""
+def _relaxation_exercises(locale: str) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for name in list_files("relaxation"):
-        doc: dict[str, Any] = load_json(name)
+        doc: dict[str, Any] = load_json(name, locale)
         found[doc["id"]] = doc
     return found
 
