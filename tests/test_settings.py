@@ -119,6 +119,8 @@ def test_bad_values_are_refused_together_naming_each_variable() -> None:
         ("NIGHTBRIDGE_SMTP_DIGEST_HOUR", "24", "between 0 and 23"),
         ("NIGHTBRIDGE_SMTP_DIGEST_ZONE", "Mars/Olympus", "not a time zone"),
         ("NIGHTBRIDGE_SMTP_MAX_ATTEMPTS", "0", "1 or more"),
+        ("NIGHTBRIDGE_SMTP_ONCALL", "on-call at clinic", "not an email address"),
+        ("NIGHTBRIDGE_SMTP_ONCALL", "a@clinic.example, b@clinic.example", "not an email"),
         ("NIGHTBRIDGE_PUBLIC_URL", "sleep.clinic.example", "https://"),
         ("NIGHTBRIDGE_DATABASE_URL", "mysql://x/y", "postgresql"),
         ("NIGHTBRIDGE_AUTH_LOCKOUT_AFTER", "0", "1 or more"),

@@ -299,6 +299,14 @@ def check(settings: Settings) -> None:
         "sender",
         "is needed when NIGHTBRIDGE_SMTP_HOST is set (the address emails come from)",
     )
+    for name in ("sender", "oncall"):
+        address = getattr(settings.smtp, name)
+        need(
+            address is None or _looks_like_address(address),
+            smtp,
+            name,
+            "is not an email address (name@example.org)",
+        )
     hour = settings.smtp.digest_hour
     need(hour is None or 0 <= hour <= 23, smtp, "digest_hour", "must be between 0 and 23")
     need(_is_zone(settings.smtp.digest_zone), smtp, "digest_zone", "is not a time zone name")
@@ -333,6 +341,12 @@ def check(settings: Settings) -> None:
         need(getattr(auth, name) >= 1, PREFIX + "AUTH_", name, "must be 1 or more")
     if problems:
         raise SettingRefused(problems)
+
+
+def _looks_like_address(text: str) -> bool:
+    """One address: something@domain, no spaces, commas or angle brackets."""
+    local, at, domain = text.rpartition("@")
+    return bool(at and local and "." in domain) and not re.search(r"[\s,<>]", text)
 
 
 def _is_zone(name: str) -> bool:

@@ -57,5 +57,31 @@ def send(
             return
 
 
+@notify_app.command("status")
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """How many notices are waiting, sent, given up (failed), had no on-call address
+    (unrouted) or expired; and the last failure's kind of error. No address, no person."""
+    import json
+
+    from nightbridge.services.notifications.worker import outbox_status
+
+    found = outbox_status(state(ctx).database())
+    if as_json:
+        typer.echo(json.dumps(found, sort_keys=True))
+        return
+    counts = found["counts"]
+    typer.echo(", ".join(f"{counts.get(name, 0)} {name}" for name in STATUSES) + " notices.")
+    if found["last_failure"]:
+        last = found["last_failure"]
+        typer.echo(f"Last given up: {last['at']} ({last['error']}).")
+
+
+#: The states of a notice, in the order ``status`` prints them.
+STATUSES = ("pending", "sent", "failed", "unrouted", "expired")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(notify_app, name="notify")

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from nightbridge.logsafe import error_name
@@ -259,6 +260,21 @@ def run_once(
             report.unrouted,
         )
     return report
+
+
+def outbox_status(db: Database) -> dict[str, Any]:
+    """Counts of notices by state, and the newest given-up notice's time and kind of
+    error (for ``nightbridge notify status``; nothing about a person or an address)."""
+    with db.reader() as session:
+        repo = NotificationRepository(session)
+        counts = repo.counts_by_status()
+        last = repo.last_failure()
+    return {
+        "counts": counts,
+        "last_failure": (
+            {"at": last[0].isoformat(timespec="seconds"), "error": last[1]} if last else None
+        ),
+    }
 
 
 class NotificationSender:

@@ -243,6 +243,16 @@ class NotificationRepository:
         )
         return {status: int(n) for status, n in rows}
 
+    def last_failure(self) -> tuple[dt.datetime, str] | None:
+        """When the newest given-up notice was added, and its kind of error."""
+        row = self.session.execute(
+            select(NotificationRow.created_at, NotificationRow.last_error)
+            .where(NotificationRow.status == "failed")
+            .order_by(NotificationRow.id.desc())
+            .limit(1)
+        ).first()
+        return (row[0], row[1] or "") if row else None
+
     # -- the digest's counts -------------------------------------------------------------
 
     def people_alerted_since(self, route: str, since: dt.datetime) -> int:
