@@ -30,11 +30,9 @@ ENGLISH_ONLY: dict[str, str] = {
 
 #: Not translated YET (the content translator empties this list; see docs/i18n.md).
 PENDING: set[str] = {
-    "crisis_resources.json",
     "hygiene.json",
     "instruments/gad7.json",
     "instruments/phq9.json",
-    "instruments/withdrawal.json",
     "interactions.json",
     "overdose.json",
     "relapse_prevention.json",
@@ -60,7 +58,6 @@ FIXED_KEYS = frozenset(
         "hours",
         "severity",
         "grade",
-        "licence",
         "url",
         "sms",
         "week",

@@ -32,6 +32,7 @@ from nightbridge.core.metrics import exact_efficiency_pct
 from nightbridge.core.profile import Profile
 from nightbridge.core.resources import RegionResources, with_resources
 from nightbridge.core.taper import TaperPlan
+from nightbridge.core.wording import N_
 
 #: Poor sleep (definitions.md section 4): SE below 85 % or TST below 6 h (360 min).
 POOR_SE_PCT = 85.0
@@ -235,7 +236,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "red_flag_chest_pain",
         "emergency",
-        "You reported chest pain. Call {emergency} now.",
+        N_("You reported chest pain. Call {emergency} now."),
         OWN_RULE,
         _flag("chest_pain"),
         trigger="chest pain",
@@ -243,8 +244,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "red_flag_breathing",
         "emergency",
-        "You reported trouble breathing or slow, shallow breathing. Call {emergency} now. "
-        "If someone may have taken an opioid or kratom, give naloxone if you have it.",
+        N_(
+            "You reported trouble breathing or slow, shallow breathing. Call {emergency} now. "
+            "If someone may have taken an opioid or kratom, give naloxone if you have it."
+        ),
         FDA_2016,
         _flag("breathing"),
         overdose_actions=True,
@@ -253,7 +256,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "red_flag_seizure",
         "emergency",
-        "You reported a seizure. Call {emergency} now.",
+        N_("You reported a seizure. Call {emergency} now."),
         OWN_RULE,
         _flag("seizure"),
         trigger="a seizure",
@@ -261,8 +264,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "red_flag_fainting",
         "emergency",
-        "You reported fainting, or being unable to stay awake or to be woken. "
-        "Call {emergency} now and do not stay alone.",
+        N_(
+            "You reported fainting, or being unable to stay awake or to be woken. "
+            "Call {emergency} now and do not stay alone."
+        ),
         FDA_2016,
         _flag("fainting"),
         overdose_actions=True,
@@ -271,7 +276,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "red_flag_confusion",
         "emergency",
-        "You reported new confusion. Call {emergency} now.",
+        N_("You reported new confusion. Call {emergency} now."),
         OWN_RULE,
         _flag("confusion"),
         trigger="new confusion",
@@ -279,8 +284,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "red_flag_blue_lips",
         "emergency",
-        "You reported blue or grey lips or skin. Call {emergency} now and give naloxone "
-        "if you have it.",
+        N_(
+            "You reported blue or grey lips or skin. Call {emergency} now and give naloxone "
+            "if you have it."
+        ),
         FDA_2016,
         _flag("blue_lips"),
         overdose_actions=True,
@@ -289,8 +296,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "self_harm_thoughts",
         "crisis",
-        "You said you have had thoughts of ending your life. Please contact a crisis "
-        "line now, or call {emergency} if you might act on them. You are not alone.",
+        N_(
+            "You said you have had thoughts of ending your life. Please contact a crisis "
+            "line now, or call {emergency} if you might act on them. You are not alone."
+        ),
         "Simon GE et al. Psychiatr Serv 2013;64:1195-1202",
         _self_harm,
         trigger="a yes to thoughts of ending one's life (daily check-in)",
@@ -298,9 +307,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "fluid_loss",
         "urgent",
-        "You reported vomiting or diarrhoea for 24 hours or more, or being unable to keep "
-        "fluids down. Contact your clinician today; call {emergency} if you feel faint or "
-        "confused.",
+        N_(
+            "You reported vomiting or diarrhoea for 24 hours or more, or being unable to keep "
+            "fluids down. Contact your clinician today; call {emergency} if you feel faint or "
+            "confused."
+        ),
         OWN_RULE,
         _any_flag("vomiting_24h", "no_fluids"),
         trigger="vomiting or diarrhoea for 24 h or more, or cannot keep fluids down",
@@ -308,9 +319,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "liver_signs",
         "urgent",
-        "You reported yellow skin or eyes, or dark urine or pale stools: these can be "
-        "signs of liver injury. Contact your clinician today and stop any kratom or "
-        "supplement only with their advice.",
+        N_(
+            "You reported yellow skin or eyes, or dark urine or pale stools: these can be "
+            "signs of liver injury. Contact your clinician today and stop any kratom or "
+            "supplement only with their advice."
+        ),
         LIVERTOX,
         _any_flag("jaundice", "dark_urine"),
         trigger="yellow skin or eyes, dark urine or pale stools",
@@ -318,8 +331,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "withdrawal_pregnancy",
         "urgent",
-        "You have withdrawal symptoms and are pregnant. Withdrawal in pregnancy needs "
-        "medical care: contact your clinician or maternity team today.",
+        N_(
+            "You have withdrawal symptoms and are pregnant. Withdrawal in pregnancy needs "
+            "medical care: contact your clinician or maternity team today."
+        ),
         OWN_RULE,
         _withdrawal_pregnancy,
         trigger="withdrawal symptom score of 9 or more while pregnant",
@@ -327,10 +342,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "lost_tolerance",
         "urgent",
-        "You took kratom or an opioid after 7 or more days without. Your tolerance is "
-        "lower, so the amount you used to take can now cause an overdose. Do not use "
-        "alone, avoid alcohol and sedatives, keep naloxone near you, and contact your "
-        "clinician today.",
+        N_(
+            "You took kratom or an opioid after 7 or more days without. Your tolerance is "
+            "lower, so the amount you used to take can now cause an overdose. Do not use "
+            "alone, avoid alcohol and sedatives, keep naloxone near you, and contact your "
+            "clinician today."
+        ),
         "MMWR 2019;68:326-7; loss of tolerance after abstinence",
         _lost_tolerance,
         overdose_actions=True,
@@ -339,8 +356,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "poor_sleep_after_last_dose",
         "advise",
-        "Your sleep has been poor on most nights this week although your last dose was "
-        "over a week ago. Raise it with your clinician at your next contact.",
+        N_(
+            "Your sleep has been poor on most nights this week although your last dose was "
+            "over a week ago. Raise it with your clinician at your next contact."
+        ),
         OWN_RULE,
         _poor_sleep,
         trigger="SE < 85 % or TST < 6 h on 5 of the last 7 nights, 7+ days after the last dose",
@@ -348,8 +367,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "low_function",
         "advise",
-        "You rated your day 1 of 5 for three days running. Raise it with your clinician at "
-        "your next contact, sooner if it gets worse.",
+        N_(
+            "You rated your day 1 of 5 for three days running. Raise it with your clinician at "
+            "your next contact, sooner if it gets worse."
+        ),
         OWN_RULE,
         _low_function,
         trigger="daily-function rating of 1 (of 5) on 3 days running",
@@ -357,8 +378,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "taper_large_step",
         "advise",
-        "Today's taper step cuts more than 25 % of the amount before it. Raise it with "
-        "your clinician; you can always hold the current step longer.",
+        N_(
+            "Today's taper step cuts more than 25 % of the amount before it. Raise it with "
+            "your clinician; you can always hold the current step longer."
+        ),
         OWN_RULE,
         _taper_step,
         trigger="a taper step larger than 25 %",
@@ -366,7 +389,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 COMBINATION_CODE = "depressant_combination"
-COMBINATION_MESSAGE = (
+COMBINATION_MESSAGE = N_(
     "You logged kratom or an opioid on the same day as {others}. Together they can slow "
     "or stop breathing. Do not take more today, do not stay alone, keep naloxone near "
     "you, and contact your clinician today. Call {emergency} if anyone cannot be woken "
@@ -394,7 +417,7 @@ def _emergency_contact(resources: RegionResources) -> str:
     for line in resources.lines:
         if line.role == "emergency":
             return line.resource.contact
-    return "your local emergency number"
+    return N_("your local emergency number")
 
 
 def evaluate_day(

@@ -13,6 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the translation catalogue (docs/i18n.md) without translating
+    it: ``core`` stays English and free of I/O; the web and the CLI show it through
+    ``nightbridge.i18n.gettext``."""
+    return message
+
+
 #: An alert level as a short label (a badge).
 LEVEL_NAME: dict[str, str] = {
     "emergency": "Emergency",

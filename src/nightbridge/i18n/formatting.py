@@ -81,3 +81,21 @@ def format_hours(minutes: float, *, locale: str | None = None) -> str:
     """A duration in minutes as hours with one decimal and the unit (``7.5 h``,
     ``7,5 h``)."""
     return f"{format_number(minutes / 60, 1, locale=locale)} h"
+
+
+#: How the pages wrote days before translation (kept for English), and the CLDR patterns
+#: of the same shape for other languages.
+_DAY_STYLES = {
+    "long": ("%A %d %B", "EEEE d 'de' MMMM"),
+    "short": ("%a %d %b", "EEE d MMM"),
+}
+
+
+def format_day(value: dt.date, style: str = "long", *, locale: str | None = None) -> str:
+    """A day as the pages show it: ``long`` (Monday 07 December / lunes 7 de diciembre)
+    or ``short`` (Mon 07 Dec / lun 7 dic)."""
+    english, pattern = _DAY_STYLES[style]
+    chosen = locale or current_locale()
+    if chosen not in LOCALES or chosen == DEFAULT_LOCALE:
+        return value.strftime(english)
+    return format_date(value, pattern, locale=chosen)

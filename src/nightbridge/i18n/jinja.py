@@ -32,4 +32,5 @@ def install(env: Any) -> None:
         datetime=formatting.format_datetime,
         weekday=formatting.format_weekday,
         hours=formatting.format_hours,
+        day=formatting.format_day,
     )

@@ -16,8 +16,23 @@ from __future__ import annotations
 from fastapi import Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from nightbridge.i18n import N_
 from nightbridge.i18n import context as i18n_context
 from nightbridge.i18n.locales import DEFAULT_LOCALE, LOCALES, negotiate, normalise
+
+#: Words the templates translate from values (``_(alert.level | capitalize)``), marked
+#: here for the catalogue.
+SHOWN_WORDS = (
+    N_("Emergency"),
+    N_("Crisis"),
+    N_("Urgent"),
+    N_("Advise"),
+    # the withdrawal diary's bands (content/instruments/withdrawal.json)
+    N_("minimal"),
+    N_("mild"),
+    N_("moderate"),
+    N_("severe"),
+)
 
 LANG_COOKIE = "__Host-nb_lang"
 #: A year: the language is a preference of this browser, not a secret.

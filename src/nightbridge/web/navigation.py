@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nightbridge.i18n import N_
+
 
 @dataclass(frozen=True, slots=True)
 class NavItem:
+    #: English, marked for the catalogue; base.html shows it with ``_()``.
     label: str
     path: str
     roles: frozenset[str]
@@ -24,23 +27,23 @@ ADMIN = frozenset({"admin"})
 SIGNED_IN = frozenset({"person", "clinician", "admin"})
 
 NAV: list[NavItem] = [
-    NavItem("Today", "/today", PERSON),
-    NavItem("Diary", "/diary", PERSON),
-    NavItem("Log", "/log", PERSON),
-    NavItem("Check-in", "/checkin", PERSON),
-    NavItem("Trends", "/trends", PERSON),
-    NavItem("Help", "/help-now", PERSON),
-    NavItem("Plan", "/plan", PERSON, primary=False),
-    NavItem("Evening", "/evening", PERSON, primary=False),
-    NavItem("Nights", "/nights", PERSON, primary=False),
-    NavItem("Taper", "/taper", PERSON, primary=False),
-    NavItem("My people", "/clinician", CLINICIAN),
-    NavItem("Program", "/program", PERSON, primary=False),
-    NavItem("Relax", "/relax", PERSON, primary=False),
-    NavItem("Report", "/report", PERSON, primary=False),
-    NavItem("Sharing", "/sharing", PERSON | CLINICIAN, primary=False),
-    NavItem("Accounts", "/admin/accounts", ADMIN),
-    NavItem("Account", "/account", SIGNED_IN, primary=False),
+    NavItem(N_("Today"), "/today", PERSON),
+    NavItem(N_("Diary"), "/diary", PERSON),
+    NavItem(N_("Log"), "/log", PERSON),
+    NavItem(N_("Check-in"), "/checkin", PERSON),
+    NavItem(N_("Trends"), "/trends", PERSON),
+    NavItem(N_("Help"), "/help-now", PERSON),
+    NavItem(N_("Plan"), "/plan", PERSON, primary=False),
+    NavItem(N_("Evening"), "/evening", PERSON, primary=False),
+    NavItem(N_("Nights"), "/nights", PERSON, primary=False),
+    NavItem(N_("Taper"), "/taper", PERSON, primary=False),
+    NavItem(N_("My people"), "/clinician", CLINICIAN),
+    NavItem(N_("Program"), "/program", PERSON, primary=False),
+    NavItem(N_("Relax"), "/relax", PERSON, primary=False),
+    NavItem(N_("Report"), "/report", PERSON, primary=False),
+    NavItem(N_("Sharing"), "/sharing", PERSON | CLINICIAN, primary=False),
+    NavItem(N_("Accounts"), "/admin/accounts", ADMIN),
+    NavItem(N_("Account"), "/account", SIGNED_IN, primary=False),
 ]
 
 

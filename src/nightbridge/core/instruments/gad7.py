@@ -13,6 +13,7 @@ import datetime as dt
 
 from nightbridge.core.alerts import Alert, Resource
 from nightbridge.core.instruments.base import Band, Instrument, same_scale
+from nightbridge.core.wording import N_
 
 SPITZER_2006 = "Spitzer RL, Kroenke K, Williams JB, Löwe B. Arch Intern Med 2006;166:1092-7"
 
@@ -26,7 +27,7 @@ ITEM_KEYS = (
     "afraid",
 )
 
-MODERATE_MESSAGE = (
+MODERATE_MESSAGE = N_(
     "Your answers show anxiety symptoms worth raising with your clinician at your next contact."
 )
 

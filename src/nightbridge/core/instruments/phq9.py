@@ -18,6 +18,7 @@ import datetime as dt
 
 from nightbridge.core.alerts import Alert, Resource
 from nightbridge.core.instruments.base import Band, Instrument, same_scale
+from nightbridge.core.wording import N_
 
 KROENKE_2001 = "Kroenke K, Spitzer RL, Williams JB. J Gen Intern Med 2001;16:606-13"
 SIMON_2013 = "Simon GE et al. Psychiatr Serv 2013;64:1195-1202"
@@ -35,15 +36,15 @@ ITEM_KEYS = (
 )
 
 #: Level and plain message of each PHQ-9 alert, by code.
-CRISIS_MESSAGE = (
+CRISIS_MESSAGE = N_(
     "You said you have had thoughts that you would be better off dead or of hurting "
     "yourself. Please contact a crisis line now, or call the emergency number if you "
     "might act on these thoughts. You do not have to wait for things to get worse."
 )
-SEVERE_MESSAGE = (
+SEVERE_MESSAGE = N_(
     "Your answers show severe depression symptoms. Please contact your clinician today."
 )
-MODERATE_MESSAGE = (
+MODERATE_MESSAGE = N_(
     "Your answers show depression symptoms worth raising with your clinician at your next contact."
 )
 

@@ -25,6 +25,7 @@ from nightbridge.core.relapse import (
     validate_craving,
     validate_plan,
 )
+from nightbridge.i18n import current_locale
 from nightbridge.services.sleep.diary import local_today, person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.persons import PersonRepository
@@ -33,7 +34,7 @@ from nightbridge.storage.repositories.toolkit import ToolkitRepository
 
 def content() -> dict[str, Any]:
     """``content/relapse_prevention.json``: plan sections, check-in items, sources."""
-    doc: dict[str, Any] = load_json("relapse_prevention.json")
+    doc: dict[str, Any] = load_json("relapse_prevention.json", current_locale())
     return doc
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from nightbridge.core.resources import (
     with_resources,
 )
 from nightbridge.core.safety import LOOKBACK_NIGHTS, SafetyInputs, evaluate_day
+from nightbridge.i18n import DEFAULT_LOCALE, current_locale, gettext, use_locale
 from nightbridge.services.notifications.outbox import notify_alerts
 from nightbridge.services.recovery.withdrawal import withdrawal_context
 from nightbridge.storage.database import Database
@@ -61,7 +63,7 @@ __all__ = [
 
 
 @cache
-def _resource_table(extra_path: str | None) -> dict[str, RegionResources]:
+def _resource_table(extra_path: str | None, locale: str = "en") -> dict[str, RegionResources]:
     extras = []
     if extra_path:
         try:
@@ -70,18 +72,22 @@ def _resource_table(extra_path: str | None) -> dict[str, RegionResources]:
             raise InvalidInput.one(
                 EXTRA_RESOURCES_ENV, f"cannot read {extra_path}: {exc}"
             ) from None
-    return parse_resources(load_json("crisis_resources.json"), extras)
+    return parse_resources(load_json("crisis_resources.json", locale), extras)
 
 
-def region_resources(region: str | None, extra_path: str | None = None) -> RegionResources:
+def region_resources(
+    region: str | None, extra_path: str | None = None, locale: str | None = None
+) -> RegionResources:
     """The region's crisis lines (shipped ones, then the deployment's extra file); the
-    international lines when the region has none (a region is never assumed)."""
+    international lines when the region has none (a region is never assumed). Names and
+    notes in ``locale`` (default: the one in force; content/es/crisis_resources.json
+    holds the same numbers, docs/i18n.md)."""
     if extra_path is None:
         from nightbridge.settings import read_setting
 
         configured = read_setting("crisis_resources")
         extra_path = str(configured) if configured is not None else None
-    return resources_for(region, _resource_table(extra_path))
+    return resources_for(region, _resource_table(extra_path, locale or current_locale()))
 
 
 def crisis_lines_for(db: Database, person_id: int) -> tuple[Resource, ...]:
@@ -92,12 +98,16 @@ def crisis_lines_for(db: Database, person_id: int) -> tuple[Resource, ...]:
     return region_resources(region).crisis_lines()
 
 
-@cache
-def offered_regions() -> tuple[Region, ...]:
+def offered_regions(locale: str | None = None) -> tuple[Region, ...]:
     """The regions a person may choose, with their names, from the one file that holds
     their lines (content/crisis_resources.json): every form, the API and the CLI offer
-    exactly these."""
-    data = load_json("crisis_resources.json")
+    exactly these (names in ``locale``, default the one in force; the same codes)."""
+    return _offered_regions(locale or current_locale())
+
+
+@cache
+def _offered_regions(locale: str) -> tuple[Region, ...]:
+    data = load_json("crisis_resources.json", locale)
     return parse_regions(data, parse_resources(data))
 
 
@@ -111,11 +121,18 @@ def vocabulary() -> Vocabulary:
     return Vocabulary.from_content(load_json("substances.json"))
 
 
+def overdose_actions(locale: str | None = None) -> tuple[str, ...]:
+    """``Signs of overdose: ...`` then each step (content/overdose.json), in ``locale``
+    (default: the one in force)."""
+    return _overdose_actions(locale or current_locale())
+
+
 @cache
-def overdose_actions() -> tuple[str, ...]:
-    """``Signs of overdose: ...`` then each step (content/overdose.json)."""
-    doc = load_json("overdose.json")
-    return ("Signs of overdose: " + "; ".join(doc["signs"]) + ".", *doc["steps"])
+def _overdose_actions(locale: str) -> tuple[str, ...]:
+    doc = load_json("overdose.json", locale)
+    with use_locale(locale):
+        signs = gettext("Signs of overdose: %(signs)s.") % {"signs": "; ".join(doc["signs"])}
+    return (signs, *doc["steps"])
 
 
 def _diary_nights(
@@ -152,14 +169,74 @@ def _evaluate(session: Session, person_id: int, on: dt.date, *, tz: str | None) 
         ),
         taper=stored_taper.plan if stored_taper is not None else None,
     )
+    # Recorded, compared and emailed in the source language (English), whoever looks:
+    # the words are put in the reader's language only when shown (localise_alerts).
     return evaluate_day(
         on,
         data,
         profile,
-        region_resources(profile.region),
+        region_resources(profile.region, locale=DEFAULT_LOCALE),
         interaction_rules=interaction_rules(),
-        overdose_actions=overdose_actions(),
+        overdose_actions=overdose_actions(DEFAULT_LOCALE),
     )
+
+
+#: The substances named in the English combination message (kept as logged).
+_COMBINED = re.compile(r"on the same day as (.+?)\. Together")
+
+
+def _message_templates() -> dict[str, str]:
+    """Alert code -> its English message template (core's, marked for the catalogue)."""
+    from nightbridge.core.instruments import gad7, phq9
+    from nightbridge.core.safety import COMBINATION_CODE, COMBINATION_MESSAGE, RULES
+
+    found = {rule.code: rule.message for rule in RULES}
+    found[COMBINATION_CODE] = COMBINATION_MESSAGE
+    found.update(
+        phq9_item9=phq9.CRISIS_MESSAGE,
+        phq9_severe=phq9.SEVERE_MESSAGE,
+        phq9_moderate=phq9.MODERATE_MESSAGE,
+        gad7_moderate=gad7.MODERATE_MESSAGE,
+    )
+    return found
+
+
+def localise_alerts(
+    alerts: list[Alert], region: str | None, locale: str | None = None
+) -> list[Alert]:
+    """``alerts`` (as recorded, in English) with the words a reader of ``locale`` (default:
+    the one in force) reads: the message from the catalogue, the region's lines with
+    their names and notes in that language (the same numbers: the content check holds
+    them equal), the overdose steps. A message the catalogue lacks stays English."""
+    locale = locale or current_locale()
+    if locale == DEFAULT_LOCALE:
+        return alerts
+    local = region_resources(region, locale=locale)
+    by_contact = {line.resource.contact: line.resource for line in local.lines}
+    emergency = next((x.resource.contact for x in local.lines if x.role == "emergency"), None)
+    templates = _message_templates()
+    english_steps = overdose_actions(DEFAULT_LOCALE)
+    shown: list[Alert] = []
+    with use_locale(locale):
+        for alert in alerts:
+            message = alert.message
+            template = templates.get(alert.code)
+            if template is not None:
+                values = {"emergency": emergency or gettext("your local emergency number")}
+                others = _COMBINED.search(alert.message)
+                values["others"] = others.group(1) if others else ""
+                try:
+                    message = gettext(template).format(**values)
+                except (KeyError, IndexError, ValueError):
+                    message = alert.message
+            actions = alert.actions
+            if tuple(actions) == english_steps:
+                actions = overdose_actions(locale)
+            resources = tuple(by_contact.get(r.contact, r) for r in alert.resources)
+            shown.append(
+                dataclasses.replace(alert, message=message, actions=actions, resources=resources)
+            )
+    return shown
 
 
 def evaluate_in_session(
@@ -181,7 +258,8 @@ def _as_recorded(alert: Alert) -> tuple[object, ...]:
 
 
 def alerts_for(db: Database, person_id: int, on: dt.date, *, tz: str | None = None) -> list[Alert]:
-    """The alerts in force on ``on``, most urgent first, recorded with their evidence.
+    """The alerts in force on ``on``, most urgent first, recorded with their evidence
+    (in English), returned in the language in force (``localise_alerts``).
 
     Evaluated in a read snapshot, so showing a page or the triage list does not write;
     only an alert that is new (or whose message or evidence changed) since it was last
@@ -199,7 +277,11 @@ def alerts_for(db: Database, person_id: int, on: dt.date, *, tz: str | None = No
         with db.transaction() as session:
             AlertRepository(session).record(person_id, fresh)
             notify_alerts(session, person_id, fresh)
-    return alerts
+    if current_locale() == DEFAULT_LOCALE:
+        return alerts
+    with db.reader() as session:
+        region = PersonRepository(session).get_profile(person_id).region
+    return localise_alerts(alerts, region)
 
 
 def alerts_between(db: Database, person_id: int, start: dt.date, end: dt.date) -> list[Alert]:
@@ -209,5 +291,5 @@ def alerts_between(db: Database, person_id: int, start: dt.date, end: dt.date) -
     with db.reader() as session:
         region = PersonRepository(session).get_profile(person_id).region
         recorded = AlertRepository(session).between(person_id, start, end)
-    resources = region_resources(region)
-    return sort_alerts(with_resources(a, resources) for a in recorded)
+    resources = region_resources(region, locale=DEFAULT_LOCALE)
+    return localise_alerts(sort_alerts(with_resources(a, resources) for a in recorded), region)

@@ -151,7 +151,7 @@ def relaxation(exercise_id: str) -> dict[str, Any]:
 
 def supplements() -> dict[str, Any]:
     """``content/supplements.json``: items with grades, what is and is not known, sources."""
-    doc: dict[str, Any] = load_json("supplements.json")
+    doc: dict[str, Any] = load_json("supplements.json", current_locale())
     return doc
 
 
@@ -167,7 +167,9 @@ def symptom_plans(db: Database, person_id: int) -> tuple[dt.date | None, list[Sy
     if not rated:
         return None, []
     latest = rated[-1]
-    return latest.date, select_symptom_plans(latest.symptoms, load_json("symptom_plans.json"))
+    return latest.date, select_symptom_plans(
+        latest.symptoms, load_json("symptom_plans.json", current_locale())
+    )
 
 
 def save_evening(

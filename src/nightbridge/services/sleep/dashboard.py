@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.metrics import NightMetrics
 from nightbridge.core.window import WindowAdvice
+from nightbridge.i18n import N_, gettext
 from nightbridge.storage.database import Database
 
 QUESTIONNAIRE_EVERY_DAYS = 14
@@ -179,15 +180,20 @@ def list_due(
     """What is due today (see the module docstring), in the order of the day."""
     due: list[DueItem] = []
     if not has_diary:
-        due.append(DueItem("diary", "Morning diary: how did you sleep?", "/diary"))
+        due.append(DueItem("diary", N_("Morning diary: how did you sleep?"), "/diary"))
     if not has_checkin:
-        label = "Daily check-in"
+        label = N_("Daily check-in")
         if questionnaires:
-            names = " and ".join({"phq9": "PHQ-9", "gad7": "GAD-7"}[q] for q in questionnaires)
-            label += f" (with the two-weekly {names})"
+            names = [{"phq9": "PHQ-9", "gad7": "GAD-7"}[q] for q in questionnaires]
+            label = (
+                gettext("Daily check-in (with the two-weekly %(names)s)") % {"names": names[0]}
+                if len(names) == 1
+                else gettext("Daily check-in (with the two-weekly %(first)s and %(second)s)")
+                % {"first": names[0], "second": names[1]}
+            )
         due.append(DueItem("checkin", label, "/checkin"))
     if now >= EVENING_FROM and not has_evening:
-        due.append(DueItem("evening", "Evening log: intake, caffeine, screens", "/evening"))
+        due.append(DueItem("evening", N_("Evening log: intake, caffeine, screens"), "/evening"))
     return due
 
 
@@ -276,7 +282,7 @@ def build_today(db: Database, person_id: int, *, now: dt.datetime | None = None)
 
 #: What is due first while the restriction-safety screen is not answered.
 SCREEN_DUE = DueItem(
-    "safety_profile", "Answer the safety questions (no sleep window until you do)", "/profile"
+    "safety_profile", N_("Answer the safety questions (no sleep window until you do)"), "/profile"
 )
 
 

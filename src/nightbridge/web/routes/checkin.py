@@ -18,39 +18,47 @@ from starlette.datastructures import FormData
 
 from nightbridge.core.errors import InvalidInput, Problem
 from nightbridge.core.values import int_problem, parse_day
+from nightbridge.i18n import N_, current_locale
 from nightbridge.storage.database import Database
 from nightbridge.web.deps import DatabaseDep, FormDep, ReadScope, WriteScope, render
+from nightbridge.web.i18n import locale_for
 from nightbridge.web.idempotency import submit_form_once
 
 router = APIRouter()
 
 #: Plain words for the red flags (definitions.md section 4; names from docs/cli.md).
 FLAG_LABELS: dict[str, str] = {
-    "chest_pain": "Chest pain",
-    "breathing": "Trouble breathing, or slow or shallow breathing",
-    "seizure": "A seizure (fit)",
-    "fainting": "Fainting, or cannot stay awake",
-    "confusion": "New confusion",
-    "blue_lips": "Blue or grey lips or skin",
-    "vomiting_24h": "Vomiting or diarrhoea for 24 hours or more",
-    "no_fluids": "Cannot keep fluids down",
-    "jaundice": "Yellow skin or eyes",
-    "dark_urine": "Dark urine or pale stools",
+    "chest_pain": N_("Chest pain"),
+    "breathing": N_("Trouble breathing, or slow or shallow breathing"),
+    "seizure": N_("A seizure (fit)"),
+    "fainting": N_("Fainting, or cannot stay awake"),
+    "confusion": N_("New confusion"),
+    "blue_lips": N_("Blue or grey lips or skin"),
+    "vomiting_24h": N_("Vomiting or diarrhoea for 24 hours or more"),
+    "no_fluids": N_("Cannot keep fluids down"),
+    "jaundice": N_("Yellow skin or eyes"),
+    "dark_urine": N_("Dark urine or pale stools"),
 }
 FUNCTION_LABELS = (
-    (1, "Could not manage"),
-    (2, "Hard"),
-    (3, "Managed"),
-    (4, "Well"),
-    (5, "Very well"),
+    (1, N_("Could not manage")),
+    (2, N_("Hard")),
+    (3, N_("Managed")),
+    (4, N_("Well")),
+    (5, N_("Very well")),
 )
-SELF_HARM_QUESTION = "Since yesterday, have you had thoughts of ending your life?"
+SELF_HARM_QUESTION = N_("Since yesterday, have you had thoughts of ending your life?")
 
 
 def _instrument(name: str) -> dict[str, Any]:
-    from nightbridge.content import load_json
+    """The instrument in the reader's language where a translation is shipped (a
+    validated one only in its published version, docs/instruments.md), else English with
+    ``in_english`` set, so the page can say so and mark it ``lang="en"``."""
+    from nightbridge.content import load_json, localised_name
 
-    doc: dict[str, Any] = load_json(f"instruments/{name}.json")
+    locale = current_locale()
+    path = f"instruments/{name}.json"
+    doc: dict[str, Any] = dict(load_json(path, locale))
+    doc["in_english"] = locale != "en" and localised_name(path, locale) == path
     return doc
 
 
@@ -130,6 +138,7 @@ def _page(
     from nightbridge.services.sleep.dashboard import last_questionnaires, person_today_date
     from nightbridge.services.sleep.dashboard import questionnaires_due as due_of
 
+    locale_for(request)  # the crisis lines and the questionnaires in the reader's language
     today = person_today_date(db, person_id)
     due = due_of(last_questionnaires(db, person_id, today), today)
     withdrawal = _instrument("withdrawal")

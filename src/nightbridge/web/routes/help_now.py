@@ -16,7 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.background import BackgroundTask
 
+from nightbridge.i18n import gettext as _
 from nightbridge.web.deps import DatabaseDep, get_optional_actor, render
+from nightbridge.web.i18n import locale_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,6 +30,7 @@ def help_now_page(request: Request, db: DatabaseDep, region: str = "") -> Respon
     from nightbridge.services.recovery.safety import offered_regions
 
     request.state.nb_read_only = True
+    locale_for(request)  # the lines' names and notes in the reader's language
     actor = get_optional_actor(request)
     person_id = actor.person_id
     audit = None
@@ -38,7 +41,7 @@ def help_now_page(request: Request, db: DatabaseDep, region: str = "") -> Respon
         request,
         "toolkit/help_now.html",
         {
-            "title": "Need help now",
+            "title": _("Need help now"),
             "page": page,
             "lines": list(page.resources),
             "signed_in": person_id is not None,

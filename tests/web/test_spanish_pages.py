@@ -1,0 +1,95 @@
+"""A Spanish-speaking person's pages (issue 16): Today, the diary, the check-in and
+"Need help now" in Spanish; a red flag's banner names the region's lines in Spanish
+(988's Spanish option, Crisis Text Line's AYUDA) with the same numbers as in English;
+the alert is recorded in English whoever reads it. Through the real app."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+
+from nightbridge.services.accounts.accounts import set_account_locale
+from nightbridge.services.recovery.safety import alerts_between
+from nightbridge.services.sleep.profile import update_profile
+from tests.web.conftest import NIGHT_FORM, Personas, main_of
+
+DAY = "2026-03-05"
+NOW = dt.datetime(2026, 3, 5, 14, 0, tzinfo=dt.UTC)
+
+
+def _spanish(personas: Personas):  # type: ignore[no-untyped-def]
+    a = personas.patient_a
+    update_profile(personas.database, a.person_id, region="US")
+    set_account_locale(personas.database, _actor(personas), "es")
+    return a
+
+
+def _actor(personas: Personas):  # type: ignore[no-untyped-def]
+    from nightbridge.services.access import Actor
+
+    a = personas.patient_a
+    return Actor(a.account_id, "person", a.person_id)
+
+
+def test_today_diary_and_checkin_are_in_spanish(personas: Personas) -> None:
+    a = _spanish(personas)
+    with time_machine.travel(NOW, tick=False):
+        today = a.client.get("/today").text
+        assert '<html lang="es">' in today
+        assert "<h1>Hoy" in today and "jueves 5 de marzo" in today
+        assert "Diario de la mañana: ¿cómo durmió?" in today
+        assert ">Necesito ayuda ahora<" in today and ">Diario<" in today
+        diary = main_of(a.client.get("/diary").text)
+        assert "Diario de la mañana" in diary and "Minutos para dormirse" in diary
+        assert "Guardar mi noche" in diary and "Save my night" not in diary
+        saved = a.post_form("/diary", {"date": DAY, **NIGHT_FORM})
+        assert saved.status_code in (200, 303)
+        night = (
+            saved.text if saved.status_code == 200 else a.client.get(saved.headers["location"]).text
+        )
+        assert "Guardado." in night and "Eficiencia del sueño" in night
+        checkin = main_of(a.client.get("/checkin").text)
+        assert "Registro diario" in checkin and "Dolor en el pecho" in checkin
+        assert "Desde ayer, ¿ha tenido pensamientos de quitarse la vida?" in checkin
+        assert "Guardar mi registro" in checkin
+
+
+def test_a_red_flag_banner_names_the_lines_in_spanish(personas: Personas) -> None:
+    a = _spanish(personas)
+    with time_machine.travel(NOW, tick=False):
+        saved = a.post_form("/checkin", {"date": DAY, "flag": "chest_pain"})
+        assert saved.status_code == 303
+        page = a.client.get(saved.headers["location"]).text
+    banner = page[page.index('class="alert alert-emergency"') :]
+    banner = banner[: banner.index("</div>")]
+    assert "Emergencia" in banner
+    assert "Usted indicó dolor en el pecho. Llame ahora al 911." in banner
+    assert "Llamar a Servicios de emergencia: 911" in banner
+    assert "988 Línea de Prevención del Suicidio y Crisis" in banner
+    assert "marque 2" in banner and 'href="tel:988"' in banner
+    assert 'href="sms:741741?&amp;body=AYUDA"' in banner
+    assert "Línea Nacional de Ayuda de SAMHSA: 1-800-662-4357" in banner
+    assert "Señales de sobredosis" in banner or "overdose" not in banner.lower()
+    # recorded (and emailed, and shown to an English-speaking clinician) in English
+    from nightbridge.i18n import use_locale
+
+    with use_locale("en"):
+        recorded = alerts_between(
+            personas.database, a.person_id, dt.date(2026, 3, 5), dt.date(2026, 3, 5)
+        )
+    assert recorded[0].message == "You reported chest pain. Call 911 now."
+
+
+def test_need_help_now_is_in_spanish_signed_in_and_out(personas: Personas, app) -> None:
+    from tests.web.conftest import new_client
+
+    a = _spanish(personas)
+    page = main_of(a.client.get("/help-now").text)
+    assert "<h1>Necesito ayuda ahora</h1>" in page
+    assert "llame ahora al número de emergencias" in page
+    assert "Llamar a 988 Línea de Prevención del Suicidio y Crisis" in page
+    assert "Enviar AYUDA por mensaje a Crisis Text Line" in page
+    out = new_client(app).get("/help-now?region=US", headers={"Accept-Language": "es-US"})
+    assert "Necesito ayuda ahora" in out.text and "Elija un país" in out.text
+    assert "Estados Unidos" in out.text
