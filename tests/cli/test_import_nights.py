@@ -289,9 +289,9 @@ def test_an_export_of_the_wrong_kind_is_refused(run_cli, exports: dict[str, Path
     assert result.exit_code == 2
     assert "has no Samsung Health sleep files" in result.stderr
     assert "it looks like a Fitbit / Google export" in result.stderr
-    unknown = run_cli("import", "garmin", str(exports["fitbit"]))
+    unknown = run_cli("import", "polar", str(exports["fitbit"]))
     assert unknown.exit_code == 2
-    assert "unknown export kind 'garmin'" in unknown.stderr
+    assert "unknown export kind 'polar'" in unknown.stderr
 
 
 def test_device_nights_never_overwrite_the_diary(run_cli, exports: dict[str, Path]) -> None:

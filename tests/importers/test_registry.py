@@ -22,6 +22,7 @@ def test_every_cli_kind_has_a_reader_and_nothing_more() -> None:
             "health-connect",
             "samsung",
             "whoop",
+            "garmin",
             "google-fit",
             "withings",
         ]
@@ -50,6 +51,10 @@ def test_every_reader_loads_by_its_dotted_path(kind: str) -> None:
         ("whoop", "my_whoop_data_2026_04_01/sleeps.csv", True),
         ("whoop", "sleeps (1).csv", True),
         ("whoop", "my_whoop_data_2026_04_01/physiological_cycles.csv", False),
+        ("garmin", "DI_CONNECT/DI-Connect-Wellness/2026-02-01_2026-05-11_1_sleepData.json", True),
+        ("garmin", "sleepData (1).json", True),
+        ("garmin", "GARMIN/Sleep/S3SC0805.FIT", True),
+        ("garmin", "DI_CONNECT/DI-Connect-Aggregator/UDSFile_2026-03-01_2026-06-09.json", False),
         ("google-fit", "Takeout/Fit/All Sessions/2026-03-28T23_30_00+01_00_SLEEP.json", True),
         ("google-fit", "Takeout/Fit/Все сеансы/2026-03-28T23_30_00.000+01_00_SLEEP (1).json", True),
         ("google-fit", "Takeout/Fit/All Sessions/2026-03-31T10_00_00+02_00_WALKING.json", False),
@@ -69,7 +74,8 @@ def test_each_format_recognises_its_members(kind: str, name: str, accepted: bool
 def test_an_unknown_kind_is_refused_with_the_known_ones() -> None:
     with pytest.raises(InvalidInput) as refused:
         get_format("polar")
-    known = "apple-health, fitbit, google-fit, health-connect, oura, samsung, whoop, withings"
+    known = "apple-health, fitbit, garmin, google-fit, health-connect, oura, samsung, whoop, "
+    known += "withings"
     assert known in str(refused.value)
 
 

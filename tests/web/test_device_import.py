@@ -101,7 +101,15 @@ def withings_zip() -> bytes:
 
 def google_fit_zip() -> bytes:
     """The Google Fit sample Takeout zipped as Takeout sends it (Takeout/Fit/...)."""
-    folder = DATA / "google_fit" / "takeout-berlin"
+    return folder_zip(DATA / "google_fit" / "takeout-berlin")
+
+
+def garmin_zip() -> bytes:
+    """The Garmin sample account export zipped as Garmin sends it (DI_CONNECT/...)."""
+    return folder_zip(DATA / "garmin" / "export-berlin")
+
+
+def folder_zip(folder: Path) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -151,8 +159,9 @@ def leftovers(folder: Path) -> list[Path]:
         ("whoop", "sleeps.csv", whoop_csv, [("Whoop", "3", "21", "0")]),
         ("withings", "data_DAN_1775001600.zip", withings_zip, [("Withings", "3", "23", "0")]),
         ("google-fit", "takeout-001.zip", google_fit_zip, [("Google Fit", "3", "20", "0")]),
+        ("garmin", "garmin-export.zip", garmin_zip, [("Garmin", "3", "17", "0")]),
     ],
-    ids=["apple-health", "fitbit", "whoop", "withings", "google-fit"],
+    ids=["apple-health", "fitbit", "whoop", "withings", "google-fit", "garmin"],
 )
 def test_an_uploaded_export_is_imported_and_its_nights_listed_per_source(
     people: Personas,
@@ -175,7 +184,6 @@ def test_an_uploaded_export_is_imported_and_its_nights_listed_per_source(
     assert leftovers(upload_dir) == [], "the uploaded file must be deleted"
     listed = a.client.get("/imports").text
     assert f'href="{where}"' in listed and ">done<" in listed
-
 
 
 def test_the_rows_a_reader_left_out_are_listed_on_the_job_page(people: Personas) -> None:
@@ -332,9 +340,9 @@ def test_an_unknown_source_is_refused_before_the_file_is_kept(
     people: Personas, upload_dir: Path
 ) -> None:
     a = people.patient_a
-    response = upload(a, "garmin", "export.zip", apple_zip())
+    response = upload(a, "polar", "export.zip", apple_zip())
     assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "unknown export kind &#39;garmin&#39;" in response.text  # type: ignore[attr-defined]
+    assert "unknown export kind &#39;polar&#39;" in response.text  # type: ignore[attr-defined]
     assert 'id="e-kind"' in response.text  # type: ignore[attr-defined]
     assert leftovers(upload_dir) == []
 
@@ -408,6 +416,7 @@ def test_the_upload_page_has_the_token_first_and_names_the_limit(people: Persona
         "health-connect",
         "samsung",
         "whoop",
+        "garmin",
         "google-fit",
         "withings",
     ]

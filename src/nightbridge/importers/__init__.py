@@ -127,6 +127,15 @@ READERS: dict[str, DeviceFormat] = {
         hint="request your data in the Whoop app (Profile, App settings, Data export) and "
         "give the zip from the e-mail, or its sleeps.csv",
     ),
+    "garmin": DeviceFormat(
+        "garmin",
+        "Garmin",
+        "nightbridge.importers.garmin",
+        "read_garmin_export",
+        hint="request your data from Garmin (Garmin account, Data Management, Export Your "
+        "Data) and give the zip or its DI_CONNECT/DI-Connect-Wellness/*_sleepData.json, or "
+        "FIT sleep files from the watch",
+    ),
     "google-fit": DeviceFormat(
         "google-fit",
         "Google Fit",

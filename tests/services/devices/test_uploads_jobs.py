@@ -166,8 +166,8 @@ def test_an_unknown_kind_makes_no_job_and_deletes_the_upload(
 ) -> None:
     pid = person(database)
     upload = uploaded(tmp_path, "export.zip", apple_zip)
-    with pytest.raises(Exception, match="unknown export kind 'garmin'"):
-        start_import(database, pid, "garmin", upload, InlineRunner())
+    with pytest.raises(Exception, match="unknown export kind 'polar'"):
+        start_import(database, pid, "polar", upload, InlineRunner())
     assert recent_jobs(database, pid) == []
     assert not upload.path.parent.exists()
 

@@ -1,9 +1,10 @@
 """``nightbridge import KIND PATH``: a device export into the store (docs/cli.md).
 
 KIND is one of ``importers.READERS`` (apple-health, fitbit, oura, health-connect,
-samsung, whoop, google-fit, withings); PATH is the export zip, the folder it unpacks to, or the file
-inside it. A Rich progress bar (bytes read) runs on stderr on a terminal. Safe to repeat:
-a second run adds nothing. A bad or hostile file is refused with exit 2 and nothing is stored.
+samsung, whoop, garmin, google-fit, withings); PATH is the export zip, the folder it
+unpacks to, or the file inside it. A Rich progress bar (bytes read) runs on stderr on a
+terminal. Safe to repeat: a second run adds nothing. A bad or hostile file is refused
+with exit 2 and nothing is stored.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ KINDS = (
     "health-connect",
     "samsung",
     "whoop",
+    "garmin",
     "google-fit",
     "withings",
 )
