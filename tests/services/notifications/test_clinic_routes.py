@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from nightbridge.services.notifications.worker import run_once
 from nightbridge.services.recovery.checkins import record_checkin
 from nightbridge.settings import Settings
@@ -119,3 +121,78 @@ def test_each_clinic_gets_its_own_digest_with_its_own_counts(
     assert "- 1 person had a new emergency" in bodies[(NORTH,)]
     assert "- 1 person shares with your clinic.\n" in bodies[(ONCALL,)]
     assert "- 0 people had a new emergency" in bodies[(ONCALL,)]
+
+
+def _two_clinics_with_a_red_flag(clinic: Clinic) -> tuple[int, int]:
+    north = _clinic(clinic, "North Clinic", "NORTH123", NORTH)
+    south = _clinic(clinic, "South Clinic", "SOUTH123", SOUTH)
+    for clinic_id, name in ((north, "North One"), (south, "South One")):
+        person = clinic.add_person(name, share=False)
+        _share(clinic, person, clinic_id)
+        record_checkin(clinic.database, person, DAY, flags=["jaundice"], today=DAY)
+    return north, south
+
+
+def _states(clinic: Clinic) -> list[tuple[str, str, int, str | None]]:
+    with clinic.database.reader() as session:
+        return [
+            (r.route, r.status, r.attempts, r.claim_token)
+            for r in NotificationRepository(session).all()
+        ]
+
+
+def test_a_relay_that_cannot_be_reached_is_tried_once_per_pass(
+    clinic: Clinic, mail_settings: Settings, smtp_server: LocalSmtp
+) -> None:
+    north, south = _two_clinics_with_a_red_flag(clinic)
+    smtp_server.stop()
+    report = run_once(clinic.database, mail_settings, now=NOW)
+    assert report.errors == ["ConnectionRefusedError"]  # one connection, not one per email
+    assert report.retrying == 2
+    assert _states(clinic) == [
+        (f"clinic:{north}", "pending", 1, None),
+        (f"clinic:{south}", "pending", 1, None),
+    ]
+
+
+class _Refusing:
+    def send(self, message: object) -> None:
+        raise ValueError("an error nobody foresaw")
+
+
+def test_an_unforeseen_error_is_a_failed_attempt_not_a_lost_notice(
+    clinic: Clinic, mail_settings: Settings
+) -> None:
+    _two_clinics_with_a_red_flag(clinic)
+    report = run_once(clinic.database, mail_settings, now=NOW, mailer=_Refusing())
+    assert report.errors == ["ValueError", "ValueError"]
+    assert [s[1:] for s in _states(clinic)] == [("pending", 1, None)] * 2
+
+
+def test_a_slow_relay_hands_the_rest_back_before_the_claim_runs_out(
+    clinic: Clinic,
+    mail_settings: Settings,
+    smtp_server: LocalSmtp,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nightbridge.services.notifications import worker
+    from nightbridge.services.notifications.mailer import SmtpMailer
+
+    north, south = _two_clinics_with_a_red_flag(clinic)
+    clock = [0.0]
+    monkeypatch.setattr(worker.time, "monotonic", lambda: clock[0])
+    relay = SmtpMailer(mail_settings.smtp)
+
+    class Slow:
+        def send(self, message: object) -> None:
+            relay.send(message)  # type: ignore[arg-type]
+            clock[0] += 200  # longer than half the 5-minute claim
+
+    report = run_once(clinic.database, mail_settings, now=NOW, mailer=Slow())
+    assert (report.emails, report.sent) == (1, 1)
+    assert _states(clinic) == [
+        (f"clinic:{north}", "sent", 1, None),
+        (f"clinic:{south}", "pending", 0, None),  # handed back, no attempt counted
+    ]
+    assert run_once(clinic.database, mail_settings, now=NOW).sent == 1
+    assert [m.recipients for m in smtp_server.messages] == [(NORTH,), (SOUTH,)]

@@ -23,6 +23,7 @@ import logging
 import secrets
 import smtplib
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -162,6 +163,43 @@ def _failed(
     repo.mark_failed_attempt(ids, token, error=error, retry_at=retry_at)
 
 
+def _release(repo: NotificationRepository, token: str, *, ids: list[int]) -> None:
+    repo.release(ids, token)
+
+
+def _failed_attempt(
+    report: SendReport,
+    settings: Settings,
+    notices: list[Claimed],
+    error: str,
+    now: dt.datetime,
+    closings: list[Callable[[NotificationRepository, str], object]],
+) -> None:
+    """Count one failed attempt of ``notices``: due again after the backoff, or given
+    up after the last attempt (logged by kind of error and count only)."""
+    ids = [c.id for c in notices]
+    attempts = max(c.attempts for c in notices) + 1
+    retry_at = None
+    if attempts < settings.smtp.max_attempts:
+        retry_at = now + retry_delay(attempts)
+        report.retrying += len(ids)
+        log.warning(
+            "notification email not sent (%s): %d notice(s) retried after attempt %d",
+            error,
+            len(ids),
+            attempts,
+        )
+    else:
+        report.failed += len(ids)
+        log.error(
+            "notification email given up after %d attempts (%s): %d notice(s)",
+            attempts,
+            error,
+            len(ids),
+        )
+    closings.append(partial(_failed, ids=ids, error=error, retry_at=retry_at))
+
+
 def _sent(repo: NotificationRepository, token: str, *, ids: list[int], now: dt.datetime) -> None:
     repo.mark_sent(ids, token, now)
 
@@ -197,8 +235,19 @@ def run_once(
     if expired:
         report.expired += len(expired)
         closings.append(partial(_close, ids=expired, status="expired", reason="expired"))
+    started = time.monotonic()
+    relay_down: str | None = None
     for (route, kind, day), notices in groups.items():
         ids = [c.id for c in notices]
+        if time.monotonic() - started > lease.total_seconds() / 2:
+            # a slow relay: hand the rest back before another sender may take them
+            closings.append(partial(_release, ids=ids))
+            continue
+        if relay_down is not None:
+            # the relay could not be reached: the other emails of this pass would fail
+            # the same way (and each wait for the timeout); try them again later
+            _failed_attempt(report, settings, notices, relay_down, now, closings)
+            continue
         recipient = route_address(db, settings, route)
         if recipient is None:
             report.unrouted += len(ids)
@@ -212,38 +261,21 @@ def run_once(
             people = len({c.person_id for c in notices})
             level = most_urgent([c.level or "urgent" for c in notices])
             subject, body = alert_text(AlertNotice(people, level), settings.public_url)
-        message = build_email(
-            subject=subject,
-            body=body,
-            sender=settings.smtp.sender or "nightbridge@localhost",
-            recipient=recipient,
-            now=now,
-        )
         try:
+            message = build_email(
+                subject=subject,
+                body=body,
+                sender=settings.smtp.sender or "nightbridge@localhost",
+                recipient=recipient,
+                now=now,
+            )
             mailer.send(message)
-        except (smtplib.SMTPException, OSError, RuntimeError) as exc:
+        except Exception as exc:  # any failure is one failed attempt, never a lost notice
             error = _error_text(exc)
             report.errors.append(error)
-            attempts = max(c.attempts for c in notices) + 1
-            retry_at = None
-            if attempts < settings.smtp.max_attempts:
-                retry_at = now + retry_delay(attempts)
-                report.retrying += len(ids)
-                log.warning(
-                    "notification email not sent (%s): %d notice(s) retried after attempt %d",
-                    error,
-                    len(ids),
-                    attempts,
-                )
-            else:
-                report.failed += len(ids)
-                log.error(
-                    "notification email given up after %d attempts (%s): %d notice(s)",
-                    attempts,
-                    error,
-                    len(ids),
-                )
-            closings.append(partial(_failed, ids=ids, error=error, retry_at=retry_at))
+            if isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException):
+                relay_down = error
+            _failed_attempt(report, settings, notices, error, now, closings)
             continue
         report.emails += 1
         report.sent += len(ids)

@@ -201,6 +201,14 @@ class NotificationRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    def release(self, ids: Sequence[int], token: str) -> None:
+        """Give claimed notices back unsent, as they were (no attempt counted)."""
+        self.session.execute(
+            self._mine(ids, token).values(  # type: ignore[attr-defined]
+                claimed_until=None, claim_token=None
+            )
+        )
+
     def mark_closed(self, ids: Sequence[int], token: str, status: str, reason: str) -> int:
         """Close notices without sending (``unrouted``, ``expired``), with the reason."""
         result = self.session.execute(
