@@ -30,16 +30,10 @@ ENGLISH_ONLY: dict[str, str] = {
 
 #: Not translated YET (the content translator empties this list; see docs/i18n.md).
 PENDING: set[str] = {
-    "hygiene.json",
     "instruments/gad7.json",
     "instruments/phq9.json",
     "interactions.json",
-    "overdose.json",
-    "relapse_prevention.json",
-    "stimulus_control.json",
     "substances.json",
-    "supplements.json",
-    "symptom_plans.json",
 }
 
 #: Keys whose string values are data, not words: the translation keeps them as they are.
@@ -66,7 +60,6 @@ FIXED_KEYS = frozenset(
         "symptom",
         "rated_by",
         "same_as",
-        "scale",
     }
 )
 _FRONT = re.compile(r"\A---\n(?P<body>.*?)\n---\n", re.S)

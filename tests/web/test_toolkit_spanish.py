@@ -39,3 +39,24 @@ def test_the_relaxation_scripts_read_in_spanish_with_the_same_timing() -> None:
         steps = doc.get("steps") or doc.get("phases")
         es_steps = spanish[key].get("steps") or spanish[key].get("phases")
         assert [s["seconds"] for s in es_steps] == [s["seconds"] for s in steps]
+
+
+def test_the_toolkit_pages_read_their_content_in_spanish(personas: Personas) -> None:
+    a = personas.patient_a
+    supplements = a.client.get("/program/supplements", headers=SPANISH).text
+    assert "Melatonina" in supplements and "Nightbridge nunca aconseja una cantidad" in supplements
+    assert "Sateia MJ" in supplements  # the sources as published
+    relapse = a.client.get("/relapse", headers=SPANISH).text
+    assert "Mis detonantes" in relapse and "Lo que voy a hacer" in relapse
+    help_now = a.client.get("/help-now", headers=SPANISH).text
+    assert "Un tropiezo no es una recaída" in help_now
+    assert "Mis detonantes" not in a.client.get("/relapse", headers={"Accept-Language": "en"}).text
+
+
+def test_the_overdose_steps_of_an_alert_follow_the_language() -> None:
+    from nightbridge.services.recovery.safety import overdose_actions
+
+    english, spanish = overdose_actions("en"), overdose_actions("es")
+    assert english[0].startswith("Signs of overdose: cannot be woken")
+    assert spanish[0].startswith("Señales de sobredosis: no se despierta")
+    assert len(spanish) == len(english) and "naloxona" in spanish[2]

@@ -24,6 +24,7 @@ from nightbridge.core.nudges import (
     night_of,
     place_evening_time,
 )
+from nightbridge.i18n import current_locale
 from nightbridge.services.sleep.diary import list_entries, local_today, person_zone
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.toolkit import ToolkitRepository
@@ -111,7 +112,7 @@ def nudges_for(db: Database, person_id: int, *, today: dt.date | None = None) ->
         dismissed = repo.dismissals(person_id)
     drinks = _intake_drinks(db, person_id, start, day, tz)
     logs = build_logs(entries, extras, drinks, tz)
-    texts = load_json("hygiene.json")["nudges"]
+    texts = load_json("hygiene.json", current_locale())["nudges"]
     return compute_nudges(logs, tz, day, texts, dismissed)
 
 

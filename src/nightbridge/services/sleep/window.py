@@ -18,6 +18,7 @@ from nightbridge.core.window import (
     window_floor,
 )
 from nightbridge.core.window_plan import WindowPlan, make_plan
+from nightbridge.i18n import current_locale
 from nightbridge.services.sleep.diary import list_nights, local_today
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.diary import DiaryRepository
@@ -213,7 +214,7 @@ def hold_until_review(
 
 def stimulus_control() -> dict[str, Any]:
     """The stimulus control instructions (Bootzin), with their sources."""
-    doc: dict[str, Any] = load_json("stimulus_control.json")
+    doc: dict[str, Any] = load_json("stimulus_control.json", current_locale())
     return doc
 
 
