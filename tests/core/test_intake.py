@@ -34,6 +34,21 @@ AT = dt.datetime(2026, 3, 1, 21, 0, tzinfo=ZoneInfo("America/Chicago"))
         ("melatonin", "melatonin"),
         ("L-Theanine", "l_theanine"),
         ("chamomile tea", "chamomile"),
+        # Spanish names, with or without accents (issue 16): a combination warning must
+        # not depend on the language the person types in
+        ("cerveza", "alcohol"),
+        ("Tequila", "alcohol"),
+        ("heroína", "opioid"),
+        ("heroina", "opioid"),
+        ("Fentanilo", "opioid"),
+        ("té de kratom", "kratom"),
+        ("te de kratom", "kratom"),
+        ("clonazepam", "benzodiazepine"),
+        ("Rivotril", "benzodiazepine"),
+        ("gabapentina", "gabapentinoid"),
+        ("café", "caffeine"),
+        ("difenhidramina", "sedating_antihistamine"),
+        ("zopiclona", "z_drug"),
     ],
 )
 def test_common_names_map_to_their_class(name: str, klass: str) -> None:

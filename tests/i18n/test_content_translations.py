@@ -24,6 +24,9 @@ LOCALE = "es"
 ENGLISH_ONLY: dict[str, str] = {
     "instruments/isi.json": "licensed (Mapi Research Trust); Nightbridge takes only the "
     "clinician's total, no item text to translate",
+    "substances.json": "names, not prose: one list holds the English and the Spanish names "
+    "of each class (a person may type either, with or without accents), so a combination "
+    "warning never depends on the language typed in",
     "instruments/cows.json": "clinician-rated; no Spanish version validated and usable under "
     "its terms is shipped, so the clinician form stays in English",
 }
@@ -33,7 +36,6 @@ PENDING: set[str] = {
     "instruments/gad7.json",
     "instruments/phq9.json",
     "interactions.json",
-    "substances.json",
 }
 
 #: Keys whose string values are data, not words: the translation keeps them as they are.

@@ -82,3 +82,17 @@ def test_the_api_returns_the_days_combinations_with_the_evening_log(personas: Pe
     assert found["melatonin_alcohol"]["severity"] == "caution"
     assert "Circadin" in found["melatonin_alcohol"]["source"]
     assert answer.json()["alerts"] == []
+
+
+def test_spanish_names_raise_the_same_urgent_alert_as_english_ones(personas: Personas) -> None:
+    """Issue 16: "té de kratom" and "cerveza" typed by a Spanish-speaking person are the
+    combination "kratom with alcohol", whatever the page's language."""
+    a = personas.patient_a
+    spanish = {"Accept-Language": "es"}
+    with time_machine.travel(NOW, tick=False):
+        log(a, "té de kratom", "4", "g", "18:00")
+        log(a, "cerveza", "2", "drinks", "20:00")
+        evening = a.client.get("/evening", headers=spanish).text
+    assert 'data-rule="opioid_alcohol"' in together_of(evening)
+    top = evening[: evening.index("<main")]
+    assert 'class="alert alert-urgent"' in top and "naloxona" in top

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -61,8 +62,11 @@ _UNIT_ALIASES = {
 
 
 def normalise_name(name: str) -> str:
-    """Lower case, single spaces, ``-``/``_`` as spaces: ``Diphen-hydramine`` -> key."""
-    return " ".join(name.replace("_", " ").replace("-", " ").lower().split())
+    """Lower case, single spaces, ``-``/``_`` as spaces, accents dropped:
+    ``Diphen-hydramine`` -> ``diphen hydramine``, ``Heroína`` -> ``heroina`` (a person on
+    a phone may type a Spanish name with or without its accents)."""
+    folded = unicodedata.normalize("NFKD", name.replace("_", " ").replace("-", " ").lower())
+    return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
 
 
 @dataclass(frozen=True, slots=True)
