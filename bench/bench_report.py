@@ -42,17 +42,19 @@ def build_store() -> dict[str, str]:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
+    from nightbridge.services.accounts.totp_keys import TotpKeys
     from nightbridge.services.demo.demo import load_demo
     from nightbridge.storage.database import Database
 
     OUT.mkdir(exist_ok=True)
-    for path in (STORE, META):
+    for path in (STORE, META, OUT / "report_store.totp.key"):
         path.unlink(missing_ok=True)
     today = dt.datetime.now(ZoneInfo(TZ)).date() - dt.timedelta(days=1)
     database = Database(f"sqlite:///{STORE}")
     database.migrate()
     started = time.perf_counter()
-    logins = load_demo(database, days=366, today=today, tz=TZ)
+    keys = TotpKeys(OUT / "report_store.totp.key")
+    logins = load_demo(database, days=366, today=today, tz=TZ, keys=keys)
     database.dispose()
     meta = {"person_id": str(logins.person_id), "end": today.isoformat()}
     META.write_text(json.dumps(meta), encoding="utf-8")

@@ -47,6 +47,7 @@ from nightbridge.services.access import Actor
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.services.accounts.auth import AuthPolicy, enrolment_secret, verify_totp
 from nightbridge.services.accounts.sharing import create_invite, redeem_invite
+from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.storage.database import Database
 
 COOKIE = "__Host-nb_session"
@@ -84,7 +85,7 @@ def wait_until_up(base: str, proc: subprocess.Popen[bytes], limit_s: float = 180
     raise SystemExit(f"the server did not start within {limit_s:.0f} s")
 
 
-def create_users(database: Database, people: int, clinicians: int) -> list[User]:
+def create_users(database: Database, people: int, clinicians: int, keys: TotpKeys) -> list[User]:
     policy = AuthPolicy()  # production argon2 cost
     users: list[User] = []
     tag = uuid.uuid4().hex[:6]
@@ -100,6 +101,7 @@ def create_users(database: Database, people: int, clinicians: int) -> list[User]
             policy,
             account_id,
             pyotp.TOTP(secret).at(earlier),
+            keys=keys,
             confirm=True,
             pending=secret,
             now=earlier,
@@ -216,7 +218,9 @@ def main() -> None:
             database = Database(url)
             database.migrate()
             started = time.monotonic()
-            users = create_users(database, args.people, args.clinicians)
+            users = create_users(
+                database, args.people, args.clinicians, TotpKeys(Path(tmp) / "totp.key")
+            )
             print(
                 f"store: {database.dialect}; created {args.people} people and "
                 f"{args.clinicians} clinicians in {time.monotonic() - started:.1f} s"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.conftest import test_keys
+
 ROOT = Path(__file__).parents[1] / "src" / "nightbridge"
 SCANNED = (ROOT / "content", ROOT / "web" / "templates")
 TEXT_SUFFIXES = {".json", ".md", ".html", ".txt", ".j2", ".jinja", ".yaml", ".yml"}
@@ -154,7 +156,7 @@ def test_the_demo_report_never_presents_more_of_a_substance_as_helping(
 
     today = dt.date(2026, 3, 31)
     fast = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
-    logins = load_demo(sqlite_database, days=42, today=today, policy=fast)  # type: ignore[arg-type]
+    logins = load_demo(sqlite_database, keys=test_keys(), days=42, today=today, policy=fast)  # type: ignore[arg-type]
     now = dt.datetime(2026, 3, 31, 12, tzinfo=dt.UTC)
     for audience in ("person", "clinician"):
         data = gather_report(

@@ -147,6 +147,9 @@ class Settings:
     database_url: str | None = None
     #: Folder of the SQLite store (None: the platform's user data folder).
     home: Path | None = None
+    #: The key file that seals the TOTP secrets in the store (None: ``totp.key`` in
+    #: ``home``). Kept outside the database; back it up with the store, apart from it.
+    totp_key_file: Path | None = None
     # -- the server (`nightbridge serve`)
     host: str = "127.0.0.1"
     port: int = 8000
@@ -195,6 +198,11 @@ class Settings:
         from platformdirs import user_data_path
 
         return user_data_path("nightbridge", appauthor=False)
+
+    @property
+    def totp_key_path(self) -> Path:
+        """``totp_key_file``, else ``totp.key`` in ``home_dir``."""
+        return self.totp_key_file if self.totp_key_file is not None else self.home_dir / "totp.key"
 
     @property
     def max_body_bytes(self) -> int:

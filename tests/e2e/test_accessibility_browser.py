@@ -23,7 +23,7 @@ from nightbridge.web.app import Settings, create_app
 from nightbridge.web.sessions import COOKIE_NAME
 from tests.axe import SMALL_TARGETS, axe_source, serious_violations
 from tests.browser import launch_chromium, require_playwright, serve_app
-from tests.web.conftest import FAST_AUTH, enrol_totp, login, new_client
+from tests.web.conftest import FAST_AUTH, enrol_totp, login, new_client, test_keys
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -82,7 +82,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     path = tmp_path_factory.mktemp("a11y") / "nightbridge.sqlite3"
     database = Database(f"sqlite:///{path}")
     database.migrate()
-    logins = load_demo(database, policy=FAST_AUTH)
+    logins = load_demo(database, keys=test_keys(), policy=FAST_AUTH)
     admin = create_account(
         database, FAST_AUTH, username="admin", password=ADMIN_PASSWORD, role="admin"
     )

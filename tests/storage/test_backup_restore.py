@@ -35,6 +35,7 @@ from nightbridge.services.recovery.relapse import log_craving
 from nightbridge.storage.database import Database
 from nightbridge.storage.schema import head
 from nightbridge.storage.tables import Base
+from tests.web.conftest import test_keys
 
 FAST = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
 TODAY = dt.date(2026, 3, 31)
@@ -116,7 +117,7 @@ def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 @pytest.fixture
 def full_home(tmp_path: Path, sqlite_database: Database) -> tuple[Path, Database]:
     """A home whose store holds rows in every table."""
-    load_demo(sqlite_database, days=14, today=TODAY, policy=FAST)
+    load_demo(sqlite_database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     _fill_empty_tables(sqlite_database)
     return tmp_path, sqlite_database
 

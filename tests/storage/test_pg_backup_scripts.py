@@ -24,6 +24,7 @@ from nightbridge.storage.schema import head
 from nightbridge.storage.tables import Base
 from tests.conftest import PG_REQUIRED, PG_URL, postgres_problem
 from tests.storage.test_backup_restore import FAST, TODAY, _fill_empty_tables
+from tests.web.conftest import test_keys
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
@@ -84,7 +85,7 @@ def test_pg_backup_while_writing_restores_row_for_row(
     source_url, target_url = two_new_databases
     db = Database(source_url)
     db.migrate()
-    load_demo(db, days=14, today=TODAY, policy=FAST)
+    load_demo(db, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     _fill_empty_tables(db)
     with db.reader() as session:
         person_id = session.execute(text("SELECT min(id) FROM persons")).scalar()

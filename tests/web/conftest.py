@@ -30,6 +30,7 @@ from nightbridge.services.access import Actor
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.services.accounts.auth import AuthPolicy, verify_totp
 from nightbridge.services.accounts.sharing import create_invite, list_shares, redeem_invite
+from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.storage.database import Database
 from nightbridge.storage.tables.accounts import WebSessionRow
 from nightbridge.web.app import Settings, create_app
@@ -141,13 +142,32 @@ def login(client: TestClient, username: str, password: str, totp_secret: str | N
     return str(me.json()["csrf_token"])
 
 
-def enrol_totp(database: Database, account_id: int) -> str:
+def test_keys() -> TotpKeys:
+    """The TOTP key file of apps made with ``Settings()`` in this test run (its default
+    place under the run's own data folder: tests/conftest.py)."""
+    return TotpKeys.of(Settings())
+
+
+test_keys.__test__ = False  # type: ignore[attr-defined]
+
+
+def enrol_totp(database: Database, account_id: int, keys: TotpKeys | None = None) -> str:
     """Set up TOTP for an account (confirmed with the PREVIOUS step's code, so the
-    login that follows can use the current one)."""
+    login that follows can use the current one); the secret is sealed with ``keys``
+    (default: the test run's key file)."""
     secret = pyotp.random_base32()
     earlier = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
     code = pyotp.TOTP(secret).at(earlier)
-    verify_totp(database, FAST_AUTH, account_id, code, confirm=True, pending=secret, now=earlier)
+    verify_totp(
+        database,
+        FAST_AUTH,
+        account_id,
+        code,
+        keys=keys or test_keys(),
+        confirm=True,
+        pending=secret,
+        now=earlier,
+    )
     return secret
 
 

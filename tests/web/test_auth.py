@@ -19,7 +19,15 @@ from nightbridge.storage.tables.accounts import (
     WebSessionRow,
 )
 from nightbridge.web.sessions import COOKIE_NAME, DEVICE_COOKIE
-from tests.web.conftest import ANSWERED, FAST_AUTH, PASSWORD, csrf_from, login, new_client
+from tests.web.conftest import (
+    ANSWERED,
+    FAST_AUTH,
+    PASSWORD,
+    csrf_from,
+    login,
+    new_client,
+    test_keys,
+)
 
 START = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)
 
@@ -421,7 +429,9 @@ def test_showing_the_two_step_setup_page_changes_nothing(personas) -> None:  # t
     assert on.status_code == 200
     with personas.database.reader() as session:
         row = session.get(AccountRow, ben.account_id)
-        assert row is not None and row.totp_confirmed and row.totp_secret == secret
+        assert row is not None and row.totp_confirmed and row.totp_secret
+        assert secret not in row.totp_secret  # sealed at rest (test_totp_sealed.py)
+        assert test_keys().open(row.id, row.totp_secret) == secret
 
 
 def test_a_login_over_plain_http_from_another_machine_says_it_needs_https(

@@ -25,7 +25,7 @@ from nightbridge.services.demo.demo import DemoLogins, load_demo
 from nightbridge.storage.database import Database
 from nightbridge.storage.tables.accounts import AccountRow
 from nightbridge.web.app import Settings, create_app
-from tests.web.conftest import FAST_AUTH, PASSWORD, enrol_totp, login, new_client
+from tests.web.conftest import FAST_AUTH, PASSWORD, enrol_totp, login, new_client, test_keys
 from tests.web.route_table import OK, ROUTES
 
 #: What must never reach a person, with what it is.
@@ -106,7 +106,7 @@ def demo_clients(
     path = tmp_path_factory.mktemp("demo-words") / "demo.sqlite3"
     database = Database(f"sqlite:///{path}")
     database.migrate()
-    logins = load_demo(database, days=14, policy=FAST_AUTH)
+    logins = load_demo(database, keys=test_keys(), days=14, policy=FAST_AUTH)
     admin_id = create_account(
         database, FAST_AUTH, username="admin-words", password=PASSWORD, role="admin"
     )

@@ -156,12 +156,12 @@ class Database:
                 yield session
                 tx.rollback()
 
-    def migrate(self) -> None:
+    def migrate(self, *, totp_sealer: Callable[[int, str], str] | None = None) -> None:
         """Bring the schema to the newest revision under the migration lock (safe to
         repeat, and from several processes at once; ``storage.schema``)."""
         from nightbridge.storage.schema import migrate
 
-        migrate(self)
+        migrate(self, totp_sealer=totp_sealer)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -3,6 +3,7 @@ and the transaction; this module is the only one that imports Alembic)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -18,8 +19,16 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(connection: Connection, revision: str = "head") -> None:
-    """Upgrade inside ``connection``'s open transaction (the caller commits)."""
+def upgrade(
+    connection: Connection,
+    revision: str = "head",
+    *,
+    totp_sealer: Callable[[int, str], str] | None = None,
+) -> None:
+    """Upgrade inside ``connection``'s open transaction (the caller commits).
+    ``totp_sealer(account_id, secret)``: seals the TOTP secrets still in the clear
+    (migration 0020; ``services.accounts.totp_keys.TotpKeys.sealer``)."""
     config = alembic_config()
     config.attributes["connection"] = connection
+    config.attributes["totp_sealer"] = totp_sealer
     command.upgrade(config, revision)

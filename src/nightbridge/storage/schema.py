@@ -27,7 +27,7 @@ so this module never imports Alembic; Alembic is imported only to migrate.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -210,10 +210,16 @@ def _begin_mode(connection: Connection, mode: str) -> Iterator[None]:
             connection.info[BEGIN_MODE] = previous
 
 
-def migrate(database: Database, *, only_if_empty: bool = False) -> tuple[SchemaState, SchemaState]:
+def migrate(
+    database: Database,
+    *,
+    only_if_empty: bool = False,
+    totp_sealer: Callable[[int, str], str] | None = None,
+) -> tuple[SchemaState, SchemaState]:
     """Bring the store to the newest revision under the lock; the states before and
     after. ``only_if_empty``: set up an empty store, but leave an older one alone
-    (``ensure_ready`` then refuses it). A newer or foreign store is refused."""
+    (``ensure_ready`` then refuses it). A newer or foreign store is refused.
+    ``totp_sealer``: seals TOTP secrets still in the clear (``migrate.upgrade``)."""
     from sqlalchemy import text
 
     lock = text("SELECT pg_advisory_xact_lock(hashtext(:name), hashtext(current_schema()))")
@@ -233,6 +239,6 @@ def migrate(database: Database, *, only_if_empty: bool = False) -> tuple[SchemaS
             return before, before
         from nightbridge.storage.migrate import upgrade
 
-        upgrade(connection)
+        upgrade(connection, totp_sealer=totp_sealer)
         after = read_state(connection)
     return before, after

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp
 from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound, Problem
 from nightbridge.i18n.jinja import install as install_i18n
 from nightbridge.services.access import Forbidden
+from nightbridge.services.accounts.totp_keys import TotpKeyUnavailable
 from nightbridge.services.sync.idempotency import KeyRefused
 from nightbridge.settings import Settings
 from nightbridge.storage.database import Database
@@ -345,6 +346,20 @@ def _add_error_handlers(app: FastAPI) -> None:
         by_field = {p.field: p for p in reversed(found)}  # the first reason per field
         problems = [by_field[f] for f in dict.fromkeys(p.field for p in found)]
         return _problems_response(request, problem_dicts(problems, _page_path(request)))
+
+    @app.exception_handler(TotpKeyUnavailable)
+    def totp_key_unavailable(request: Request, exc: TotpKeyUnavailable) -> Response:
+        # The operator's sentence (the file and the reason; never a key or a secret)
+        # goes to the log; the page says only what the person can do.
+        log.error("two-step login unavailable: %s", exc)
+        return _error_page(
+            request,
+            503,
+            "Two-step login is unavailable",
+            "This server cannot check two-step login codes right now: its key file is "
+            "missing or damaged. Nothing was changed. Tell whoever runs this server.",
+            hooks=False,
+        )
 
     @app.exception_handler(NightbridgeError)
     def nightbridge_error(request: Request, exc: NightbridgeError) -> Response:

@@ -30,6 +30,7 @@ from nightbridge.services.accounts.auth import (
 from nightbridge.settings import AuthPolicy
 from nightbridge.storage.database import Database
 from nightbridge.storage.tables.accounts import AccountRow, AuditEventRow
+from tests.web.conftest import test_keys
 
 POLICY = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
 PASSWORD = "correct horse battery staple"
@@ -160,16 +161,26 @@ def test_wrong_codes_throttle_but_the_owners_browser_still_passes_the_code(
     secret = pyotp.random_base32()
     early = T0 - dt.timedelta(minutes=5)
     code = pyotp.TOTP(secret).at(early)
-    verify_totp(database, POLICY, account_id, code, confirm=True, pending=secret, now=early)
+    keys = test_keys()
+    verify_totp(
+        database,
+        POLICY,
+        account_id,
+        code,
+        keys=keys,
+        confirm=True,
+        pending=secret,
+        now=early,
+    )
     token = remember_device(database, POLICY, account_id, None, now=early)
     owner = Attempt(client="198.51.100.7", device=token)
     for _ in range(POLICY.lockout_after):
         with pytest.raises(LoginRefused):
-            verify_totp(database, POLICY, account_id, "000000", attempt=STRANGER, now=T0)
+            verify_totp(database, POLICY, account_id, "000000", keys=keys, attempt=STRANGER, now=T0)
     good = pyotp.TOTP(secret).at(T0)
     with pytest.raises(LoginRefused):  # the stranger, even with a good code, is throttled
-        verify_totp(database, POLICY, account_id, good, attempt=STRANGER, now=T0)
-    verify_totp(database, POLICY, account_id, good, attempt=owner, now=T0)
+        verify_totp(database, POLICY, account_id, good, keys=keys, attempt=STRANGER, now=T0)
+    verify_totp(database, POLICY, account_id, good, keys=keys, attempt=owner, now=T0)
     assert _outcomes(database)[-3:] == ["failed", "throttled", "ok"]
 
 

@@ -19,6 +19,7 @@ from nightbridge.services.recovery.taper import get_taper
 from nightbridge.services.sleep.diary import list_entries, record_entry
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
+from tests.web.conftest import test_keys
 
 FAST = AuthPolicy(argon2_memory_kib=1024, argon2_time_cost=1)
 TODAY = dt.date(2026, 3, 31)  # a fixed past date: every demo time is then in the past
@@ -27,14 +28,19 @@ TODAY = dt.date(2026, 3, 31)  # a fixed past date: every demo time is then in th
 def test_it_loads_the_demo_once_and_repeating_adds_nothing(database: Database) -> None:
     calls: list[tuple[int, int]] = []
     first = load_demo(
-        database, days=14, today=TODAY, policy=FAST, progress=lambda d, t: calls.append((d, t))
+        database,
+        keys=test_keys(),
+        days=14,
+        today=TODAY,
+        policy=FAST,
+        progress=lambda d, t: calls.append((d, t)),
     )
     assert first.loaded
     assert calls[-1] == (15, 15)
     entries = list_entries(database, first.person_id)
     assert len(entries) == 11  # 14 mornings: none for the first night, two missed
 
-    again = load_demo(database, days=14, today=TODAY, policy=FAST)
+    again = load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     assert not again.loaded
     assert again.clinician_totp_secret == first.clinician_totp_secret
     assert again.person_id == first.person_id
@@ -42,7 +48,7 @@ def test_it_loads_the_demo_once_and_repeating_adds_nothing(database: Database) -
 
 
 def test_the_demo_logins_work_and_the_clinician_sees_both_people(database: Database) -> None:
-    logins = load_demo(database, days=14, today=TODAY, policy=FAST)
+    logins = load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     with database.reader() as session:
         accounts = AccountRepository(session)
         person = accounts.by_username(logins.person_email)
@@ -61,7 +67,7 @@ def test_the_demo_logins_work_and_the_clinician_sees_both_people(database: Datab
 def test_the_demo_raises_the_early_combination_alert_and_keeps_the_taper(
     database: Database,
 ) -> None:
-    logins = load_demo(database, days=14, today=TODAY, policy=FAST)
+    logins = load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     start = TODAY - dt.timedelta(days=13)
     alerts = alerts_between(database, logins.person_id, start, TODAY)
     codes = {(a.date, a.code) for a in alerts}
@@ -97,7 +103,7 @@ def test_it_refuses_a_store_whose_own_person_already_keeps_a_diary(database: Dat
         today=TODAY,
     )
     with pytest.raises(NightbridgeError, match="already keeps a diary"):
-        load_demo(database, days=14, today=TODAY, policy=FAST)
+        load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     assert len(list_entries(database, owner)) == 1
 
 
@@ -136,10 +142,10 @@ def test_a_demo_load_cut_short_is_reported_not_passed_off_as_complete(
 
     monkeypatch.setattr(demo, "_share", fail)
     with pytest.raises(RuntimeError):
-        load_demo(database, days=14, today=TODAY, policy=FAST)
+        load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     monkeypatch.undo()
     with pytest.raises(NightbridgeError, match="cut short"):
-        load_demo(database, days=14, today=TODAY, policy=FAST)
+        load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
 
 
 def test_sam_has_device_nights_beside_the_diary_through_the_apple_health_import(
@@ -148,7 +154,7 @@ def test_sam_has_device_nights_beside_the_diary_through_the_apple_health_import(
     from nightbridge.services.devices.devices import device_nights
     from nightbridge.services.sleep.diary import list_nights
 
-    logins = load_demo(database, days=28, today=TODAY, policy=FAST)
+    logins = load_demo(database, keys=test_keys(), days=28, today=TODAY, policy=FAST)
     start = TODAY - dt.timedelta(days=27)
     nights = device_nights(database, logins.person_id, start=start, end=TODAY)
     chosen = [n for n in nights if n.chosen]
@@ -169,7 +175,7 @@ def test_jordan_has_a_window_dr_lee_started_two_weeks_ago_and_widened_once(
 ) -> None:
     from nightbridge.services.sleep.window import current_plan, plan_history, withdrawal_for
 
-    logins = load_demo(database, days=28, today=TODAY, policy=FAST)
+    logins = load_demo(database, keys=test_keys(), days=28, today=TODAY, policy=FAST)
     history = plan_history(database, logins.second_person_id)
     assert [(p.set_on, p.set_by, p.action) for p in history] == [
         (TODAY - dt.timedelta(days=14), "clinician", "start"),
@@ -188,7 +194,7 @@ def test_triage_puts_sam_first_with_one_advise_alert_from_yesterdays_gad7(
 ) -> None:
     from nightbridge.services.clinic.triage import build_triage
 
-    logins = load_demo(database, days=14, today=TODAY, policy=FAST)
+    logins = load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     with database.reader() as session:
         clinician = AccountRepository(session).by_username(logins.clinician_email)
         assert clinician is not None

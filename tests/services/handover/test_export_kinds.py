@@ -16,6 +16,7 @@ from nightbridge.services.handover.records import NOT_EXPORTED, RECORDS, TYPED
 from nightbridge.storage.database import Database
 from nightbridge.storage.tables import Base
 from tests.storage.test_backup_restore import FAST, TODAY, _fill_empty_tables
+from tests.web.conftest import test_keys
 
 
 def test_every_table_of_a_person_is_exported_or_left_out_with_a_reason() -> None:
@@ -30,7 +31,7 @@ def test_every_table_of_a_person_is_exported_or_left_out_with_a_reason() -> None
 def test_the_export_holds_every_kind_and_says_what_each_file_holds(
     sqlite_database: Database, tmp_path: Path
 ) -> None:
-    load_demo(sqlite_database, days=14, today=TODAY, policy=FAST)
+    load_demo(sqlite_database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     with sqlite_database.reader() as session:
         person = session.execute(text("SELECT min(id) FROM persons")).scalar()
     _fill_empty_tables(sqlite_database, person)

@@ -1,4 +1,5 @@
-"""``nightbridge account reset-password``: recovery by whoever holds the store.
+"""``nightbridge account reset-password`` (recovery by whoever holds the store) and
+``nightbridge account rotate-totp-key`` (a new key for the sealed TOTP secrets).
 
 A self-hosting person who forgets their password resets it here, on the machine that
 holds the store (``services.accounts.recovery`` says why that grants nothing new). The
@@ -40,6 +41,21 @@ def reset_password(
     typer.echo(
         f"The password of {account.username} is changed; every session of the account "
         "has ended. It is written in the account's activity."
+    )
+
+
+@account_app.command("rotate-totp-key")
+def rotate_totp_key(ctx: typer.Context) -> None:
+    """Seal every two-step login secret with a new key (NIGHTBRIDGE_TOTP_KEY_FILE)."""
+    from nightbridge.services.accounts.totp_keys import TotpKeys, rotate_key
+
+    st = state(ctx)
+    keys = TotpKeys.of(st.settings())
+    key_id, count = rotate_key(st.database(), keys)
+    typer.echo(
+        f"The TOTP key file {keys.path} now holds only the new key {key_id}; {count} "
+        "two-step secrets were sealed again with it. Back up the new key file now, and "
+        "keep the old one with the backups made before (they need it)."
     )
 
 

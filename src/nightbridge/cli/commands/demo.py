@@ -18,6 +18,7 @@ def load_and_print(ctx: typer.Context, days: int, *, as_json: bool = False) -> N
     from rich.progress import Progress
 
     from nightbridge.cli.output import print_json
+    from nightbridge.services.accounts.totp_keys import TotpKeys
     from nightbridge.services.demo.demo import load_demo
 
     st = state(ctx)
@@ -30,7 +31,8 @@ def load_and_print(ctx: typer.Context, days: int, *, as_json: bool = False) -> N
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        logins = load_demo(database, days=days, progress=advance)
+        keys = TotpKeys.of(st.settings())
+        logins = load_demo(database, days=days, keys=keys, progress=advance)
     if as_json:
         print_json(logins.to_dict())
         return

@@ -15,6 +15,7 @@ def register(app: typer.Typer) -> None:
     @app.command("migrate")
     def migrate(ctx: typer.Context) -> None:
         """Upgrade the store to this version's schema (safe to repeat; back up first)."""
+        from nightbridge.services.accounts.totp_keys import TotpKeys
         from nightbridge.storage.integrity import quick_check
         from nightbridge.storage.schema import describe, migrate
 
@@ -22,7 +23,8 @@ def register(app: typer.Typer) -> None:
         database = st.database(check=False)
         try:
             quick_check(database)
-            before, after = migrate(database)
+            sealer = TotpKeys.of(st.settings()).sealer()
+            before, after = migrate(database, totp_sealer=sealer)
             where = describe(database)
         finally:
             database.dispose()

@@ -24,7 +24,8 @@ Controls (docs/security.md maps each to OWASP ASVS 5.0 and HIPAA 164.312(d)):
   account), with the client's address.
 - TOTP (RFC 6238, 30 s steps, 6 digits, +-1 step of drift) is required for clinicians
   and admins and can be turned on by a person; a code is accepted once (ASVS 6.5.1: no
-  replay).
+  replay). The secret is stored sealed with a key kept outside the database
+  (``totp_keys``).
 - Sessions live in the database (so several processes can share PostgreSQL); the cookie
   holds 256 random bits and the table only their SHA-256. A new session id is issued at
   each privilege step (login, TOTP); idle timeout 30 min and absolute timeout 12 h
@@ -48,6 +49,7 @@ from sqlalchemy.orm import Session
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError
 from nightbridge.services.access import Actor
+from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.services.audit import record_event
 from nightbridge.settings import AuthPolicy
 from nightbridge.storage.database import Database
@@ -372,6 +374,7 @@ def verify_totp(
     account_id: int,
     code: str,
     *,
+    keys: TotpKeys,
     confirm: bool = False,
     pending: str | None = None,
     attempt: Attempt | None = None,
@@ -379,7 +382,9 @@ def verify_totp(
 ) -> None:
     """Accept a TOTP code once (no replay). ``confirm`` finishes enrolment: the code is
     checked against ``pending`` (the secret the enrolment page showed) and that secret is
-    stored once it matches.
+    stored, sealed with ``keys`` (``totp_keys``), once it matches. The key file is made
+    on the first enrolment, never while another account holds a sealed secret (a lost
+    file is reported: ``TotpKeyUnavailable``, and nothing is written).
 
     A wrong code counts towards the account's and the client's throttle like a wrong
     password, under the same row locks. Raises ``LoginRefused``.
@@ -390,8 +395,11 @@ def verify_totp(
     with database.transaction() as session:
         client = LoginThrottleRepository(session).get_for_update(client_key(attempt.client), now)
         account = AccountRepository(session).get_for_update(account_id)
-        secret = pending if confirm else (account.totp_secret if account else None)
-        if account is None or not secret:
+        stored = account.totp_secret if account else None
+        if account is None or not (pending if confirm else stored):
+            raise LoginRefused()
+        secret = pending if confirm else keys.open(account.id, stored or "")
+        if not secret:
             raise LoginRefused()
         known = _known(session, policy, account.id, attempt.device, now)
         where = _where(attempt)
@@ -415,7 +423,8 @@ def verify_totp(
             account.failed_logins = 0
             account.locked_until = None
             if confirm:
-                account.totp_secret = secret
+                first = not AccountRepository(session).any_totp_secret()
+                account.totp_secret = keys.seal(account.id, secret, create=first)
                 account.totp_confirmed = True
             outcome, refused = "ok", False
             detail = f"{'totp enrolled' if confirm else 'totp'}{where}"

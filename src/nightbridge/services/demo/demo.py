@@ -51,6 +51,7 @@ from nightbridge.storage.database import Database
 if TYPE_CHECKING:
     from nightbridge.services.access import Actor
     from nightbridge.services.accounts.auth import AuthPolicy
+    from nightbridge.services.accounts.totp_keys import TotpKeys
 
 #: How prominent each symptom is in Sam's story, keyed by the symptom names of
 #: ``core.instruments.withdrawal.SYMPTOMS`` (kratom withdrawal as reported by
@@ -366,7 +367,7 @@ def symptom_series(plan: DemoPlan) -> Sequence[tuple[dt.date, int]]:
 Progress = Callable[[int, int], None]
 
 
-def _find_logins(db: Database) -> DemoLogins | None:
+def _find_logins(db: Database, keys: TotpKeys) -> DemoLogins | None:
     """The demo's logins when it is already loaded, else None; a load that was cut short
     (the clinician, the shares and the notes come last) is an error, not a demo."""
     from nightbridge.storage.repositories.accounts import AccountRepository
@@ -397,14 +398,14 @@ def _find_logins(db: Database) -> DemoLogins | None:
                 "(for example: nightbridge --home /tmp/nightbridge-demo demo)"
             )
         return DemoLogins(
-            clinician_totp_secret=clinician.totp_secret or "",
+            clinician_totp_secret=keys.open(clinician.id, clinician.totp_secret or ""),
             person_id=person.person_id or 0,
             second_person_id=second.person_id or 0,
             loaded=False,
         )
 
 
-def _enrol_totp(db: Database, policy: AuthPolicy, account_id: int) -> str:
+def _enrol_totp(db: Database, policy: AuthPolicy, keys: TotpKeys, account_id: int) -> str:
     """Set up the clinician's TOTP, confirmed with the previous 30-s step's code so that
     a login straight after can use the current code (codes are accepted once)."""
     import pyotp
@@ -414,7 +415,7 @@ def _enrol_totp(db: Database, policy: AuthPolicy, account_id: int) -> str:
     secret = pyotp.random_base32()
     earlier = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
     code = pyotp.TOTP(secret).at(earlier)
-    verify_totp(db, policy, account_id, code, confirm=True, pending=secret, now=earlier)
+    verify_totp(db, policy, account_id, code, keys=keys, confirm=True, pending=secret, now=earlier)
     return secret
 
 
@@ -454,6 +455,7 @@ def load_demo(
     today: dt.date | None = None,
     tz: str = "UTC",
     policy: AuthPolicy | None = None,
+    keys: TotpKeys,
     progress: Progress | None = None,
 ) -> DemoLogins:
     """Load the demo (see the module docstring) through the services, once.
@@ -474,7 +476,7 @@ def load_demo(
     from nightbridge.services.recovery.taper import set_taper
     from nightbridge.services.sleep.diary import person_zone
 
-    found = _find_logins(db)
+    found = _find_logins(db, keys)
     if found is not None:
         return found
     policy = policy or Policy()
@@ -542,7 +544,7 @@ def load_demo(
         role="clinician",
         display_name="Dr. Lee",
     )
-    secret = _enrol_totp(db, policy, clinician_account)
+    secret = _enrol_totp(db, policy, keys, clinician_account)
     clinician = Actor(clinician_account, "clinician")
     _share(db, Actor(sam_account, "person", owner), clinician)
     _share(db, Actor(jordan_account, "person", jordan), clinician)

@@ -61,6 +61,23 @@ class AccountRepository:
     def any(self) -> bool:
         return self.session.scalar(select(AccountRow.id).limit(1)) is not None
 
+    def any_totp_secret(self) -> bool:
+        """Whether some account holds a (sealed) TOTP secret."""
+        found = select(AccountRow.id).where(AccountRow.totp_secret.is_not(None)).limit(1)
+        return self.session.scalar(found) is not None
+
+    def with_totp_secret_for_update(self) -> list[AccountRow]:
+        """Every account holding a TOTP secret, locked and read fresh (a key rotation)."""
+        return list(
+            self.session.scalars(
+                select(AccountRow)
+                .where(AccountRow.totp_secret.is_not(None))
+                .order_by(AccountRow.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        )
+
     def all(self) -> list[AccountRow]:
         return list(self.session.scalars(select(AccountRow).order_by(AccountRow.id)))
 

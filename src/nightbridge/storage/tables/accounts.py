@@ -36,7 +36,9 @@ class AccountRow(Base):
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), index=True, nullable=True
     )
-    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Sealed: ``v1:<key id>:<token>``, AES-GCM with a key kept outside the database
+    #: (``services.accounts.totp_keys``); never the base32 secret itself.
+    totp_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)
     totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

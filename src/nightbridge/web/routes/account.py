@@ -19,6 +19,7 @@ from nightbridge.services.accounts.auth import (
     enrolment_secret,
     verify_totp,
 )
+from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.services.audit import person_events_page
 from nightbridge.web.deps import (
     AuditScope,
@@ -176,6 +177,7 @@ def totp_confirm(
             settings.auth,
             account_id,
             code,
+            keys=TotpKeys.of(settings),
             confirm=True,
             pending=secret,
             attempt=attempt,

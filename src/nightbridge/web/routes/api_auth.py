@@ -23,6 +23,7 @@ from nightbridge.services.accounts.sharing import (
     redeem_invite,
     revoke_share,
 )
+from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.services.audit import person_events_page
 from nightbridge.storage.repositories.persons import PersonRepository
 from nightbridge.web.deps import (
@@ -182,6 +183,7 @@ def api_totp(
             settings.auth,
             info.actor.account_id,
             body.code,
+            keys=TotpKeys.of(settings),
             attempt=login_attempt(request),
         )
     except LoginRefused as exc:

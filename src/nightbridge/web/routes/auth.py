@@ -16,6 +16,7 @@ from nightbridge.services.accounts.auth import (
     enrolment_secret,
     verify_totp,
 )
+from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.web.deps import DatabaseDep, SettingsDep, render
 from nightbridge.web.forms import errors_by_field, safe_next
 from nightbridge.web.sessions import (
@@ -122,7 +123,14 @@ def totp_submit(
     if account_id is None:
         return _not_pending(request)
     try:
-        verify_totp(database, settings.auth, account_id, code, attempt=login_attempt(request))
+        verify_totp(
+            database,
+            settings.auth,
+            account_id,
+            code,
+            keys=TotpKeys.of(settings),
+            attempt=login_attempt(request),
+        )
     except LoginRefused as exc:
         return render(
             request, "totp.html", {"next": safe_next(next), "error": str(exc)}, status_code=401
@@ -160,6 +168,7 @@ def enrol_submit(
             settings.auth,
             account_id,
             code,
+            keys=TotpKeys.of(settings),
             confirm=True,
             pending=secret,
             attempt=login_attempt(request),
