@@ -35,7 +35,6 @@ ENGLISH_ONLY: dict[str, str] = {
 PENDING: set[str] = {
     "instruments/gad7.json",
     "instruments/phq9.json",
-    "interactions.json",
 }
 
 #: Keys whose string values are data, not words: the translation keeps them as they are.

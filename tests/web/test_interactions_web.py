@@ -93,6 +93,9 @@ def test_spanish_names_raise_the_same_urgent_alert_as_english_ones(personas: Per
         log(a, "té de kratom", "4", "g", "18:00")
         log(a, "cerveza", "2", "drinks", "20:00")
         evening = a.client.get("/evening", headers=spanish).text
-    assert 'data-rule="opioid_alcohol"' in together_of(evening)
+    together = together_of(evening)
+    assert 'data-rule="opioid_alcohol"' in together
+    assert "El alcohol se suma a la respiración más lenta" in together  # the why, in Spanish
+    assert "MMWR 2019;68:326-7" in together  # the source as published
     top = evening[: evening.index("<main")]
     assert 'class="alert alert-urgent"' in top and "naloxona" in top

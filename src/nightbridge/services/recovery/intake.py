@@ -13,6 +13,7 @@ from nightbridge.core.alerts import Alert
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.intake import IntakeEvent, make_intake_event
 from nightbridge.core.interactions import Interaction, find_interactions
+from nightbridge.i18n import current_locale
 from nightbridge.services.recovery.safety import evaluate_in_session, interaction_rules, vocabulary
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.intake import IntakeRepository
@@ -77,7 +78,9 @@ def log_intake(
         repo.add(person_id, event, day)
         alerts = evaluate_in_session(session, person_id, day, tz=zone)
         same_day = repo.between(person_id, day, day)
-        interactions = find_interactions(same_day, profile.conditions, interaction_rules())
+        interactions = find_interactions(
+            same_day, profile.conditions, interaction_rules(current_locale())
+        )
     return IntakeResult(event, day, alerts, interactions)
 
 
@@ -156,7 +159,7 @@ def interactions_on(db: Database, person_id: int, day: dt.date) -> list[Interact
     with db.reader() as session:
         profile = PersonRepository(session).get_profile(person_id)
         events = IntakeRepository(session).between(person_id, day, day)
-    return find_interactions(events, profile.conditions, interaction_rules())
+    return find_interactions(events, profile.conditions, interaction_rules(current_locale()))
 
 
 @dataclass(frozen=True, slots=True)

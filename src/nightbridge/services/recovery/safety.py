@@ -111,9 +111,16 @@ def _offered_regions(locale: str) -> tuple[Region, ...]:
     return parse_regions(data, parse_resources(data))
 
 
+def interaction_rules(locale: str | None = None) -> tuple[InteractionRule, ...]:
+    """The combination rules (content/interactions.json); their ``why`` in ``locale``
+    (default: English, the language alerts are recorded in; pages that list a day's
+    combinations pass the reader's)."""
+    return _interaction_rules(locale or DEFAULT_LOCALE)
+
+
 @cache
-def interaction_rules() -> tuple[InteractionRule, ...]:
-    return parse_rules(load_json("interactions.json"))
+def _interaction_rules(locale: str) -> tuple[InteractionRule, ...]:
+    return parse_rules(load_json("interactions.json", locale))
 
 
 @cache

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.metrics import NightMetrics
 from nightbridge.core.window import WindowAdvice
-from nightbridge.i18n import N_, gettext
+from nightbridge.i18n import N_, current_locale, gettext
 from nightbridge.storage.database import Database
 
 QUESTIONNAIRE_EVERY_DAYS = 14
@@ -479,6 +479,8 @@ def save_evening_log(
             alerts = evaluate_in_session(session, person_id, today, tz=zone_name)
             profile = PersonRepository(session).get_profile(person_id)
             interactions = find_interactions(
-                intake.between(person_id, today, today), profile.conditions, interaction_rules()
+                intake.between(person_id, today, today),
+                profile.conditions,
+                interaction_rules(current_locale()),
             )
     return EveningResult(morning, events, alerts, interactions)
