@@ -10,7 +10,7 @@ import pytest
 
 from nightbridge.services.notifications.worker import run_once
 from nightbridge.settings import Settings
-from nightbridge.storage.repositories.notifications import NotificationRepository
+from nightbridge.storage.repositories.notifications import NOTICE_ADDED, NotificationRepository
 from tests.smtp import ONCALL, LocalSmtp, leaks, settings_for
 from tests.web.conftest import FAST_AUTH, Personas
 
@@ -87,3 +87,23 @@ def test_a_person_who_shares_with_nobody_is_never_in_an_email(
     assert b.post_form("/checkin", {**FORM, "flag": "chest_pain"}).status_code == 303
     assert run_once(personas.database, web_settings, now=LATER).claimed == 0
     assert smtp_server.messages == []
+
+
+def test_a_save_from_the_phones_outbox_wakes_the_servers_sender(
+    personas: Personas, web_settings: Settings, smtp_server: LocalSmtp
+) -> None:
+    """A form sent with its idempotency key (the offline outbox, web/static/outbox.js)
+    goes through the keyed store; its notice still wakes the sender of this process."""
+    woken: list[bool] = []
+    remove = personas.database.on_commit(NOTICE_ADDED, lambda: woken.append(True))
+    try:
+        key = "0f2b8c1e-4a7d-4a43-9b8e-3f1d2c5a6b7e"
+        answers = [
+            personas.patient_a.post_form("/checkin", {**FORM, "idempotency_key": key})
+            for _ in range(2)
+        ]
+    finally:
+        remove()
+    assert [a.status_code for a in answers] == [303, 303]
+    assert woken == [True]  # once: the second send of the key is answered from the first
+    assert run_once(personas.database, web_settings, now=LATER).emails == 1

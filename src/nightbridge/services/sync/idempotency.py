@@ -84,6 +84,8 @@ class _KeyedDatabase(Database):
         self.url = inner.url
         self.engine = inner.engine
         self.is_sqlite = inner.is_sqlite
+        # the same after-commit callbacks (a notice saved through here wakes the sender)
+        self._commit_hooks = inner._commit_hooks
         self._claim = claim
         self.claimed = False
 
