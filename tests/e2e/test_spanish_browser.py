@@ -30,7 +30,7 @@ playwright_sync = require_playwright()
 
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-PAGES = ("/today", "/diary", "/checkin", "/help-now")
+PAGES = ("/today", "/diary", "/checkin", "/help-now", "/evening", "/log", "/plan", "/trends")
 
 #: Text that overflows the screen, or is cut off by a box that hides its overflow.
 OVERFLOW_JS = """

@@ -93,3 +93,38 @@ def test_need_help_now_is_in_spanish_signed_in_and_out(personas: Personas, app) 
     out = new_client(app).get("/help-now?region=US", headers={"Accept-Language": "es-US"})
     assert "Necesito ayuda ahora" in out.text and "Elija un país" in out.text
     assert "Estados Unidos" in out.text
+
+
+def test_a_refusal_names_the_question_in_spanish_and_keeps_typed_text_escaped(
+    personas: Personas,
+) -> None:
+    a = _spanish(personas)
+    with time_machine.travel(NOW, tick=False):
+        refused = a.post_form(
+            "/diary", {**NIGHT_FORM, "date": DAY, "sol_min": "<b>20%</b>", "nwak": "100%"}
+        )
+    assert refused.status_code == 422
+    assert "Revise, por favor:" in refused.text
+    assert "Minutos para dormirse" in refused.text
+    assert "<b>20%</b>" not in refused.text and "&lt;b&gt;20%&lt;/b&gt;" in refused.text
+    missing = a.client.get("/no-such-page")
+    assert missing.status_code == 404 and "No se encontró" in missing.text
+
+
+def test_evening_log_plan_and_trends_are_in_spanish(personas: Personas) -> None:
+    a = _spanish(personas)
+    with time_machine.travel(NOW, tick=False):
+        pages = {
+            path: main_of(a.client.get(path).text)
+            for path in ("/evening", "/log", "/plan", "/trends")
+        }
+    assert (
+        "Registro de la noche" in pages["/evening"]
+        and "nunca sugiere una cantidad" in pages["/evening"]
+    )
+    assert "Anotar lo que tomó" in pages["/log"] and "Guardar lo que tomé" in pages["/log"]
+    assert "El plan de esta noche" in pages["/plan"]
+    assert (
+        "Sus tendencias" in pages["/trends"]
+        and "Consumo y síntomas de abstinencia" in pages["/trends"]
+    )

@@ -22,6 +22,10 @@ def install(env: Any) -> None:
         newstyle=True,
         pgettext=i18n_context.pgettext,
     )
+    # ``value | tr``: the translation of a message held in a variable (a label from a
+    # table marked N_, a refusal's reason). Unlike ``_()`` it neither %-formats nor marks
+    # the result safe, so a value holding user input stays escaped and a "%" is kept.
+    env.filters["tr"] = i18n_context.gettext
     env.globals["current_locale"] = i18n_context.current_locale
     env.globals["offered_locales"] = LOCALES
     env.filters.update(

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound, Problem
+from nightbridge.i18n import N_
 from nightbridge.i18n.jinja import install as install_i18n
 from nightbridge.services.access import Forbidden
 from nightbridge.services.accounts.totp_keys import TotpKeyUnavailable
@@ -278,7 +279,7 @@ def _problems_response(request: Request, problems: list[dict[str, Any]]) -> Resp
     return render(
         request,
         "errors/error.html",
-        {"title": "Please check", "message": "", "problems": problems},
+        {"title": N_("Please check"), "message": "", "problems": problems},
         status_code=422,
     )
 
@@ -308,29 +309,35 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:
-        return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
+        return _error_page(
+            request, 404, N_("Not found"), N_("There is nothing here, or not for you.")
+        )
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
+            return _error_page(
+                request, 404, N_("Not found"), N_("There is nothing here, or not for you.")
+            )
         if exc.status_code == 405:
-            return _error_page(request, 405, "Not allowed", "This address does not take that.")
+            return _error_page(
+                request, 405, N_("Not allowed"), N_("This address does not take that.")
+            )
         if exc.status_code == 413:
-            return _error_page(request, 413, "Too large", str(exc.detail))
-        return _error_page(request, exc.status_code, "Error", str(exc.detail))
+            return _error_page(request, 413, N_("Too large"), str(exc.detail))
+        return _error_page(request, exc.status_code, N_("Error"), str(exc.detail))
 
     @app.exception_handler(Forbidden)
     def forbidden(request: Request, exc: Forbidden) -> Response:
-        return _error_page(request, 403, "Not allowed", str(exc))
+        return _error_page(request, 403, N_("Not allowed"), str(exc))
 
     @app.exception_handler(CsrfRefused)
     def csrf_refused(request: Request, exc: CsrfRefused) -> Response:
-        return _error_page(request, 403, getattr(exc, "title", "Form expired"), str(exc))
+        return _error_page(request, 403, getattr(exc, "title", N_("Form expired")), str(exc))
 
     @app.exception_handler(KeyRefused)
     def key_refused(request: Request, exc: KeyRefused) -> Response:
-        return _error_page(request, 422, "Not sent", str(exc))
+        return _error_page(request, 422, N_("Not sent"), str(exc))
 
     @app.exception_handler(InvalidInput)
     def invalid_input(request: Request, exc: InvalidInput) -> Response:
@@ -341,7 +348,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         errors = list(exc.errors())
         if any(err.get("loc", ("",))[0] == "path" for err in errors):
             # an id that cannot be one (0, 2**63, "abc"): there is nothing at that address
-            return _error_page(request, 404, "Not found", "There is nothing here, or not for you.")
+            return _error_page(
+                request, 404, N_("Not found"), N_("There is nothing here, or not for you.")
+            )
         found = [Problem(_error_field(err), _error_reason(err)) for err in errors]
         by_field = {p.field: p for p in reversed(found)}  # the first reason per field
         problems = [by_field[f] for f in dict.fromkeys(p.field for p in found)]
@@ -363,7 +372,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NightbridgeError)
     def nightbridge_error(request: Request, exc: NightbridgeError) -> Response:
-        return _error_page(request, 400, "Cannot do that", str(exc))
+        return _error_page(request, 400, N_("Cannot do that"), str(exc))
 
     @app.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> Response:
@@ -371,7 +380,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error_page(
             request,
             500,
-            "Something went wrong",
-            "Your last action may not have been saved. Please try again.",
+            N_("Something went wrong"),
+            N_("Your last action may not have been saved. Please try again."),
             hooks=False,
         )
