@@ -57,6 +57,7 @@ def test_a_person_chooses_spanish_on_the_account_page(personas: Personas) -> Non
     assert get_account(personas.database, a.account_id).locale == "es"
     page = a.client.get("/account", headers={"Accept-Language": "en"})
     assert _lang(page.text) == "es"  # the account's choice beats the browser's
+    assert "<h1>Su cuenta</h1>" in page.text and "Cambiar la contraseña" in page.text
     assert 'value="es" lang="es" selected' in page.text
     back = a.post_form("/account/language", {"locale": ""})
     assert back.status_code == 303
