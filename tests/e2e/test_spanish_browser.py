@@ -31,7 +31,18 @@ playwright_sync = require_playwright()
 
 PHONE = {"width": 390, "height": 844}
 DOCS_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-PAGES = ("/today", "/diary", "/checkin", "/help-now", "/evening", "/log", "/plan", "/trends")
+PAGES = (
+    "/today",
+    "/diary",
+    "/checkin",
+    "/help-now",
+    "/evening",
+    "/log",
+    "/plan",
+    "/trends",
+    "/program",
+    "/relapse",
+)
 
 #: Text that overflows the screen, or is cut off by a box that hides its overflow.
 OVERFLOW_JS = """

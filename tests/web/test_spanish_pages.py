@@ -128,3 +128,11 @@ def test_evening_log_plan_and_trends_are_in_spanish(personas: Personas) -> None:
         "Sus tendencias" in pages["/trends"]
         and "Consumo y síntomas de abstinencia" in pages["/trends"]
     )
+
+
+def test_the_program_and_the_relapse_plan_are_in_spanish(personas: Personas) -> None:
+    a = _spanish(personas)
+    program = main_of(a.client.get("/program").text)
+    assert "Su programa de seis semanas" in program and "Sus herramientas" in program
+    plan = main_of(a.client.get("/relapse").text)
+    assert "Mi plan de prevención de recaídas" in plan and "Guardar mi plan" in plan

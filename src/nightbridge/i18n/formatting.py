@@ -88,6 +88,8 @@ def format_hours(minutes: float, *, locale: str | None = None) -> str:
 _DAY_STYLES = {
     "long": ("%A %d %B", "EEEE d 'de' MMMM"),
     "short": ("%a %d %b", "EEE d MMM"),
+    "day_month": ("%d %b", "d MMM"),
+    "day_month_year": ("%d %b %Y", "d MMM y"),
 }
 
 
