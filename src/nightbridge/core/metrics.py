@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from nightbridge.core.diary import DiaryEntry, check_night
@@ -101,6 +102,14 @@ class NightMetrics:
             "se_pct": self.se_pct,
             "quality": self.quality,
         }
+
+
+@lru_cache(maxsize=4096)
+def stored_night(entry: DiaryEntry, tz: str) -> NightMetrics:
+    """``compute_night``, remembered for the entries read again and again (each write's
+    alert evaluation and summary re-read the last fortnight's diary). Entries and
+    zones are values, and the metrics depend on nothing else."""
+    return compute_night(entry, tz)
 
 
 def compute_night(entry: DiaryEntry, tz: str) -> NightMetrics:

@@ -30,6 +30,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 #: A diary time as entered: a clock time, or a datetime (naive = wall clock in the zone).
@@ -43,10 +44,12 @@ class TimeFormatError(ValueError):
     """A diary time that is neither HH:MM nor an ISO 8601 datetime."""
 
 
+@lru_cache(maxsize=2048)
 def parse_time_value(text: str) -> TimeValue:
     """``HH:MM`` (or ``HH:MM:SS``, 00:00-23:59) as a clock time, else an ISO datetime.
 
-    Raises ``TimeFormatError`` with a reason written for the person.
+    Raises ``TimeFormatError`` with a reason written for the person. Remembered (the
+    values are immutable): every stored diary entry read back parses four of them.
     """
     text = text.strip()
     match = _CLOCK.match(text)

@@ -47,6 +47,31 @@ def changed_persons(session: Session) -> set[int]:
 
 def mark_changed(session: Session, person_ids: Iterable[int]) -> None:
     changed_persons(session).update(int(p) for p in person_ids if p is not None)
+    _bump(session)
+
+
+_GENERATION = "nightbridge_source_writes"
+
+
+def _bump(session: Session) -> None:
+    session.info[_GENERATION] = session.info.get(_GENERATION, 0) + 1
+
+
+def remembered(session: Session, key: Any, load: Any) -> Any:
+    """``load()``, kept for this unit of work until its next write to a table of
+    ``SOURCES`` (any person, through the session or ``storage.upsert``): a second read
+    of the same thing in one transaction (a write's alert evaluation, then the summary
+    refresh before it commits) costs no statement. Only for values that are read from
+    ``SOURCES`` tables and never changed by the caller."""
+    memo: dict[Any, tuple[int, Any]] = session.info.setdefault("nightbridge_remembered", {})
+    generation = session.info.get(_GENERATION, 0)
+    kept = memo.get(key)
+    pending = session.new or session.dirty or session.deleted  # load() autoflushes them
+    if kept is not None and kept[0] == generation and not pending:
+        return kept[1]
+    value = load()
+    memo[key] = (session.info.get(_GENERATION, 0), value)
+    return value
 
 
 def take_changed(session: Session) -> set[int]:
@@ -77,6 +102,7 @@ def _notice_rows(session: Session, _context: Any) -> None:
     for obj in [*session.new, *session.dirty, *session.deleted]:
         table = _table_name(obj)
         if table in SOURCES:
+            _bump(session)
             person = _person_of(session, obj, table)
             if person is not None:
                 changed_persons(session).add(person)

@@ -32,6 +32,11 @@ def close_queue(token: Any) -> list[dict[str, Any]]:
     return list(rows)
 
 
+def is_open() -> bool:
+    """True within a request whose queue is open (``defer`` will queue)."""
+    return _QUEUE.get() is not None
+
+
 def defer(row: dict[str, Any]) -> bool:
     """Queue an audit row (``AuditRepository.append`` keywords); False when no request
     queue is open (the caller writes it at once)."""

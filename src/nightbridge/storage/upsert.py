@@ -13,6 +13,7 @@ first, as a flush would check them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,12 +53,30 @@ def upsert(
     _guard(table, rows)
     _notice(session, table, rows)
     columns = [name for name in rows[0] if name not in keys]
+    if not touch:
+        # one statement per table and shape, built and compiled once (executemany)
+        dialect = session.get_bind().dialect.name
+        target = getattr(table, "__table__", table)
+        stmt = _upsert_statement(dialect, target, tuple(keys), tuple(rows[0]))
+        session.connection().execute(stmt, [dict(r) for r in rows])
+        return
     for start in range(0, len(rows), CHUNK):
         stmt = insert_for(session, table).values([dict(r) for r in rows[start : start + CHUNK]])
         changes = {name: stmt.excluded[name] for name in columns} | dict(touch or {})
         session.connection().execute(
             stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
         )
+
+
+@lru_cache(maxsize=256)
+def _upsert_statement(
+    dialect: str, table: Any, keys: tuple[str, ...], names: tuple[str, ...]
+) -> Any:
+    """``INSERT (names) .. ON CONFLICT (keys) DO UPDATE`` the other names, for rows
+    given as parameters: the same object each time, so SQLAlchemy compiles it once."""
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    changes = {name: stmt.excluded[name] for name in names if name not in keys}
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
 
 
 def insert_missing(

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from nightbridge.core.errors import NotFound
@@ -43,11 +44,12 @@ class StageRequired(LoginRequired):
         self.path = path
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
+    # async: no I/O, so no trip through the thread pool (each costs CPU per request)
     return request.app.state.database  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> Any:
+async def get_settings(request: Request) -> Any:
     return request.app.state.settings
 
 
@@ -73,14 +75,24 @@ def get_current_actor(request: Request) -> Actor:
     return info.actor
 
 
-def get_admin_actor(actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+async def current_actor(request: Request) -> Actor:
+    """``get_current_actor`` as a dependency: on the event loop when the request's
+    session is already looked up (the CSRF check of every POST did it), else the lookup
+    runs in the thread pool (it reads the store)."""
+    cached = getattr(request.state, "nb_session", None)
+    if cached is None:
+        return await run_in_threadpool(get_current_actor, request)
+    return get_current_actor(request)
+
+
+async def get_admin_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """An admin; anyone else gets 404 (the admin pages do not exist for them)."""
     if actor.role != "admin":
         raise NotFound("no such page")
     return actor
 
 
-def get_clinician_actor(actor: Annotated[Actor, Depends(get_current_actor)]) -> Actor:
+async def get_clinician_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """A clinician; anyone else gets 404."""
     if actor.role != "clinician":
         raise NotFound("no such page")
@@ -105,7 +117,7 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Any, Depends(get_settings)]
 SessionDep = Annotated[SessionInfo | None, Depends(get_session)]
 OptionalActor = Annotated[Actor, Depends(get_optional_actor)]
-CurrentActor = Annotated[Actor, Depends(get_current_actor)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
 AdminActor = Annotated[Actor, Depends(get_admin_actor)]
 ClinicianActor = Annotated[Actor, Depends(get_clinician_actor)]
 #: The posted form (pages' POST routes take it instead of awaiting ``request.form()``).
@@ -134,7 +146,16 @@ def _route_template(request: Request) -> str:
 def person_scope(action: str | None = None) -> Callable[..., Scope]:
     """A dependency checking ``action`` (None: read for GET/HEAD, else write)."""
 
-    def dependency(request: Request, actor: CurrentActor) -> Scope:
+    async def dependency(request: Request, actor: CurrentActor) -> Scope:
+        # on the event loop when nothing here reads the store (a person writing their
+        # own data through the API: the audit row is queued); else in the thread pool
+        raw = request.path_params.get("person_id")
+        own = raw is None and actor.role == "person" and actor.person_id is not None
+        if own and request.url.path.startswith("/api/") and _queued_own_write(request, action):
+            return _scope(request, actor)
+        return await run_in_threadpool(_scope, request, actor)
+
+    def _scope(request: Request, actor: Actor) -> Scope:
         raw = request.path_params.get("person_id")
         if raw is None:
             if actor.person_id is None:
@@ -155,6 +176,16 @@ def person_scope(action: str | None = None) -> Callable[..., Scope]:
         return scope
 
     return dependency
+
+
+def _queued_own_write(request: Request, action: str | None) -> bool:
+    """True when this request's write of the person's own data is audited by a row
+    queued for its own transaction (``services.access.check_own_write`` then reads
+    nothing from the store)."""
+    from nightbridge.storage.deferred import is_open
+
+    wanted = action or ("read" if request.method in ("GET", "HEAD") else "write")
+    return wanted == "write" and is_open()
 
 
 #: Where a person answers the first-login questions (web/routes/safety_profile.py).

@@ -268,7 +268,7 @@ def test_a_failing_alert_evaluation_stores_no_diary_entry(
     def broken(*_args: object, **_kwargs: object) -> list[object]:
         raise RuntimeError("the rules could not be read")
 
-    monkeypatch.setattr(safety, "evaluate_in_session", broken)
+    monkeypatch.setattr(safety, "evaluate_days_in_session", broken)
     with pytest.raises(RuntimeError):
         record_entry_with_alerts(database, pid, {**POOR, "date": REF.isoformat()}, today=REF)
     assert list_entries(database, pid) == []

@@ -509,13 +509,13 @@ def resolve_session(
     now = now or utcnow()
     key = hash_token(token)
     with database.reader() as session:
-        row, account = WebSessionRepository(session).get_with_account(key)
+        row = WebSessionRepository(session).lookup(key)
     if row is None:
         return None
     expired = (
         now - row.last_seen_at > policy.idle_timeout
         or now - row.created_at > policy.absolute_timeout
-        or (row.account_id is not None and (account is None or account.disabled))
+        or (row.account_id is not None and (not row.account_exists or row.account_disabled))
     )
     if expired:
         if not read_only:
@@ -524,10 +524,13 @@ def resolve_session(
     if not read_only and now - row.last_seen_at >= policy.touch_every:
         with database.transaction() as session:
             WebSessionRepository(session).touch(key, now)
-    if account is None:
+    if row.account_id is None or not row.account_exists:
         return SessionInfo(token, row.csrf_token, row.stage, Actor(None, "anonymous"))
+    actor = Actor(
+        account_id=row.account_id, role=row.account_role or "", person_id=row.account_person_id
+    )
     return SessionInfo(
-        token, row.csrf_token, row.stage, actor_of(account), account.username, account.locale
+        token, row.csrf_token, row.stage, actor, row.account_username or "", row.account_locale
     )
 
 

@@ -12,17 +12,20 @@ import dataclasses
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from nightbridge.content import load_json
 from nightbridge.core.alerts import Alert, Resource, sort_alerts
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.intake import Vocabulary
+from nightbridge.core.intake import DOSE_CLASSES, Vocabulary
 from nightbridge.core.interactions import InteractionRule, parse_rules
-from nightbridge.core.metrics import NightMetrics, compute_night
+from nightbridge.core.metrics import NightMetrics, stored_night
+from nightbridge.core.profile import Profile
 from nightbridge.core.resources import (
     Region,
     RegionResources,
@@ -52,6 +55,7 @@ __all__ = [
     "alerts_between",
     "alerts_for",
     "crisis_lines_for",
+    "evaluate_days_in_session",
     "evaluate_in_session",
     "interaction_rules",
     "offered_regions",
@@ -149,43 +153,104 @@ def _diary_nights(
     nights = []
     for entry in DiaryRepository(session).list(person_id, start, end):
         try:
-            nights.append(compute_night(entry, tz))
+            nights.append(stored_night(entry, tz))
         except InvalidInput:
             continue
     return nights
 
 
+def _profile(session: Session, person_id: int, tz: str | None) -> Profile:
+    profile = PersonRepository(session).get_profile(person_id)
+    return dataclasses.replace(profile, tz=tz) if tz else profile
+
+
 def _evaluate(session: Session, person_id: int, on: dt.date, *, tz: str | None) -> list[Alert]:
     """The alerts the rules raise for ``on`` from the stored data (reads only)."""
-    profile = PersonRepository(session).get_profile(person_id)
-    if tz:
-        profile = dataclasses.replace(profile, tz=tz)
-    intake_repo = IntakeRepository(session)
-    intake = intake_repo.between(person_id, on - dt.timedelta(days=INTAKE_LOOKBACK_DAYS), on)
-    earlier = intake_repo.last_dose_before(person_id, on - dt.timedelta(days=INTAKE_LOOKBACK_DAYS))
-    if earlier is not None:
-        intake.insert(0, earlier)
+    return _evaluate_days(session, person_id, [on], tz=tz)[on]
+
+
+def _evaluate_days(
+    session: Session, person_id: int, days: Iterable[dt.date], *, tz: str | None
+) -> dict[dt.date, list[Alert]]:
+    """The alerts of each day in ``days`` (reads only). The profile and the taper are
+    read once; days less than a look-back apart share one read of each dated table
+    (the span of all their look-backs), so saving yesterday's diary, which evaluates
+    yesterday and today, reads each table once."""
+    profile = _profile(session, person_id, tz)
     stored_taper = TaperRepository(session).active(person_id)
-    data = SafetyInputs(
-        checkins=CheckinRepository(session).between(
-            person_id, on - dt.timedelta(days=CHECKIN_LOOKBACK_DAYS), on
-        ),
-        intake=intake,
-        nights=_diary_nights(
-            session, person_id, on - dt.timedelta(days=LOOKBACK_NIGHTS - 1), on, profile.tz
-        ),
-        taper=stored_taper.plan if stored_taper is not None else None,
-    )
-    # Recorded, compared and emailed in the source language (English), whoever looks:
-    # the words are put in the reader's language only when shown (localise_alerts).
-    return evaluate_day(
-        on,
-        data,
-        profile,
-        region_resources(profile.region, locale=DEFAULT_LOCALE),
-        interaction_rules=interaction_rules(),
-        overdose_actions=overdose_actions(DEFAULT_LOCALE),
-    )
+    taper = stored_taper.plan if stored_taper is not None else None
+    found: dict[dt.date, list[Alert]] = {}
+    for group in _near_groups(sorted(set(days))):
+        reads = _Reads(session, person_id, group[0], group[-1], profile.tz)
+        for on in group:
+            # Recorded, compared and emailed in the source language (English), whoever
+            # looks: the words are put in the reader's language only when shown
+            # (localise_alerts).
+            found[on] = evaluate_day(
+                on,
+                reads.inputs(on, taper),
+                profile,
+                region_resources(profile.region, locale=DEFAULT_LOCALE),
+                interaction_rules=interaction_rules(),
+                overdose_actions=overdose_actions(DEFAULT_LOCALE),
+            )
+    return found
+
+
+def _near_groups(days: list[dt.date]) -> list[list[dt.date]]:
+    """``days`` (sorted) cut into runs whose neighbours are under a look-back apart."""
+    groups: list[list[dt.date]] = []
+    for day in days:
+        if groups and (day - groups[-1][-1]).days < LOOKBACK_NIGHTS:
+            groups[-1].append(day)
+        else:
+            groups.append([day])
+    return groups
+
+
+class _Reads:
+    """The dated data the rules read for every day of ``first..last``: intake from
+    ``INTAKE_LOOKBACK_DAYS`` before ``first`` (and the last dose before that), check-ins
+    from ``CHECKIN_LOOKBACK_DAYS`` before, diary nights from ``LOOKBACK_NIGHTS`` before;
+    ``inputs(on)`` cuts out what one day's evaluation reads, exactly as reading that
+    day's spans from the store would."""
+
+    def __init__(
+        self, session: Session, person_id: int, first: dt.date, last: dt.date, tz: str
+    ) -> None:
+        intake_repo = IntakeRepository(session)
+        start = first - dt.timedelta(days=INTAKE_LOOKBACK_DAYS)
+        self.intake = intake_repo.dated_between(person_id, start, last)
+        self.earlier = intake_repo.last_dose_row_before(person_id, start)
+        self.checkins = CheckinRepository(session).between(
+            person_id, first - dt.timedelta(days=CHECKIN_LOOKBACK_DAYS), last
+        )
+        self.nights = _diary_nights(
+            session, person_id, first - dt.timedelta(days=LOOKBACK_NIGHTS - 1), last, tz
+        )
+
+    def inputs(self, on: dt.date, taper: Any) -> SafetyInputs:
+        start = on - dt.timedelta(days=INTAKE_LOOKBACK_DAYS)
+        intake = [row.event for row in self.intake if start <= row.local_date <= on]
+        # the last dose dated before ``start``: from the rows read, else the one before
+        earlier = self.earlier
+        for row in self.intake:
+            if (
+                row.local_date < start
+                and row.event.substance_class in DOSE_CLASSES
+                and (earlier is None or (row.event.at, row.id) > (earlier.event.at, earlier.id))
+            ):
+                earlier = row
+        if earlier is not None:
+            intake.insert(0, earlier.event)
+        checkin_start = on - dt.timedelta(days=CHECKIN_LOOKBACK_DAYS)
+        night_start = on - dt.timedelta(days=LOOKBACK_NIGHTS - 1)
+        return SafetyInputs(
+            checkins=[c for c in self.checkins if checkin_start <= c.date <= on],
+            intake=intake,
+            nights=[n for n in self.nights if night_start <= n.date <= on],
+            taper=taper,
+        )
 
 
 #: The substances named in the English combination message (kept as logged).
@@ -252,7 +317,17 @@ def evaluate_in_session(
     """Evaluate ``on`` inside the caller's write transaction and record what fired; an
     emergency, crisis or urgent alert adds its email notice in the same transaction
     (``services.notifications.outbox``: sent later, once per alert)."""
-    alerts = _evaluate(session, person_id, on, tz=tz)
+    return evaluate_days_in_session(session, person_id, [on], tz=tz)
+
+
+def evaluate_days_in_session(
+    session: Session, person_id: int, days: Iterable[dt.date], *, tz: str | None = None
+) -> list[Alert]:
+    """Evaluate each of ``days`` inside the caller's write transaction and record what
+    fired (one statement for all of them) with its notices (``evaluate_in_session``);
+    the alerts, day by day (oldest first)."""
+    found = _evaluate_days(session, person_id, days, tz=tz)
+    alerts = [alert for on in sorted(found) for alert in found[on]]
     AlertRepository(session).record(person_id, alerts)
     notify_alerts(session, person_id, alerts)
     return alerts

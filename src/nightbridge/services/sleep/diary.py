@@ -91,23 +91,26 @@ def record_entry_with_alerts(
     confirmed: bool = False,
 ) -> DiarySave:
     """Store one morning's entry AND evaluate and record the alerts of that morning and
-    of today (whose sleep rules read the diary: definitions.md section 4, poor sleep on
-    5 of the last 7 nights), all in ONE transaction: if the evaluation fails, the entry
-    is not stored either. An implausible night is refused unless ``confirmed``
+    of today when today's sleep rules read that night (definitions.md section 4, poor
+    sleep on 5 of the last 7 nights: a night older than that changes nothing today),
+    all in ONE transaction: if the evaluation fails, the entry is not stored either.
+    An implausible night is refused unless ``confirmed``
     (``record_entry``).
     """
-    from nightbridge.services.recovery.safety import evaluate_in_session
+    from nightbridge.core.safety import LOOKBACK_NIGHTS
+    from nightbridge.services.recovery.safety import evaluate_days_in_session
 
     now = None if today is not None else dt.datetime.now(dt.UTC)
-    alerts: list[Alert] = []
     with db.transaction() as session:  # one transaction: the zone read, the entry, alerts
         zone = tz or PersonRepository(session).get_profile(person_id).tz
         day = today or local_today(zone)
         entry = parse_entry(fields, today=day, tz=zone, now=now, confirmed=confirmed)
         metrics = compute_night(entry, zone)
         DiaryRepository(session).upsert(person_id, entry)
-        for on in sorted({metrics.date, day}):
-            alerts.extend(evaluate_in_session(session, person_id, on, tz=zone))
+        days = {metrics.date}
+        if (day - metrics.date).days < LOOKBACK_NIGHTS:
+            days.add(day)  # today's sleep rules read this night: evaluated again
+        alerts = evaluate_days_in_session(session, person_id, days, tz=zone)
     return DiarySave(metrics, tuple(alerts))
 
 

@@ -4,11 +4,21 @@ database trigger refuses both; migration 0005)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from nightbridge.core.errors import InvalidInput
+from nightbridge.storage.guard import values_problems
 from nightbridge.storage.tables.accounts import AccountRow, AuditEventRow
+
+
+@cache
+def _append_statement() -> Any:
+    table = AuditEventRow.__table__
+    return insert(table).returning(table.c.id)
 
 
 class AuditRepository:
@@ -27,19 +37,21 @@ class AuditRepository:
         outcome: str,
         detail: str = "",
     ) -> int:
-        row = AuditEventRow(
-            at=at,
-            actor_account_id=actor_account_id,
-            actor_role=actor_role,
-            person_id=person_id,
-            action=action[:32],
-            object=object[:200],
-            outcome=outcome[:16],
-            detail=detail[:200],
-        )
-        self.session.add(row)
-        self.session.flush()
-        return row.id
+        values = {
+            "at": at,
+            "actor_account_id": actor_account_id,
+            "actor_role": actor_role,
+            "person_id": person_id,
+            "action": action[:32],
+            "object": object[:200],
+            "outcome": outcome[:16],
+            "detail": detail[:200],
+        }
+        problems = values_problems(AuditEventRow, values)  # as a flush would check
+        if problems:
+            raise InvalidInput(problems)
+        # a Core statement built once (no ORM object and flush: every request appends)
+        return int(self.session.execute(_append_statement(), values).scalar_one())
 
     def for_person(
         self,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from nightbridge.core.checkin import CheckinDay
@@ -13,7 +15,23 @@ from nightbridge.storage.tables.safety import CheckinRow
 from nightbridge.storage.upsert import forget_rows, insert_missing, upsert
 
 
-def _checkin(row: CheckinRow) -> CheckinDay:
+@cache
+def _between_query() -> Any:
+    """Plain rows of ``:person_id``'s check-ins dated ``:start..:end``, oldest first
+    (built once; no ORM objects)."""
+    table = CheckinRow.__table__
+    return (
+        select(table)
+        .where(
+            table.c.person_id == bindparam("person_id"),
+            table.c.date >= bindparam("start"),
+            table.c.date <= bindparam("end"),
+        )
+        .order_by(table.c.date)
+    )
+
+
+def _checkin(row: Any) -> CheckinDay:
     return CheckinDay(
         date=row.date,
         symptoms=dict(row.symptoms or {}),
@@ -89,14 +107,8 @@ class CheckinRepository:
 
     def between(self, person_id: int, start: dt.date, end: dt.date) -> list[CheckinDay]:
         """Check-ins dated ``start..end`` (both included), oldest first."""
-        rows = self.session.scalars(
-            select(CheckinRow)
-            .where(
-                CheckinRow.person_id == person_id,
-                CheckinRow.date >= start,
-                CheckinRow.date <= end,
-            )
-            .order_by(CheckinRow.date)
+        rows = self.session.execute(
+            _between_query(), {"person_id": person_id, "start": start, "end": end}
         )
         return [_checkin(r) for r in rows]
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from nightbridge.core.diary import DiaryEntry
@@ -64,12 +66,9 @@ class DiaryRepository:
         self, person_id: int, start: dt.date | None = None, end: dt.date | None = None
     ) -> list[DiaryEntry]:
         """The person's entries dated ``start``..``end`` (inclusive, either open), oldest first."""
-        query = select(DiaryEntryRow).where(DiaryEntryRow.person_id == person_id)
-        if start is not None:
-            query = query.where(DiaryEntryRow.date >= start)
-        if end is not None:
-            query = query.where(DiaryEntryRow.date <= end)
-        return [_entry(row) for row in self.session.scalars(query.order_by(DiaryEntryRow.date))]
+        query = _list_query(start is not None, end is not None)
+        rows = self.session.execute(query, {"person_id": person_id, "start": start, "end": end})
+        return [_entry(row) for row in rows]
 
     def latest(self, person_id: int) -> DiaryEntry | None:
         """The person's newest entry, if any."""
@@ -101,6 +100,19 @@ class DiaryRepository:
         return True
 
 
+@cache
+def _list_query(from_start: bool, to_end: bool) -> Any:
+    """The entries of ``:person_id`` (from ``:start``, to ``:end``), oldest first: plain
+    rows of the table (no ORM objects), the statement built once."""
+    table = DiaryEntryRow.__table__
+    query = select(table).where(table.c.person_id == bindparam("person_id"))
+    if from_start:
+        query = query.where(table.c.date >= bindparam("start"))
+    if to_end:
+        query = query.where(table.c.date <= bindparam("end"))
+    return query.order_by(table.c.date)
+
+
 def _values(entry: DiaryEntry) -> dict[str, object]:
     """The columns of ``entry`` (all of them: a replaced entry keeps nothing old)."""
     values: dict[str, object] = {}
@@ -122,7 +134,8 @@ def _clock(text: str | None) -> dt.time | None:
     return value.time() if isinstance(value, dt.datetime) else value
 
 
-def _entry(row: DiaryEntryRow) -> DiaryEntry:
+def _entry(row: Any) -> DiaryEntry:
+    """The entry of a ``DiaryEntryRow`` or of a plain row of its table."""
     return DiaryEntry(
         date=row.date,
         bedtime=parse_time_value(row.bedtime),

@@ -3,11 +3,53 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from nightbridge.storage.tables.accounts import AccountRow, WebSessionRow
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLookup:
+    """A session row with its account's columns (``account_*`` None without one)."""
+
+    account_id: int | None
+    stage: str
+    csrf_token: str
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    account_exists: bool
+    account_role: str | None
+    account_person_id: int | None
+    account_username: str | None
+    account_disabled: bool | None
+    account_locale: str | None
+
+
+@cache
+def _lookup_query() -> Any:
+    sessions, accounts = WebSessionRow.__table__, AccountRow.__table__
+    return (
+        select(
+            sessions.c.account_id,
+            sessions.c.stage,
+            sessions.c.csrf_token,
+            sessions.c.created_at,
+            sessions.c.last_seen_at,
+            accounts.c.id.is_not(None),
+            accounts.c.role,
+            accounts.c.person_id,
+            accounts.c.username,
+            accounts.c.disabled,
+            accounts.c.locale,
+        )
+        .select_from(sessions.outerjoin(accounts, accounts.c.id == sessions.c.account_id))
+        .where(sessions.c.id == bindparam("id"))
+    )
 
 
 class WebSessionRepository:
@@ -38,16 +80,13 @@ class WebSessionRepository:
     def get(self, session_id: str) -> WebSessionRow | None:
         return self.session.get(WebSessionRow, session_id)
 
-    def get_with_account(self, session_id: str) -> tuple[WebSessionRow | None, AccountRow | None]:
-        """The session and its account (if any) in one statement."""
-        found = self.session.execute(
-            select(WebSessionRow, AccountRow)
-            .outerjoin(AccountRow, AccountRow.id == WebSessionRow.account_id)
-            .where(WebSessionRow.id == session_id)
-        ).first()
+    def lookup(self, session_id: str) -> SessionLookup | None:
+        """The session and what every request needs of its account, in one statement
+        built once (no ORM objects: this runs on every request)."""
+        found = self.session.execute(_lookup_query(), {"id": session_id}).first()
         if found is None:
-            return None, None
-        return found[0], found[1]
+            return None
+        return SessionLookup(*found)
 
     def touch(self, session_id: str, now: dt.datetime) -> None:
         self.session.execute(

@@ -15,13 +15,14 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, func, literal, select
+from sqlalchemy import and_, bindparam, case, delete, func, literal, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.intake import Vocabulary
-from nightbridge.core.metrics import compute_night
+from nightbridge.core.metrics import stored_night
 from nightbridge.core.taper import compare_intake
 from nightbridge.core.triage import (
     ALERT_LOOKBACK_DAYS,
@@ -123,75 +124,29 @@ class SummaryRepository:
         """The person's summary from scratch (None when there is no such person)."""
         # only the columns read here: migration 0014 runs this code on a persons table
         # without the columns later revisions add (0015: screened, located)
-        person = self.session.execute(
-            select(PersonRow.tz, PersonRow.display_name).where(PersonRow.id == person_id)
-        ).first()
+        person = self._person(person_id)
         if person is None:
             return None
-        zone = person.tz or "UTC"
+        zone = person[0] or "UTC"
         today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(zone)).date()
         start = today - dt.timedelta(days=TREND_SPAN_DAYS - 1)
+        params = {"person_id": person_id, "today": today, "start": start}
         symptoms = tuple(
-            (day, float(score))
-            for day, score in self.session.execute(
-                select(CheckinRow.date, CheckinRow.withdrawal_score)
-                .where(
-                    CheckinRow.person_id == person_id,
-                    CheckinRow.date >= start,
-                    CheckinRow.date <= today,
-                    CheckinRow.withdrawal_score.is_not(None),
-                )
-                .order_by(CheckinRow.date)
-            )
+            (day, float(score)) for day, score in self.session.execute(_symptoms_query(), params)
         )
         nights = []
         for entry in DiaryRepository(self.session).list(person_id, start, today):
             try:
-                nights.append(compute_night(entry, zone))
+                nights.append(stored_night(entry, zone))
             except InvalidInput:
                 continue
-
-        def newest_total(total: Any) -> tuple[Any, Any]:
-            base = (
-                select(total, CheckinRow.date)
-                .where(CheckinRow.person_id == person_id, CheckinRow.date <= today)
-                .where(total.is_not(None))
-                .order_by(CheckinRow.date.desc())
-                .limit(1)
-                .subquery()
-            )
-            return (
-                select(base.c[0]).scalar_subquery(),
-                select(base.c.date).scalar_subquery(),
-            )
-
-        phq9_cols = newest_total(CheckinRow.phq9_total)
-        gad7_cols = newest_total(CheckinRow.gad7_total)
-        latest = self.session.execute(
-            select(
-                select(func.max(CheckinRow.date))
-                .where(CheckinRow.person_id == person_id, CheckinRow.date <= today)
-                .scalar_subquery(),
-                select(func.max(DiaryEntryRow.date))
-                .where(DiaryEntryRow.person_id == person_id)
-                .scalar_subquery(),
-                select(func.max(DeviceNightRow.date))
-                .where(DeviceNightRow.person_id == person_id)
-                .scalar_subquery(),
-                *phq9_cols,
-                *gad7_cols,
-            )
-        ).one()
-        last_checkin, last_diary, last_device, phq9_total, phq9_on, gad7_total, gad7_on = latest
+        latest = self.session.execute(_latest_query(), params).one()
+        last_checkin, last_diary, last_device, phq9_total, phq9_on, gad7_total, gad7_on = latest[:7]
         last_dates = [d for d in (last_checkin, last_diary) if d is not None and d <= today]
         alert_days = {
-            level: day
-            for level, day in self.session.execute(
-                select(AlertRow.level, func.max(AlertRow.date))
-                .where(AlertRow.person_id == person_id)
-                .group_by(AlertRow.level)
-            )
-            if level in _LEVEL_COLUMNS
+            level: _as_date(day)
+            for level, day in zip(_LEVEL_COLUMNS, latest[7:], strict=True)
+            if day is not None
         }
         stored = TaperRepository(self.session).active(person_id)
         adherence = TaperAdherence()
@@ -213,7 +168,7 @@ class SummaryRepository:
         count, tst, se = seven_day_sleep(((n.date, n.tst_min, n.se_pct) for n in nights), today)
         return PersonSummary(
             person_id=person_id,
-            name=person.display_name or f"Person {person_id}",
+            name=person[1] or f"Person {person_id}",
             tz=zone,
             as_of=today,
             last_entry=max(last_dates) if last_dates else None,
@@ -231,6 +186,20 @@ class SummaryRepository:
             taper=adherence,
             last_device_night=last_device,
         )
+
+    def _person(self, person_id: int) -> tuple[str | None, str | None] | None:
+        """The person's zone and name: from the unit of work's loaded row when it has
+        one (a write's service read it), else one statement of just these columns
+        (migration 0014 runs this code on a persons table without later columns)."""
+        row = self.session.identity_map.get(self.session.identity_key(PersonRow, person_id))
+        if row is not None:
+            state = sa_inspect(row)
+            if not state.deleted and {"tz", "display_name"} <= state.dict.keys():
+                return row.tz, row.display_name
+        found = self.session.execute(
+            select(PersonRow.tz, PersonRow.display_name).where(PersonRow.id == person_id)
+        ).first()
+        return (found[0], found[1]) if found is not None else None
 
     # -- storing -----------------------------------------------------------------------
 
@@ -343,6 +312,64 @@ class SummaryRepository:
             total=int(total or 0),
             today={s.person_id: today_by_zone.get(s.tz) or _today_in(s.tz, now) for s in summaries},
         )
+
+
+@cache
+def _symptoms_query() -> Any:
+    """``:person_id``'s withdrawal scores dated ``:start..:today`` (built once)."""
+    return (
+        select(CheckinRow.date, CheckinRow.withdrawal_score)
+        .where(
+            CheckinRow.person_id == bindparam("person_id"),
+            CheckinRow.date >= bindparam("start"),
+            CheckinRow.date <= bindparam("today"),
+            CheckinRow.withdrawal_score.is_not(None),
+        )
+        .order_by(CheckinRow.date)
+    )
+
+
+@cache
+def _latest_query() -> Any:
+    """One row of ``:person_id``'s newest dates and scores up to ``:today``: the last
+    check-in, diary entry and device night, the newest PHQ-9 and GAD-7 totals with
+    their dates, and the newest day of each alert level (built once)."""
+    person = bindparam("person_id")
+    today = bindparam("today")
+
+    def newest_total(total: Any) -> tuple[Any, Any]:
+        base = (
+            select(total, CheckinRow.date)
+            .where(CheckinRow.person_id == person, CheckinRow.date <= today)
+            .where(total.is_not(None))
+            .order_by(CheckinRow.date.desc())
+            .limit(1)
+            .subquery()
+        )
+        return (
+            select(base.c[0]).scalar_subquery(),
+            select(base.c.date).scalar_subquery(),
+        )
+
+    return select(
+        select(func.max(CheckinRow.date))
+        .where(CheckinRow.person_id == person, CheckinRow.date <= today)
+        .scalar_subquery(),
+        select(func.max(DiaryEntryRow.date))
+        .where(DiaryEntryRow.person_id == person)
+        .scalar_subquery(),
+        select(func.max(DeviceNightRow.date))
+        .where(DeviceNightRow.person_id == person)
+        .scalar_subquery(),
+        *newest_total(CheckinRow.phq9_total),
+        *newest_total(CheckinRow.gad7_total),
+        *(
+            select(func.max(AlertRow.date))
+            .where(AlertRow.person_id == person, AlertRow.level == level)
+            .scalar_subquery()
+            for level in _LEVEL_COLUMNS
+        ),
+    )
 
 
 def _as_date(value: Any) -> dt.date | None:

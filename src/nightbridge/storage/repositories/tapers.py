@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from nightbridge.core.taper import Hold, TaperPlan, build_taper
+from nightbridge.storage.changes import remembered
 from nightbridge.storage.tables.accounts import AccountRow
 from nightbridge.storage.tables.safety import TaperHoldRow, TaperRow
 
@@ -122,7 +123,13 @@ class TaperRepository:
         self.session.flush()
 
     def active(self, person_id: int) -> StoredTaper | None:
-        """The person's active taper, rebuilt from its settings and holds."""
+        """The person's active taper, rebuilt from its settings and holds (read once
+        per unit of work until it writes: ``storage.changes.remembered``)."""
+        return remembered(  # type: ignore[no-any-return]
+            self.session, ("active taper", person_id), lambda: self._active(person_id)
+        )
+
+    def _active(self, person_id: int) -> StoredTaper | None:
         row = self.session.scalars(
             select(TaperRow)
             .where(TaperRow.person_id == person_id, TaperRow.active.is_(True))
