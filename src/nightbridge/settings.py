@@ -150,6 +150,9 @@ class Settings:
     #: The key file that seals the TOTP secrets in the store (None: ``totp.key`` in
     #: ``home``). Kept outside the database; back it up with the store, apart from it.
     totp_key_file: Path | None = None
+    #: How long a write waits its turn at SQLite's write lock before it is refused
+    #: (503 with Retry-After on the web; nothing written).
+    write_wait: dt.timedelta = dt.timedelta(seconds=30)
     # -- the server (`nightbridge serve`)
     host: str = "127.0.0.1"
     port: int = 8000
@@ -296,6 +299,7 @@ def check(settings: Settings) -> None:
     need(settings.max_body_kib >= 1, PREFIX, "max_body_kib", "must be 1 or more")
     need(settings.max_upload_mb > 0, PREFIX, "max_upload_mb", "must be more than 0 MB")
     need(settings.invite_ttl.total_seconds() > 0, PREFIX, "invite_ttl", "must be longer than 0")
+    need(settings.write_wait.total_seconds() > 0, PREFIX, "write_wait", "must be longer than 0")
     smtp = PREFIX + "SMTP_"
     need(settings.smtp.tls in SMTP_TLS_MODES, smtp, "tls", "must be starttls, tls or none")
     need(0 < settings.smtp.port < 65536, smtp, "port", "must be between 1 and 65535")

@@ -55,7 +55,11 @@ class CliState:
             home = self.home_dir
             if create and not self.uses_postgres:
                 home.mkdir(parents=True, exist_ok=True)
-            db = Database(resolve_url(home, self.settings().database_url))
+            settings = self.settings()
+            db = Database(
+                resolve_url(home, settings.database_url),
+                write_wait_s=settings.write_wait.total_seconds(),
+            )
             if check:
                 from nightbridge.storage.integrity import CLI_CHECK_MAX_BYTES, quick_check
                 from nightbridge.storage.schema import ensure_ready

@@ -6,8 +6,16 @@ and pass it down (tests build one per test, in parallel).
 Durability: SQLite runs in WAL mode with ``synchronous=FULL`` (WAL survives process
 crashes whatever ``synchronous`` is; FULL also survives power loss; sqlite.org/wal.html)
 and ``foreign_keys=ON``. Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so
-two writers queue on ``busy_timeout`` instead of failing when both try to upgrade a read
-lock. PostgreSQL keeps its durable defaults (fsync, synchronous_commit on).
+two writers never fail when both try to upgrade a read lock. PostgreSQL keeps its
+durable defaults (fsync, synchronous_commit on).
+
+Waiting for SQLite's write lock: within a process, write transactions take turns on a
+lock of the process (a waiting write is woken when the lock is free, no polling), so
+SQLite's own busy wait (which polls) only ever has the other processes' writers to wait
+for. A write that does not get its
+turn within ``write_wait`` (the ``write_wait`` setting), in the process or then in the
+store, raises ``StoreBusy`` with nothing written: the web answers 503 with Retry-After,
+the CLI says the store is busy, never a crash.
 
 Derived data: before a write transaction commits, the per-person summaries of every
 person it wrote (``storage.changes``) are recomputed in it (``refresh_changed``), so the
@@ -17,15 +25,19 @@ clinician's list never lags the data.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from nightbridge.core.errors import NightbridgeError
 from nightbridge.storage.changes import changed_persons
 from nightbridge.storage.deferred import queued
 from nightbridge.storage.guard import GuardedSession
@@ -69,12 +81,41 @@ def refuse_event_loop() -> None:
     )
 
 
+class StoreBusy(NightbridgeError):
+    """A write did not get the store's write lock within its wait; nothing was written
+    (the CLI prints this sentence, exit 1; the web answers 503 with Retry-After)."""
+
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(
+            "The store is busy with other saves. Nothing was saved; please try again in a moment."
+        )
+        self.waited_s = waited_s
+
+
+#: How long a write waits for SQLite's write lock by default (the ``write_wait`` setting).
+DEFAULT_WRITE_WAIT_S = 30.0
+
+
+def _is_lock_timeout(exc: OperationalError) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 class Database:
     """One store. ``transaction()`` for writes, ``reader()`` for reads; neither may
-    be opened on an event loop's thread (``refuse_event_loop``)."""
+    be opened on an event loop's thread (``refuse_event_loop``). ``write_wait_s``: how
+    long a SQLite write waits for its turn, in this process and then in the store."""
 
-    def __init__(self, url: str, *, engine_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        engine_options: dict[str, Any] | None = None,
+        write_wait_s: float = DEFAULT_WRITE_WAIT_S,
+    ) -> None:
         self.url = url
+        self.write_wait_s = write_wait_s
+        self.write_turn = threading.RLock()
         options: dict[str, Any] = dict(engine_options or {})
         # SQL parameters never appear in error messages or logs: they are health data
         # (nightbridge.logsafe; ASVS 5.0 16.2.5).
@@ -83,7 +124,9 @@ class Database:
         if self.is_sqlite:
             if url in ("sqlite://", "sqlite:///:memory:"):
                 options.setdefault("poolclass", StaticPool)
-            options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+            options.setdefault(
+                "connect_args", {"check_same_thread": False, "timeout": write_wait_s}
+            )
         else:
             # No ping before each checkout (a round trip per transaction): a connection
             # the server dropped fails its first statement, SQLAlchemy then discards the
@@ -92,7 +135,7 @@ class Database:
             options.setdefault("pool_recycle", 1800)
         self.engine: Engine = create_engine(url, **options)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, write_wait_s)
         #: (key, callback): called after a write transaction that set ``key`` in its
         #: connection's ``info`` has committed (``on_commit``).
         self._commit_hooks: list[tuple[str, Callable[[], None]]] = []
@@ -119,7 +162,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
         refuse_event_loop()
-        with self.engine.connect() as conn:
+        with self._turn(), self.engine.connect() as conn:
             conn.info[BEGIN_MODE] = "BEGIN IMMEDIATE"
             hooks = list(self._commit_hooks)
             for key, _ in hooks:  # a mark left by a transaction that rolled back
@@ -147,6 +190,26 @@ class Database:
                     callback()
 
     @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This write's turn at SQLite's write lock (nothing to wait for on PostgreSQL,
+        whose writers wait on the rows they touch): the process's lock, then the store's;
+        ``StoreBusy`` when either is not had within ``write_wait_s``."""
+        if not self.is_sqlite:
+            yield
+            return
+        started = time.monotonic()
+        if not self.write_turn.acquire(timeout=self.write_wait_s):
+            raise StoreBusy(time.monotonic() - started)
+        try:
+            yield
+        except OperationalError as exc:
+            if _is_lock_timeout(exc):
+                raise StoreBusy(time.monotonic() - started) from None
+            raise
+        finally:
+            self.write_turn.release()
+
+    @contextmanager
     def reader(self) -> Iterator[Session]:
         """A read-only unit of work (one consistent snapshot); nothing is committed."""
         refuse_event_loop()
@@ -167,7 +230,9 @@ class Database:
         self.engine.dispose()
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, write_wait_s: float) -> None:
+    busy_ms = max(1, round(write_wait_s * 1000))
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # We issue BEGIN ourselves (pysqlite's implicit transactions are not atomic for DDL).
@@ -176,7 +241,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

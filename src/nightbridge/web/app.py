@@ -30,7 +30,7 @@ from nightbridge.services.access import Forbidden
 from nightbridge.services.accounts.totp_keys import TotpKeyUnavailable
 from nightbridge.services.sync.idempotency import KeyRefused
 from nightbridge.settings import Settings
-from nightbridge.storage.database import Database
+from nightbridge.storage.database import Database, StoreBusy
 from nightbridge.web import registry
 from nightbridge.web.csrf import STREAMED_UPLOADS, CsrfRefused, LoginRequired, verify_csrf
 from nightbridge.web.deps import StageRequired, get_optional_actor, render
@@ -49,6 +49,9 @@ log = logging.getLogger("nightbridge.web")
 
 
 __all__ = ["Settings", "create_app"]
+
+#: Seconds a client is asked to wait before sending a write the busy store refused (503).
+RETRY_AFTER_S = 5
 
 
 def _wants_json(request: Request) -> bool:
@@ -369,6 +372,14 @@ def _add_error_handlers(app: FastAPI) -> None:
             "missing or damaged. Nothing was changed. Tell whoever runs this server.",
             hooks=False,
         )
+
+    @app.exception_handler(StoreBusy)
+    def store_busy(request: Request, exc: StoreBusy) -> Response:
+        # SQLite's write lock was not had in time (storage.database): nothing was
+        # written; the phone's outbox and any client may send the same again later.
+        response = _error_page(request, 503, "Busy, please try again", str(exc), hooks=False)
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
 
     @app.exception_handler(NightbridgeError)
     def nightbridge_error(request: Request, exc: NightbridgeError) -> Response:

@@ -20,7 +20,10 @@ from nightbridge.web.app import create_app
 def create_app_from_env() -> FastAPI:
     """A new app on the store the environment names (one per worker process)."""
     settings = Settings.from_env()
-    database = Database(resolve_url(settings.home_dir, settings.database_url))
+    database = Database(
+        resolve_url(settings.home_dir, settings.database_url),
+        write_wait_s=settings.write_wait.total_seconds(),
+    )
     # Each worker checks the store it is given: whole (SQLite), at this version's
     # schema; an empty one is set up under the migration lock (storage.schema).
     quick_check(database)

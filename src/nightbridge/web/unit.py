@@ -9,12 +9,15 @@ transaction, in the thread pool (never on the event loop).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nightbridge.storage.deferred import close_queue, open_queue
+
+log = logging.getLogger("nightbridge.web")
 
 
 class RequestUnit:
@@ -35,8 +38,14 @@ class RequestUnit:
                 await run_in_threadpool(self._write, left)
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
+        from nightbridge.storage.database import StoreBusy
         from nightbridge.storage.repositories.audit import AuditRepository
 
-        with self.database.transaction() as session:
-            for row in rows:
-                AuditRepository(session).append(**row)
+        try:
+            with self.database.transaction() as session:
+                for row in rows:
+                    AuditRepository(session).append(**row)
+        except StoreBusy:
+            # the answer has gone out (a 503 when the request's own write was refused
+            # for the same reason); said in the server's log, without any content
+            log.warning("store busy: %d audit row(s) of a request not written", len(rows))

@@ -86,6 +86,8 @@ class _KeyedDatabase(Database):
         self.is_sqlite = inner.is_sqlite
         # the same after-commit callbacks (a notice saved through here wakes the sender)
         self._commit_hooks = inner._commit_hooks
+        self.write_wait_s = inner.write_wait_s
+        self.write_turn = inner.write_turn  # the same turn: one queue per process
         self._claim = claim
         self.claimed = False
 
