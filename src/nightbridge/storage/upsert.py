@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nightbridge.core.errors import InvalidInput
@@ -27,14 +26,25 @@ from nightbridge.storage.guard import values_problems
 CHUNK = 500
 
 
+def dialect_insert(dialect: str) -> Any:
+    """The ``insert`` of ``dialect`` (the one with ``on_conflict_do_*``), imported when
+    first wanted: the PostgreSQL dialect package is large, and a SQLite command never
+    needs it (``bench/bench_cli_start.py``)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
 def insert_for(session: Session, table: Any) -> Any:
     """The dialect's Core ``INSERT`` (the one with ``on_conflict_do_*``) for ``table``
     (a mapped class or a Table; the Table is used, so that the statement runs as Core,
     not as an ORM bulk insert whose rowcount means something else)."""
     table = getattr(table, "__table__", table)
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return dialect_insert(session.get_bind().dialect.name)(table)
 
 
 def upsert(
@@ -74,7 +84,7 @@ def _upsert_statement(
 ) -> Any:
     """``INSERT (names) .. ON CONFLICT (keys) DO UPDATE`` the other names, for rows
     given as parameters: the same object each time, so SQLAlchemy compiles it once."""
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = dialect_insert(dialect)(table)
     changes = {name: stmt.excluded[name] for name in names if name not in keys}
     return stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
 

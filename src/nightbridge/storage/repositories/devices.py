@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, and_, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nightbridge.core.device_nights import DeviceNight
@@ -279,10 +278,9 @@ class DeviceRepository:
         }
 
     def _insert(self, table: Any) -> Any:
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            return postgresql.insert(table)
-        return sqlite.insert(table)
+        from nightbridge.storage.upsert import dialect_insert
+
+        return dialect_insert(self.session.get_bind().dialect.name)(table)
 
 
 #: Samples overlapping a span (":m" is replaced by the driver's parameter mark).

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, case, delete, func, literal, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nightbridge.core.errors import InvalidInput
@@ -42,6 +41,7 @@ from nightbridge.storage.tables.diary import DiaryEntryRow
 from nightbridge.storage.tables.persons import PersonRow
 from nightbridge.storage.tables.safety import AlertRow, CheckinRow
 from nightbridge.storage.tables.summaries import PersonSummaryRow
+from nightbridge.storage.upsert import dialect_insert
 
 #: Days of data the trend reads (two 7-day halves).
 TREND_SPAN_DAYS = 14
@@ -386,7 +386,7 @@ def _today_in(zone: str, now: dt.datetime) -> dt.date:
 @cache
 def _upsert(dialect: str) -> Any:
     """Insert a summary row, or replace the person's row: one statement, built once."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     statement = insert(PersonSummaryRow)
     columns = [c.name for c in PersonSummaryRow.__table__.columns if c.name != "person_id"]
     return statement.on_conflict_do_update(

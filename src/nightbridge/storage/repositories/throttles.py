@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from nightbridge.storage.tables.accounts import KnownDeviceRow, LoginThrottleRow
 
 
 def _insert(session: Session):  # type: ignore[no-untyped-def]
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    from nightbridge.storage.upsert import dialect_insert
+
+    return dialect_insert(session.get_bind().dialect.name)
 
 
 class LoginThrottleRepository:
