@@ -9,17 +9,35 @@ through the JSON API, then:
 1. **server CPU per request kind**: ``--cpu-requests`` diary POSTs, then as many triage
    GETs, each from 2 threads, reading the CPU time of the server's processes (``/proc``)
    before and after: CPU ms per request (median of 3 rounds);
-2. **load**: ``--requests`` requests from ``--concurrency`` threads (one per user by
-   default: 200 concurrent users), a fifth of them clinicians: p50/p99 latency per kind,
-   requests per second and errors.
+2. **closed loop** (``--model closed``): ``--requests`` requests from ``--concurrency``
+   threads (one per user by default: 220 users), a fifth of them clinicians, each user
+   sending the next request the moment the last is answered, with no think time. This is
+   a stress test, not a model of people: 220 users who never pause offer as many
+   requests per second as the server can answer, so the latency it prints is mostly
+   the time spent queued behind the others;
+3. **open loop** (``--model open``): a model of the same 220 people. Each person posts
+   a diary entry at random moments (Poisson), on average every ``--person-every``
+   seconds (default 4 s), and each clinician opens triage on average every
+   ``--clinician-every`` seconds (default 4 s): 55 requests/s offered for
+   ``--open-seconds`` (default 60 s), whatever the answers are doing. Real use is far
+   lighter: a person saves a diary entry once a day, a check-in and an evening log
+   besides; 4 s is more than 20,000 times that. Latency counts from the moment a
+   request was due, so a request waiting for a free client thread counts as waiting.
+   Answers still due get ``--open-grace`` seconds (default 30 s) after the arrivals
+   stop; requests not even sent by then (a server that cannot keep up) are errors.
 
-People POST a diary entry (``/api/me/diary``), clinicians GET their triage list
-(``/api/triage``); ``--platform`` measures the platform alone (``GET /api/persons/{id}``
-and ``GET /api/patients``). Only loopback is used; every request goes through the
-session, CSRF, permission and audit layers. Usage::
+Both print p50/p99 latency per kind, requests per second, errors and the machine's load
+average (the bench's own client threads run on the same cores as the server).
+
+People POST a diary entry (``/api/me/diary``) for a morning of the last week, clinicians
+GET their triage list (``/api/triage``); ``--platform`` measures the platform alone
+(``GET /api/persons/{id}`` and ``GET /api/patients``). Only loopback is used; every
+request goes through the session, CSRF, permission and audit layers. Usage::
 
     python bench/bench_web_load.py [--people 200] [--clinicians 20] [--workers 2]
-        [--requests 3000] [--concurrency 200] [--cpu-requests 300] [--postgres URL]
+        [--model both|closed|open] [--requests 2000] [--concurrency 220]
+        [--person-every 4] [--clinician-every 4] [--open-seconds 60]
+        [--cpu-requests 300] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -36,7 +54,7 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,7 +203,27 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--clinicians", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--model", choices=("closed", "open", "both"), default="both")
+    parser.add_argument("--requests", type=int, default=2000, help="closed loop: requests")
+    parser.add_argument(
+        "--person-every",
+        type=float,
+        default=4.0,
+        help="open loop: mean seconds between a person's diary posts",
+    )
+    parser.add_argument(
+        "--clinician-every",
+        type=float,
+        default=4.0,
+        help="open loop: mean seconds between a clinician's triage views",
+    )
+    parser.add_argument("--open-seconds", type=float, default=60.0, help="open loop: length")
+    parser.add_argument(
+        "--open-grace",
+        type=float,
+        default=30.0,
+        help="open loop: seconds the answers still due get after the arrivals stop",
+    )
     parser.add_argument("--concurrency", type=int, default=0, help="default: one per user")
     parser.add_argument("--cpu-requests", type=int, default=300)
     parser.add_argument("--max-seconds", type=float, default=300)
@@ -198,6 +236,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.concurrency = args.concurrency or args.people + args.clinicians
+    args.store = "postgresql" if args.postgres else "sqlite"
 
     with tempfile.TemporaryDirectory() as tmp:
         schema = None
@@ -261,7 +300,9 @@ class Requester:
             return self.client.get(f"/api/persons/{user.person_id}", headers=user.headers)
         with self.lock:
             user.day += 1
-            day = dt.date(2026, 1, 1) + dt.timedelta(days=user.day % 365)
+            # a morning of the last week (yesterday .. 6 days back, in any zone): the
+            # save evaluates the alerts of that morning and of today
+            day = dt.date.today() - dt.timedelta(days=1 + user.day % 6)
         return self.client.post(
             "/api/me/diary",
             headers=user.headers,
@@ -296,7 +337,9 @@ def cpu_per_request(requester: Requester, users: list[User], count: int, server_
 
 
 def run_load(base: str, users: list[User], args: argparse.Namespace, server_pid: int) -> None:
-    limits = httpx.Limits(max_connections=args.concurrency * 2)
+    # idle connections are closed before the server's keep-alive (uvicorn: 5 s) ends
+    # them, as a browser does, so no request is sent on a connection being closed
+    limits = httpx.Limits(max_connections=args.concurrency * 2, keepalive_expiry=3.0)
     with httpx.Client(base_url=base, timeout=60, limits=limits) as client:
         started = time.monotonic()
         for user in users:
@@ -333,62 +376,158 @@ def run_load(base: str, users: list[User], args: argparse.Namespace, server_pid:
                 f"(rounds: {', '.join(f'{v:.2f}' for v in cpu[kind])})"
             )
 
-        lock = threading.Lock()
-        latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
-        errors: list[str] = []
-        deadline = time.monotonic() + args.max_seconds
-        rng = random.Random(7)
-        plan = [
-            rng.choice(clinicians) if clinicians and rng.random() < 0.2 else rng.choice(people)
-            for _ in range(args.requests)
-        ]
+        summary = [f"cpu_diary_ms={statistics.median(cpu['diary POST']):.2f}"]
+        summary.append(f"cpu_triage_ms={statistics.median(cpu['triage GET']):.2f}")
+        if args.model in ("closed", "both"):
+            run_closed(requester, people, clinicians, args, server_pid, summary)
+        if args.model in ("open", "both"):
+            run_open(requester, people, clinicians, args, server_pid, summary)
 
-        def one(user: User) -> None:
-            if time.monotonic() > deadline:
-                return
-            t0 = time.perf_counter()
-            try:
-                response = requester.send(user)
-                ok = response.status_code < 400
-                detail = f"{response.status_code} {response.text[:120]}"
-            except httpx.HTTPError as exc:
-                ok, detail = False, f"{type(exc).__name__}: {exc}"
-            elapsed = (time.perf_counter() - t0) * 1000
-            with lock:
-                latencies[requester.kind(user)].append(elapsed)
-                if not ok:
-                    errors.append(detail)
 
-        cpu_before = server_cpu_s(server_pid)
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-            for user in plan:
-                pool.submit(one, user)
-        wall = time.monotonic() - started
-        server_cpu = server_cpu_s(server_pid) - cpu_before
+class Tally:
+    """Latencies per kind and errors of one model's run."""
 
-    done = sum(len(v) for v in latencies.values())
-    load1, _, _ = os.getloadavg()
-    print(f"machine: {os.cpu_count()} CPUs, load average {load1:.1f} (other work shares them)")
-    print(
-        f"\n{done} requests in {wall:.1f} s with {args.concurrency} concurrent users: "
-        f"{done / wall:.0f} requests/s; server CPU {server_cpu * 1000 / max(1, done):.2f} "
-        f"ms per request; errors: {len(errors)}"
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        self.errors: list[str] = []
+        self.late = 0
+
+    def one(self, requester: Requester, user: User, since: float) -> None:
+        """Send ``user``'s request; its latency counts from ``since`` (perf_counter),
+        the moment it was due, so time spent waiting for a free client thread counts."""
+        try:
+            response = requester.send(user)
+            ok = response.status_code < 400
+            detail = f"{response.status_code} {response.text[:120]}"
+        except httpx.HTTPError as exc:
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        elapsed = (time.perf_counter() - since) * 1000
+        with self.lock:
+            self.latencies[requester.kind(user)].append(elapsed)
+            if not ok:
+                self.errors.append(detail)
+
+    def report(self, label: str, wall: float, server_cpu: float, args: argparse.Namespace) -> str:
+        done = sum(len(v) for v in self.latencies.values())
+        load1, _, _ = os.getloadavg()
+        print(f"\n== {label}")
+        print(f"machine: {os.cpu_count()} CPUs, load average {load1:.1f} (other work shares them)")
+        print(
+            f"{done} requests in {wall:.1f} s: {done / wall:.1f} requests/s; server CPU "
+            f"{server_cpu * 1000 / max(1, done):.2f} ms per request; errors: {len(self.errors)}"
+        )
+        every = [v for values in self.latencies.values() for v in values]
+        for kind, values in [*self.latencies.items(), ("all", every)]:
+            if values:
+                print(
+                    f"  {kind:10s} n={len(values):5d}  p50 {percentile(values, 50):7.1f} ms  "
+                    f"p99 {percentile(values, 99):7.1f} ms  mean {statistics.fmean(values):7.1f} ms"
+                )
+        kinds: dict[str, int] = {}
+        for detail in self.errors:
+            kind = detail.split(" ", 1)[0] if detail[:1].isdigit() else detail.split(":")[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        if kinds:
+            print("  errors by kind:", ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())))
+        for detail in self.errors[:3]:
+            print("  error:", detail)
+        return (
+            f"rps={done / wall:.1f} p50_ms={percentile(every, 50):.0f} "
+            f"p99_ms={percentile(every, 99):.0f} errors={len(self.errors)} load={load1:.1f}"
+        )
+
+
+def run_closed(
+    requester: Requester,
+    people: list[User],
+    clinicians: list[User],
+    args: argparse.Namespace,
+    server_pid: int,
+    summary: list[str],
+) -> None:
+    """Closed loop, no think time: ``--concurrency`` users each send their next request
+    the moment the last one is answered (a stress test: every user is always waiting)."""
+    tally = Tally()
+    deadline = time.monotonic() + args.max_seconds
+    rng = random.Random(7)
+    plan = [
+        rng.choice(clinicians) if clinicians and rng.random() < 0.2 else rng.choice(people)
+        for _ in range(args.requests)
+    ]
+
+    def one(user: User) -> None:
+        if time.monotonic() <= deadline:
+            tally.one(requester, user, time.perf_counter())
+
+    cpu_before = server_cpu_s(server_pid)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+        for user in plan:
+            pool.submit(one, user)
+    wall = time.monotonic() - started
+    label = (
+        f"closed loop: {args.concurrency} users, no think time, {args.requests} requests "
+        f"(a fifth of them clinicians)"
     )
-    every = [v for values in latencies.values() for v in values]
-    for kind, values in [*latencies.items(), ("all", every)]:
-        if values:
-            print(
-                f"  {kind:10s} n={len(values):5d}  p50 {percentile(values, 50):7.1f} ms  "
-                f"p99 {percentile(values, 99):7.1f} ms  mean {statistics.fmean(values):7.1f} ms"
-            )
-    for detail in errors[:5]:
-        print("  error:", detail)
+    line = tally.report(label, wall, server_cpu_s(server_pid) - cpu_before, args)
     print(
-        f"load store={'postgresql' if args.postgres else 'sqlite'} users={args.concurrency} "
-        f"workers={args.workers} rps={done / wall:.0f} p99_ms={percentile(every, 99):.0f} "
-        f"errors={len(errors)} cpu_diary_ms={statistics.median(cpu['diary POST']):.2f} "
-        f"cpu_triage_ms={statistics.median(cpu['triage GET']):.2f}"
+        f"load store={args.store} model=closed users={args.concurrency} "
+        f"workers={args.workers} {line} {' '.join(summary)}"
+    )
+
+
+def run_open(
+    requester: Requester,
+    people: list[User],
+    clinicians: list[User],
+    args: argparse.Namespace,
+    server_pid: int,
+    summary: list[str],
+) -> None:
+    """Open loop: every person posts a diary entry at random moments, on average every
+    ``--person-every`` seconds, and every clinician opens triage on average every
+    ``--clinician-every`` seconds (Poisson arrivals, whatever the server's answers are
+    doing: a slow answer does not slow the arrivals, as with real people). Latency
+    counts from the moment a request was due."""
+    rate = len(people) / args.person_every + len(clinicians) / args.clinician_every
+    rng = random.Random(13)
+    tally = Tally()
+    cpu_before = server_cpu_s(server_pid)
+    started = time.perf_counter()
+    due = started
+    end = started + args.open_seconds
+    threads = max(64, int(rate * 4))
+    pool = ThreadPoolExecutor(max_workers=threads)
+    futures = []
+    while True:
+        due += rng.expovariate(rate)
+        if due >= end:
+            break
+        pause = due - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        share = len(people) / args.person_every / rate
+        user = rng.choice(people) if rng.random() < share else rng.choice(clinicians)
+        futures.append(pool.submit(tally.one, requester, user, due))
+    # answers still due get ``--open-grace`` seconds; what was not even sent by then
+    # (the client's backlog behind a server that cannot keep up) counts as an error
+    wait(futures, timeout=args.open_grace)
+    unsent = sum(1 for f in futures if f.cancel())
+    pool.shutdown(wait=True)
+    wall = time.perf_counter() - started
+    for _ in range(unsent):
+        tally.errors.append(f"not sent within {args.open_grace:g} s of the run's end")
+    label = (
+        f"open loop: {len(people)} people each posting a diary every {args.person_every:g} s "
+        f"and {len(clinicians)} clinicians each opening triage every "
+        f"{args.clinician_every:g} s on average (Poisson), {rate:.1f} requests/s offered "
+        f"for {args.open_seconds:g} s"
+    )
+    line = tally.report(label, wall, server_cpu_s(server_pid) - cpu_before, args)
+    print(
+        f"load store={args.store} model=open users={len(people) + len(clinicians)} "
+        f"offered_rps={rate:.1f} workers={args.workers} {line} {' '.join(summary)}"
     )
 
 
