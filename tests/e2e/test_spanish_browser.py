@@ -42,6 +42,7 @@ PAGES = (
     "/trends",
     "/program",
     "/relapse",
+    "/profile",
 )
 
 #: Text that overflows the screen, or is cut off by a box that hides its overflow.

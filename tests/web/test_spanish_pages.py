@@ -136,3 +136,10 @@ def test_the_program_and_the_relapse_plan_are_in_spanish(personas: Personas) -> 
     assert "Su programa de seis semanas" in program and "Sus herramientas" in program
     plan = main_of(a.client.get("/relapse").text)
     assert "Mi plan de prevención de recaídas" in plan and "Guardar mi plan" in plan
+
+
+def test_the_first_login_safety_questions_are_in_spanish(personas: Personas) -> None:
+    a = _spanish(personas)
+    page = main_of(a.client.get("/profile").text)
+    assert "Su perfil de seguridad" in page and "Trastorno bipolar" in page
+    assert "Estados Unidos" in page and "Elija una zona horaria" in page

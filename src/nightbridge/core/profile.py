@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nightbridge.core.wording import N_
+
 #: Every condition a profile may carry.
 CONDITIONS: tuple[str, ...] = (
     "bipolar",
@@ -25,17 +27,17 @@ CONDITIONS: tuple[str, ...] = (
 #: The restriction-safety screen as a person reads it: each condition with its words
 #: (definitions.md section 2), then the job question. Order is the order shown.
 CONDITION_LABELS: dict[str, str] = {
-    "bipolar": "Bipolar disorder",
-    "psychosis": "Psychosis or schizophrenia",
-    "seizures": "Seizures or epilepsy",
-    "sleep_apnea_untreated": "Sleep apnoea that is not treated",
-    "parasomnia": "Sleepwalking, sleep terrors or another parasomnia",
-    "fall_risk": "A high risk of falls",
-    "pregnancy": "Pregnancy",
-    "unstable_illness": "A medical or mental illness that is not stable yet",
-    "liver_disease": "Liver disease",
+    "bipolar": N_("Bipolar disorder"),
+    "psychosis": N_("Psychosis or schizophrenia"),
+    "seizures": N_("Seizures or epilepsy"),
+    "sleep_apnea_untreated": N_("Sleep apnoea that is not treated"),
+    "parasomnia": N_("Sleepwalking, sleep terrors or another parasomnia"),
+    "fall_risk": N_("A high risk of falls"),
+    "pregnancy": N_("Pregnancy"),
+    "unstable_illness": N_("A medical or mental illness that is not stable yet"),
+    "liver_disease": N_("Liver disease"),
 }
-SAFETY_JOB_LABEL = (
+SAFETY_JOB_LABEL = N_(
     "A job or daily task where sleepiness is dangerous (driving, machinery, caring for others)"
 )
 

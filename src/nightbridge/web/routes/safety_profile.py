@@ -79,6 +79,9 @@ def _page(
     errors: dict[str, list[str]] | None = None,
     saved: bool = False,
 ) -> Response:
+    from nightbridge.web.i18n import locale_for
+
+    locale_for(request)  # the countries' names in the reader's language
     context = {
         "title": "Your safety profile",
         "profile": profile,
