@@ -143,3 +143,10 @@ def test_the_first_login_safety_questions_are_in_spanish(personas: Personas) -> 
     page = main_of(a.client.get("/profile").text)
     assert "Su perfil de seguridad" in page and "Trastorno bipolar" in page
     assert "Estados Unidos" in page and "Elija una zona horaria" in page
+
+
+def test_the_toolkit_pages_a_person_uses_are_in_spanish(personas: Personas) -> None:
+    a = _spanish(personas)
+    assert "Guardar las horas" in main_of(a.client.get("/program/reminders").text)
+    assert "Su tendencia" in main_of(a.client.get("/relapse/checkin").text)
+    assert "Registro de pensamientos" in main_of(a.client.get("/program/thoughts").text)
