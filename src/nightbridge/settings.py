@@ -169,6 +169,8 @@ class Settings:
     hsts: bool = False
     #: How long a sharing invite code stays valid.
     invite_ttl: dt.timedelta = dt.timedelta(hours=72)
+    #: How long a password reset code an admin issued stays valid.
+    reset_code_ttl: dt.timedelta = dt.timedelta(hours=24)
     #: Allow the first-run ``/setup`` page from other machines (default: loopback only).
     allow_remote_setup: bool = False
     #: Largest JSON or form body, in KiB (larger ones get 413 before they are read).
@@ -300,6 +302,12 @@ def check(settings: Settings) -> None:
     need(settings.max_upload_mb > 0, PREFIX, "max_upload_mb", "must be more than 0 MB")
     need(settings.invite_ttl.total_seconds() > 0, PREFIX, "invite_ttl", "must be longer than 0")
     need(settings.write_wait.total_seconds() > 0, PREFIX, "write_wait", "must be longer than 0")
+    need(
+        settings.reset_code_ttl.total_seconds() > 0,
+        PREFIX,
+        "reset_code_ttl",
+        "must be longer than 0",
+    )
     smtp = PREFIX + "SMTP_"
     need(settings.smtp.tls in SMTP_TLS_MODES, smtp, "tls", "must be starttls, tls or none")
     need(0 < settings.smtp.port < 65536, smtp, "port", "must be between 1 and 65535")

@@ -139,6 +139,17 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/admin/accounts"): entry(ADMIN),
     ("POST", "/admin/accounts"): entry(ADMIN, form=NEW_ACCOUNT),
     ("POST", "/admin/accounts/{account_id}"): entry(ADMIN, form={"op": "unlock"}),
+    ("POST", "/reset-codes/{account_id}"): entry(ADMIN),
+    ("GET", "/reset"): entry(EVERYONE),
+    ("POST", "/reset"): entry(
+        SIGNED_IN,
+        other={"anonymous": FORBIDDEN},
+        form={"username": "nobody-here", "code": "AAAA", "new_password": "a long new password"},
+    ),
+    ("GET", "/account/recovery-codes"): entry("clinician_a clinician_x admin"),
+    ("POST", "/account/recovery-codes"): entry(
+        "clinician_a clinician_x admin", form={"current_password": "wrong-wrong-wrong"}
+    ),
     # --- platform API (web/routes/api_auth.py) ---
     ("GET", "/api/openapi.json"): entry(EVERYONE),
     ("POST", "/api/auth/login"): api(EVERYONE, json=LOGIN_FORM),
@@ -155,6 +166,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/api/admin/accounts"): api(ADMIN),
     ("POST", "/api/admin/accounts"): api(ADMIN, json=NEW_ACCOUNT),
     ("PATCH", "/api/admin/accounts/{account_id}"): api(ADMIN, json={"unlock": True}),
+    ("POST", "/api/accounts/{account_id}/reset-code"): api(ADMIN),
     # --- the person's and clinician's pages (add yours below) ---
     ("GET", "/report"): entry(PATIENTS),
     ("GET", "/clinician/people/{person_id}/report"): entry("clinician_a"),

@@ -190,6 +190,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "account.update": "changed",
     "account.password": "changed the password of",
     "account.password.reset": "reset the password of",
+    "account.reset_code": "issued a password reset code for",
+    "account.recovery_codes": "made new two-step recovery codes for",
     "share.invite": "made",
     "share.redeem": "used",
     "share.revoke": "stopped",

@@ -13,6 +13,11 @@ changes take effect immediately):
 - only the person sees the audit trail of their data (``audit``);
 - anyone else (anonymous) reads nothing.
 
+Password reset codes (``may_issue_reset_code``): a site ``admin`` issues one for any
+account but their own; a current ``clinic_admin`` for the other current members of
+their clinic and for the people who share with the clinic (a share not revoked);
+anyone else gets ``NotFound``.
+
 Clinics (``authorize_clinic``): a current member ``view``s the clinic (its members);
 only a current ``clinic_admin`` does ``admin`` (invite, remove, share code, on-call
 address) -- another member gets ``Forbidden``; anyone else ``NotFound``. Only a site
@@ -238,3 +243,30 @@ def check_access_then_audit(
             _authorize_and_audit(session, actor, person_id, action, object)
 
     return audit
+
+
+def may_issue_reset_code(session: Session, actor: Actor, account_id: int) -> None:
+    """Raise ``NotFound`` unless ``actor`` may issue a one-time password reset code for
+    ``account_id`` (the module's rules). Never for one's own account: that password is
+    changed with the current one, or reset by someone else."""
+    from nightbridge.storage.repositories.accounts import AccountRepository
+
+    refused = NotFound(f"no account {account_id}")
+    if actor.account_id is None or actor.account_id == account_id:
+        raise refused
+    if actor.role == "admin":
+        return
+    target = AccountRepository(session).get(account_id)
+    if actor.role != "clinician" or target is None:
+        raise refused
+    clinics = ClinicRepository(session)
+    mine = {c.id for c, role in clinics.clinics_of(actor.account_id) if role == "clinic_admin"}
+    if not mine:
+        raise refused
+    if {c.id for c, _ in clinics.clinics_of(target.id)} & mine:
+        return
+    if target.person_id is not None:
+        shares = ShareRepository(session)
+        if any(shares.active_clinic_share(target.person_id, c) for c in mine):
+            return
+    raise refused

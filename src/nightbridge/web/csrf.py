@@ -60,7 +60,7 @@ async def verify_csrf(request: Request) -> None:
     # on the event loop (storage.database.refuse_event_loop).
     info = await run_in_threadpool(current_session, request)
     if info is None:
-        if request.url.path != "/login":
+        if request.url.path not in ("/login", "/reset"):  # the forms anyone may send
             raise LoginRequired("log in first")
         if COOKIE_NAME not in request.cookies and cookie_needs_https(request):
             raise CookieNeedsHttps(COOKIE_NEEDS_HTTPS)

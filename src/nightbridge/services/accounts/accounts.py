@@ -24,6 +24,7 @@ from nightbridge.services.audit import record_event
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
 from nightbridge.storage.repositories.persons import PersonRepository
+from nightbridge.storage.repositories.recovery_codes import RecoveryCodeRepository
 from nightbridge.storage.repositories.sessions import WebSessionRepository
 from nightbridge.storage.repositories.throttles import KnownDeviceRepository
 from nightbridge.storage.tables.accounts import AccountRow
@@ -274,6 +275,7 @@ def update_account(
             row.totp_secret = None
             row.totp_confirmed = False
             row.totp_last_step = None
+            RecoveryCodeRepository(session).delete_for_account(row.id)
             changes.append("totp reset")
         if reset_totp or end_sessions or disabled:
             WebSessionRepository(session).delete_for_account(row.id)

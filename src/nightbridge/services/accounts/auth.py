@@ -54,6 +54,7 @@ from nightbridge.services.audit import record_event
 from nightbridge.settings import AuthPolicy
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.accounts import AccountRepository
+from nightbridge.storage.repositories.recovery_codes import RecoveryCodeRepository
 from nightbridge.storage.repositories.sessions import WebSessionRepository
 from nightbridge.storage.repositories.throttles import (
     KnownDeviceRepository,
@@ -379,31 +380,38 @@ def verify_totp(
     pending: str | None = None,
     attempt: Attempt | None = None,
     now: dt.datetime | None = None,
-) -> None:
-    """Accept a TOTP code once (no replay). ``confirm`` finishes enrolment: the code is
+) -> list[str]:
+    """Accept a TOTP code once (no replay), or one of the account's recovery codes
+    (``recovery_codes``: each works once). ``confirm`` finishes enrolment: the code is
     checked against ``pending`` (the secret the enrolment page showed) and that secret is
-    stored, sealed with ``keys`` (``totp_keys``), once it matches. The key file is made
-    on the first enrolment, never while another account holds a sealed secret (a lost
-    file is reported: ``TotpKeyUnavailable``, and nothing is written).
+    stored, sealed with ``keys`` (``totp_keys``), once it matches; a new set of recovery
+    codes is made then and returned (to be shown once; otherwise the list is empty).
+    The key file is made on the first enrolment, never while another account holds a
+    sealed secret (a lost file is reported: ``TotpKeyUnavailable``, nothing written).
 
     A wrong code counts towards the account's and the client's throttle like a wrong
     password, under the same row locks. Raises ``LoginRefused``.
     """
+    from nightbridge.services.accounts import recovery_codes
+
     attempt = attempt or Attempt()
     now = now or utcnow()
     refused = True
+    by_recovery = not confirm and recovery_codes.looks_like_recovery_code(code)
+    shown, hashes = recovery_codes.new_codes(policy) if confirm else ([], [])
     with database.transaction() as session:
         client = LoginThrottleRepository(session).get_for_update(client_key(attempt.client), now)
         account = AccountRepository(session).get_for_update(account_id)
         stored = account.totp_secret if account else None
         if account is None or not (pending if confirm else stored):
             raise LoginRefused()
-        secret = pending if confirm else keys.open(account.id, stored or "")
-        if not secret:
+        # a recovery code stands in for a lost phone: it needs no key file
+        secret = pending if confirm else "" if by_recovery else keys.open(account.id, stored or "")
+        if not secret and not by_recovery:
             raise LoginRefused()
         known = _known(session, policy, account.id, attempt.device, now)
         where = _where(attempt)
-        step = _matching_step(secret, code, now)
+        step = _matching_step(secret, code, now) if secret else None
         replay = (
             step is not None
             and account.totp_last_step is not None
@@ -413,6 +421,18 @@ def verify_totp(
             outcome, detail = "locked", f"disabled or wrong stage{where}"
         elif (_client_blocked(client, now) or _is_locked(account, now)) and not known:
             outcome, detail = "throttled", f"too many failures{where}"
+        elif by_recovery:
+            used, unused = recovery_codes.matching_code(session, policy, account.id, code)
+            if used is None:
+                _register_failure(policy, account, now)
+                _register_client_failure(policy, client, now)
+                outcome, detail = "failed", f"wrong recovery code{where}"
+            else:
+                used.used_at = now
+                account.failed_logins = 0
+                account.locked_until = None
+                outcome, refused = "ok", False
+                detail = f"recovery code ({unused - 1} left){where}"
         elif step is None or replay:
             _register_failure(policy, account, now)
             _register_client_failure(policy, client, now)
@@ -426,8 +446,9 @@ def verify_totp(
                 first = not AccountRepository(session).any_totp_secret()
                 account.totp_secret = keys.seal(account.id, secret, create=first)
                 account.totp_confirmed = True
+                RecoveryCodeRepository(session).replace(account.id, hashes, now)
             outcome, refused = "ok", False
-            detail = f"{'totp enrolled' if confirm else 'totp'}{where}"
+            detail = f"{'totp enrolled, recovery codes made' if confirm else 'totp'}{where}"
         record_event(
             session,
             actor_of(account),
@@ -440,6 +461,7 @@ def verify_totp(
         )
     if refused:
         raise LoginRefused()
+    return shown
 
 
 # --- sessions ---------------------------------------------------------------------------

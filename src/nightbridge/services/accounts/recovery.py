@@ -4,7 +4,8 @@ A person who runs Nightbridge for themselves and forgets their password must not
 their data. Whoever can run ``nightbridge`` against the store on its own machine can
 already read every row of it, so resetting a password there grants no new power; it is
 the same trust as the machine's own login (OWASP Forgot Password Cheat Sheet: recovery
-through a channel the user already controls). The web never offers it.
+through a channel the user already controls). The web never offers it; there, an admin
+(or a clinic admin) issues a one-time reset code instead (``reset_codes``, ``/reset``).
 
 The reset ends every session of the account, forgets the browsers it knew, clears the
 account's throttle, and is audited (actor role ``host``), so the person sees on "Who

@@ -182,3 +182,37 @@ class ClinicianNoteRow(Base):
     body: Mapped[str] = mapped_column(Text)
     #: Shown to the person too (the clinician chose to share it); otherwise clinicians only.
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class RecoveryCodeRow(Base):
+    """One single-use TOTP recovery code of an account (argon2id hash only; shown once
+    at enrolment or when the set is made anew, which deletes the old set)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ResetCodeRow(Base):
+    """A one-time password reset code an admin issued for one account (its SHA-256
+    only); it expires, works once, and only for the account it was made for."""
+
+    __tablename__ = "reset_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

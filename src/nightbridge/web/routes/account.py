@@ -19,6 +19,7 @@ from nightbridge.services.accounts.auth import (
     enrolment_secret,
     verify_totp,
 )
+from nightbridge.services.accounts.recovery_codes import codes_left, regenerate_codes
 from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.services.audit import person_events_page
 from nightbridge.web.deps import (
@@ -172,7 +173,7 @@ def totp_confirm(
         return _enrol_page(request, database, account_id, error=error[:1].upper() + error[1:])
     secret, _ = _offered_secret(request, database, account_id)
     try:
-        verify_totp(
+        codes = verify_totp(
             database,
             settings.auth,
             account_id,
@@ -184,8 +185,45 @@ def totp_confirm(
         )
     except LoginRefused as exc:
         return _enrol_page(request, database, account_id, error=str(exc))
+    context = {"codes": codes, "enrolled": True, "next": "/account"}
+    return render(request, "recovery_codes.html", context)
+
+
+def _recovery_page(
+    request: Request, database: DatabaseDep, account_id: int, **extra: object
+) -> Response:
     account = get_account(database, account_id)
-    return render(request, "account.html", {"account": account, "errors": {}, "totp_on": True})
+    if not account.totp_confirmed:
+        raise NotFound("two-step login is off")
+    context = {"left": codes_left(database, account_id), "codes": [], "errors": {}, **extra}
+    status = 422 if extra.get("errors") else 200
+    return render(request, "recovery_codes.html", context, status_code=status)
+
+
+@router.get("/account/recovery-codes")
+def recovery_codes_page(request: Request, actor: CurrentActor, database: DatabaseDep) -> Response:
+    """How many recovery codes are left, and a form to make a new set (GET writes nothing)."""
+    return _recovery_page(request, database, actor.account_id or 0)
+
+
+@router.post("/account/recovery-codes")
+def recovery_codes_new(
+    request: Request,
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    current_password: Annotated[str, Form(max_length=1024)],
+) -> Response:
+    """A new set after the current password (throttled and audited); shown once."""
+    account_id = actor.account_id or 0
+    _recovery_page(request, database, account_id)  # 404 unless two-step login is on
+    try:
+        codes = regenerate_codes(
+            database, settings.auth, actor, current_password, attempt=login_attempt(request)
+        )
+    except InvalidInput as exc:
+        return _recovery_page(request, database, account_id, errors=errors_by_field(exc))
+    return render(request, "recovery_codes.html", {"codes": codes, "next": "/account"})
 
 
 @router.post("/account/sessions/end-others")

@@ -9,8 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.services.accounts.accounts import create_account, list_accounts, update_account
-from nightbridge.web.deps import AdminActor, DatabaseDep, RowId, SettingsDep, render
-from nightbridge.web.forms import errors_by_field
+from nightbridge.services.accounts.reset_codes import issue_reset_code
+from nightbridge.web.deps import AdminActor, CurrentActor, DatabaseDep, RowId, SettingsDep, render
+from nightbridge.web.forms import errors_by_field, safe_next
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,6 +71,21 @@ def account_create(
         }
         return _page(request, database, errors=errors_by_field(exc), form=form)
     return RedirectResponse(f"/admin/accounts?created={username.strip().lower()}", status_code=303)
+
+
+@router.post("/reset-codes/{account_id}")
+def reset_code_issue(
+    request: Request,
+    account_id: RowId,
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    back: Annotated[str, Form(max_length=200)] = "/admin/accounts",
+) -> Response:
+    """Issue a one-time password reset code (an admin; a clinic admin for their clinic's
+    members and people: services.access.may_issue_reset_code); shown once, never in a URL."""
+    issued = issue_reset_code(database, actor, account_id, ttl=settings.reset_code_ttl)
+    return render(request, "reset_code_issued.html", {"issued": issued, "back": safe_next(back)})
 
 
 @router.post("/admin/accounts/{account_id}")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from nightbridge.core.errors import NotFound
 from nightbridge.services.accounts.accounts import create_account, list_accounts, update_account
 from nightbridge.services.accounts.auth import LoginRefused, authenticate, verify_totp
+from nightbridge.services.accounts.reset_codes import issue_reset_code
 from nightbridge.services.accounts.sharing import (
     create_invite,
     list_patients,
@@ -134,6 +135,15 @@ class AccountUpdate(ApiModel):
     disabled: bool | None = None
     reset_totp: bool = False
     end_sessions: bool = False
+
+
+class ResetCodeOut(BaseModel):
+    """A one-time password reset code: shown once (only its hash is kept)."""
+
+    account_id: int
+    username: str
+    code: str
+    expires_at: dt.datetime
 
 
 class AccountOut(BaseModel):
@@ -312,3 +322,25 @@ def api_account_update(
         end_sessions=body.end_sessions,
     )
     return AccountOut.model_validate(view.to_dict())
+
+
+@router.post(
+    "/accounts/{account_id}/reset-code",
+    response_model=ResetCodeOut,
+    status_code=201,
+    tags=["admin"],
+)
+def api_reset_code(
+    account_id: RowId, actor: CurrentActor, database: DatabaseDep, settings: SettingsDep
+) -> ResetCodeOut:
+    """Issue a one-time password reset code for an account (a site admin: any account
+    but their own; a clinic admin: their clinic's members and the people who share with
+    it). It expires (``reset_code_ttl``), works once, only for that account, at /reset;
+    earlier open codes of the account end. Audited; the account's person sees it."""
+    issued = issue_reset_code(database, actor, account_id, ttl=settings.reset_code_ttl)
+    return ResetCodeOut(
+        account_id=issued.account_id,
+        username=issued.username,
+        code=issued.code,
+        expires_at=issued.expires_at,
+    )

@@ -16,6 +16,7 @@ from nightbridge.services.accounts.auth import (
     enrolment_secret,
     verify_totp,
 )
+from nightbridge.services.accounts.reset_codes import ResetRefused, redeem_reset_code
 from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.web.deps import DatabaseDep, SettingsDep, render
 from nightbridge.web.forms import errors_by_field, safe_next
@@ -163,7 +164,7 @@ def enrol_submit(
         return _not_pending(request)
     secret, uri = _offered_secret(request, database, account_id)
     try:
-        verify_totp(
+        codes = verify_totp(
             database,
             settings.auth,
             account_id,
@@ -181,13 +182,45 @@ def enrol_submit(
             status_code=401,
         )
     start_session(request, account_id=account_id, stage="full")
-    return _redirect(request, safe_next(next))
+    # the recovery codes, shown once, then on to where the login was going
+    context = {"codes": codes, "enrolled": True, "next": safe_next(next)}
+    return render(request, "recovery_codes.html", context)
 
 
 @router.post("/logout")
 def logout(request: Request, database: DatabaseDep) -> Response:
     end_current_session(request, database)
     return _redirect(request, "/login")
+
+
+@router.get("/reset")
+def reset_form(request: Request) -> Response:
+    """Set a new password with a reset code an admin issued (anyone may open it)."""
+    ensure_session(request)
+    return render(request, "reset.html", {"username": "", "errors": {}})
+
+
+@router.post("/reset")
+def reset_submit(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=200)],
+    code: Annotated[str, Form(max_length=60)],
+    new_password: Annotated[str, Form(max_length=2048)],
+) -> Response:
+    """Throttled and audited like a login; every refusal in the same words."""
+    context: dict[str, object] = {"username": username, "errors": {}}
+    try:
+        redeem_reset_code(
+            database, settings.auth, username, code, new_password, attempt=login_attempt(request)
+        )
+    except InvalidInput as exc:
+        errors = errors_by_field(exc)
+        return render(request, "reset.html", {**context, "errors": errors}, status_code=422)
+    except ResetRefused as exc:
+        return render(request, "reset.html", {**context, "error": str(exc)}, status_code=422)
+    return render(request, "reset.html", {"done": True})
 
 
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
