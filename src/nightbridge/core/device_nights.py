@@ -143,6 +143,10 @@ def build_nights(samples: Iterable[SleepSample]) -> list[DeviceNight]:
     for sample in samples:
         by_source[sample.source].append(with_fixed_offsets(sample))
 
+    for group in by_source.values():
+        group.sort(
+            key=_sample_order
+        )  # so ties (one instant, two offsets) never depend on input order
     nights: list[DeviceNight] = []
     sleep_only: set[tuple[str, dt.date, dt.datetime]] = set()
     for source in sorted(by_source):
@@ -209,6 +213,18 @@ def choose_sources(nights: Sequence[DeviceNight]) -> list[DeviceNight]:
     out = [dataclasses.replace(n, chosen=not n.is_nap and best.get(n.date) is n) for n in nights]
     out.sort(key=_night_order)
     return out
+
+
+def _sample_order(sample: SleepSample) -> tuple[object, ...]:
+    """A total order of one source's samples: instants, then the offsets they carry."""
+    return (
+        sample.start,
+        sample.end,
+        sample.start.utcoffset(),
+        sample.end.utcoffset(),
+        sample.state,
+        sample.stage or "",
+    )
 
 
 def _night_order(night: DeviceNight) -> tuple[dt.date, bool, dt.datetime, str]:

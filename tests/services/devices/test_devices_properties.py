@@ -4,7 +4,9 @@ The explicit examples are inputs that once failed (kept so every run tries them)
 a night whose own in-bed record lay more than two days before a later import (its
 session was rebuilt cut short), a source lending its time in bed because its record
 was imported twice (overlap summed, not a union), and a night whose borrowed time in bed
-moved its start before another source's night of that date (the list out of order).
+moved its start before another source's night of that date (the list out of order),
+and two in-bed records ending at one instant written with two offsets (the borrowed end
+took the offset of whichever came first).
 """
 
 from __future__ import annotations
@@ -78,6 +80,16 @@ def sample(draw: st.DrawFn) -> SleepSample:
     return SleepSample(source, start.astimezone(tz), end.astimezone(tz), state, stage)
 
 
+# The Ring's two in-bed records end at one instant, one written in -05:00, one in -04:00.
+ONE_INSTANT_TWO_OFFSETS = (
+    [
+        rec("Ring", "2026-03-02T21:55-05:00", "2026-03-03T06:50-05:00", "in_bed"),
+        rec("Watch", "2026-03-02T13:00-05:00", "2026-03-02T22:00-05:00", "asleep"),
+    ],
+    [rec("Ring", "2026-03-02T22:50-04:00", "2026-03-03T07:50-04:00", "in_bed")],
+)
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -85,6 +97,7 @@ def sample(draw: st.DrawFn) -> SleepSample:
 @example(*LONG_SESSION)
 @example(*DUPLICATED_IN_BED)
 @example(*BORROWED_START)
+@example(*ONE_INSTANT_TWO_OFFSETS)
 def test_two_imports_store_the_nights_of_one(
     sqlite_database: Database, first: list[SleepSample], second: list[SleepSample]
 ) -> None:

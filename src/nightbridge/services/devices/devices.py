@@ -52,6 +52,9 @@ STAGE_BATCH = 5000
 WRITE_PAUSE_S = 0.1
 #: How far a local date's instants reach beyond its UTC day (offsets run from -12 to +14 h).
 LOCAL_REACH = dt.timedelta(hours=14)
+#: Samples this far around the new ones are read at once to rebuild their nights (one
+#: read covers their dates and the sessions of those dates; a longer session widens it).
+READ_MARGIN = dt.timedelta(hours=60)
 #: Why a record dated after the import is skipped (a device clock or zone set wrong).
 FUTURE_REASON = "is dated after the moment of the import (check the device's clock and zone)"
 
@@ -293,45 +296,56 @@ def rebuild_nights(repo: DeviceRepository, person_id: int, lo: dt.datetime, hi: 
     (rule 7), so the nights are rebuilt from whole sessions of every stored source:
 
     1. the span ``lo``..``hi`` grown to whole sessions (any source's samples chained by
-       gaps under ``SESSION_GAP``) gives the instants whose nights can change, and their
-       dates, a day either side (a local date is at most a day from the UTC date);
+       gaps under ``SESSION_GAP``) holds every session the new samples join, before and
+       after; their nights are dated by a sample's end in its own offset, so the local
+       dates of the span's sample ends are the dates that can change;
     2. every stored sample of those dates' instants, grown again to whole sessions, is
-       read, the nights built from it, and the stored nights of those dates replaced.
+       taken, the nights built from it, and the stored nights of those dates replaced.
+
+    The samples are read once, ``READ_MARGIN`` around the span (an indexed read that
+    costs as much as one narrower read); only a session reaching past that widens it.
 
     So the stored nights are those of ``build_nights`` over every stored sample, whatever
     the order and grouping of imports (``tests/services/devices/test_devices_properties.py``).
     """
-    span_lo, span_hi = _whole_sessions(repo, person_id, lo, hi)
-    first = span_lo.astimezone(dt.UTC).date() - dt.timedelta(days=1)
-    last = span_hi.astimezone(dt.UTC).date() + dt.timedelta(days=1)
-    read_lo, read_hi = _whole_sessions(
-        repo,
-        person_id,
-        dt.datetime.combine(first, dt.time(), dt.UTC) - LOCAL_REACH,
-        dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC) + LOCAL_REACH,
-    )
-    samples = repo.samples_between(person_id, read_lo, read_hi)
-    return repo.replace_nights(person_id, first, last, build_nights(samples))
+    window = (lo - READ_MARGIN, hi + READ_MARGIN)
+    samples = repo.samples_between(person_id, *window)
+    while True:  # one read, unless a session reaches past its edge (then a wider one)
+        span = _whole_sessions(samples, lo, hi)
+        ends = [s.end.date() for s in samples if s.end >= span[0] and s.start <= span[1]]
+        first, last = min(ends, default=lo.date()), max(ends, default=hi.date())
+        needed = _whole_sessions(
+            samples,
+            dt.datetime.combine(first, dt.time(), dt.UTC) - LOCAL_REACH,
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC) + LOCAL_REACH,
+        )
+        if needed[0] - SESSION_GAP >= window[0] and needed[1] + SESSION_GAP <= window[1]:
+            break
+        window = (
+            min(window[0], needed[0]) - READ_MARGIN,
+            max(window[1], needed[1]) + READ_MARGIN,
+        )
+        samples = repo.samples_between(person_id, *window)
+    inside = [s for s in samples if s.end >= needed[0] and s.start <= needed[1]]
+    return repo.replace_nights(person_id, first, last, build_nights(inside))
 
 
 def _whole_sessions(
-    repo: DeviceRepository, person_id: int, lo: dt.datetime, hi: dt.datetime
+    samples: list[SleepSample], lo: dt.datetime, hi: dt.datetime
 ) -> tuple[dt.datetime, dt.datetime]:
-    """``lo``..``hi`` grown until no stored sample of any source starts before it and ends
-    less than ``SESSION_GAP`` before its start, or ends after it and starts less than
-    ``SESSION_GAP`` after its end: every session that touches the span is then inside it."""
-    while True:
-        before = repo.samples_between(person_id, lo - SESSION_GAP, lo)
-        earliest = min((s.start for s in before), default=lo)
-        if earliest >= lo:
-            break
-        lo = earliest
-    while True:
-        after = repo.samples_between(person_id, hi, hi + SESSION_GAP)
-        latest = max((s.end for s in after), default=hi)
-        if latest <= hi:
-            break
-        hi = latest
+    """``lo``..``hi`` grown until no sample of any source (of ``samples``, sorted by
+    start) ends less than ``SESSION_GAP`` before it or starts less than ``SESSION_GAP``
+    after it: every session that touches the span is then inside it (as far as
+    ``samples`` reach; the caller checks that they reach far enough)."""
+    grown = True
+    while grown:
+        grown = False
+        for sample in samples:
+            if sample.start > hi + SESSION_GAP:
+                break
+            if sample.end >= lo - SESSION_GAP and (sample.start < lo or sample.end > hi):
+                lo, hi = min(lo, sample.start), max(hi, sample.end)
+                grown = True
     return lo, hi
 
 
