@@ -4,6 +4,10 @@ desktop (1280x900) width, into docs/screenshots/ (README links them).
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark]
     .venv/bin/python scripts/screenshots.py --phone-app   # the phone app pages only
 
+``--clinician-person`` takes Dr. Lee's page about Sam as it opens (the one-screen
+summary) at 1440x900, ``clinician-person-1440.png``, and the whole page at 390 px,
+``clinician-person-390.png``, plus Sam's ISI page at 390 px, ``isi-390.png`` (issue 14).
+
 ``--phone-app`` takes the pages a person uses on a phone (Today, Diary, Log, Trends,
 Plan) at 390 px as Jordan, whose sleep window Dr. Lee set, as ``phone-<page>.png``
 (issue 13: every page shows the window the clinician set).
@@ -60,6 +64,11 @@ def main() -> int:
         action="store_true",
         help="only the phone app pages at 390 px, as Jordan (window set by the clinician)",
     )
+    parser.add_argument(
+        "--clinician-person",
+        action="store_true",
+        help="only the clinician's page about a person (1440 px summary, 390 px) and the ISI page",
+    )
     options = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -104,6 +113,32 @@ def main() -> int:
                         path = options.out / f"phone-{name}.png"
                         page.screenshot(path=str(path), full_page=True)
                         taken.append(path)
+                if options.clinician_person:
+                    schemes = []
+                    doctor = browser.new_context(
+                        base_url=base, viewport={"width": 1440, "height": 900}
+                    ).new_page()
+                    _log_in(
+                        doctor,
+                        logins.clinician_email,
+                        logins.clinician_password,
+                        logins.clinician_totp_secret,
+                    )
+                    doctor.goto(f"/clinician/people/{logins.person_id}")
+                    path = options.out / "clinician-person-1440.png"
+                    doctor.screenshot(path=str(path))  # the first screen only
+                    taken.append(path)
+                    doctor.set_viewport_size(SIZES["phone"])
+                    doctor.goto(f"/clinician/people/{logins.person_id}")
+                    path = options.out / "clinician-person-390.png"
+                    doctor.screenshot(path=str(path), full_page=True)
+                    taken.append(path)
+                    sam = browser.new_context(base_url=base, viewport=SIZES["phone"]).new_page()
+                    _log_in(sam, logins.person_email, logins.person_password)
+                    sam.goto("/checkin/isi")
+                    path = options.out / "isi-390.png"
+                    sam.screenshot(path=str(path), full_page=True)
+                    taken.append(path)
                 for number, scheme in enumerate(schemes):
                     suffix = "" if scheme == "light" else "-dark"
                     if number:

@@ -37,6 +37,7 @@ PERSON_PAGES = (
     "/log",
     "/evening",
     "/checkin",
+    "/checkin/isi",
     "/plan",
     "/taper",
     "/trends",
@@ -155,3 +156,39 @@ def test_no_serious_axe_violation_and_44px_targets_on_every_page(live: Live, bro
         context.close()
     assert checked >= 2 * (2 + len(PERSON_PAGES) + 6 + 2)
     assert found == [], "\n".join(found)
+
+
+def test_the_clinicians_page_about_a_person_opens_on_a_one_screen_summary_at_1440(
+    live: Live, browser: Any
+) -> None:
+    """At 1440x900 the summary (alerts, this week's sleep, the window, the latest scales
+    and the four charts) ends within the first screen, with no serious axe violation in
+    either theme, and the in-page menu reaches the taper form without any script."""
+    d = live.logins
+    context = browser.new_context(
+        base_url=live.url, viewport={"width": 1440, "height": 900}, bypass_csp=True
+    )
+    context.add_cookies(
+        [live.cookie(d.clinician_email, d.clinician_password, d.clinician_totp_secret)]
+    )
+    page = context.new_page()
+    try:
+        response = page.goto(f"/clinician/people/{d.person_id}")
+        assert response is not None and response.status == 200
+        bottoms = page.evaluate(
+            """() => [...document.querySelectorAll('#summary .s-card, #summary svg')]
+                 .map(el => el.getBoundingClientRect().bottom)"""
+        )
+        assert len(bottoms) == 8 and max(bottoms) <= 900, bottoms
+        found = []
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            found += [
+                f"{scheme}: {v['id']} {v['help']}" for v in serious_violations(page, axe_source())
+            ]
+        assert found == []
+        page.click(".section-nav a[href='#taper']")
+        top = page.evaluate("() => document.getElementById('taper').getBoundingClientRect().top")
+        assert 0 <= top < 200
+    finally:
+        context.close()

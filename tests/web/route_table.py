@@ -92,6 +92,9 @@ DIARY_FORM = {
     "out_of_bed": "06:50",
     "quality": "3",
 }
+#: A COWS rating (Wesson & Ling 2003): one allowed score per item, total 14.
+COWS_ANSWERS = [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 3]
+COWS_FORM = {f"cows_{i}": str(v) for i, v in enumerate(COWS_ANSWERS, start=1)}
 TAPER_FORM = {
     "substance": "kratom",
     "start_amount": "12",
@@ -219,6 +222,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/diary"): entry(PATIENTS, form=DIARY_FORM),
     ("GET", "/checkin"): entry(PATIENTS),
     ("POST", "/checkin"): entry(PATIENTS, form={"date": "2026-03-01", "symptom_aches": "2"}),
+    ("GET", "/checkin/isi"): entry(PATIENTS),
+    ("POST", "/checkin/isi"): entry(PATIENTS, form={"isi": "10"}),
     ("GET", "/evening"): entry(PATIENTS),
     ("POST", "/evening"): entry(PATIENTS, form={"exercise_min": "20"}),
     ("GET", "/log"): entry(PATIENTS),
@@ -248,11 +253,14 @@ ROUTES: dict[tuple[str, str], Entry] = {
         "clinician_a", form={"rise": "06:30", "window_min": "330"}
     ),
     ("POST", "/clinician/people/{person_id}/notes"): entry("clinician_a", form={"body": "ok"}),
+    ("POST", "/clinician/people/{person_id}/cows"): entry("clinician_a", form=COWS_FORM),
     ("GET", "/api/me/today"): api(PATIENTS),
     ("GET", "/api/me/trends"): api(PATIENTS),
     ("GET", "/api/me/notes"): api(PATIENTS),
     ("POST", "/api/me/diary"): api(PATIENTS, json=DIARY_FORM),
     ("POST", "/api/me/checkins"): api(PATIENTS, json={"date": "2026-03-01"}),
+    ("POST", "/api/me/questionnaires/isi"): api(PATIENTS, json={"total": 10}),
+    ("GET", "/api/me/questionnaires"): api(PATIENTS),
     ("POST", "/api/me/evening"): api(PATIENTS, json={"exercise_min": 20}),
     ("POST", "/api/me/intake"): api(
         PATIENTS,
@@ -262,6 +270,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("GET", "/api/triage"): api(CLINICIANS),
     ("GET", "/api/people/{person_id}/summary"): api(A_AND_INVITED),
     ("GET", "/api/people/{person_id}/notes"): api("clinician_a"),
+    ("GET", "/api/people/{person_id}/questionnaires"): api(A_AND_INVITED),
+    ("POST", "/api/people/{person_id}/cows"): api("clinician_a", json={"answers": COWS_ANSWERS}),
     ("POST", "/api/people/{person_id}/notes"): api("clinician_a", json={"body": "ok"}),
     ("PUT", "/api/people/{person_id}/settings"): api("clinician_a", json={"floor_min": 300}),
     ("GET", "/api/people/{person_id}/taper"): api(A_AND_INVITED),

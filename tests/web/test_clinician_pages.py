@@ -65,7 +65,7 @@ def test_the_person_page_shows_charts_alerts_with_evidence_and_notes(personas: P
         )
         assert saved.status_code == 303
         html = clinician.client.get(f"/clinician/people/{a.person_id}").text
-    assert html.count('role="img"') == 4
+    assert html.count('role="img"') == 7  # 4 in the summary, 3 in the sections
     assert "Talked &lt;b&gt;sleep&lt;/b&gt; hygiene." in html
     assert 'class="triage-level level-crisis"' in html  # PHQ-9 item 9 = 1
     assert '<th scope="row">2026-03-10</th><td>11</td><td>1</td>' in html

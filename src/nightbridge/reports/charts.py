@@ -508,9 +508,11 @@ def draw_questionnaire_trend(
 __all__ = [
     "Chart",
     "NightPoint",
+    "ScaleSeries",
     "draw_diary_bars",
     "draw_intake_symptoms",
     "draw_questionnaire_trend",
+    "draw_scale_strips",
     "draw_sleep_trend",
     "draw_symptom_heatmap",
     "draw_window_weeks",
@@ -532,13 +534,17 @@ def draw_window_weeks(
     lower_at_pct: float = 85.0,
     raise_at_pct: float = 90.0,
     chart_id: str = "window-weeks",
+    title: str = "Your sleep window and each week's sleep efficiency",
+    setter_words: Mapping[str, str] | None = None,
 ) -> Chart:
     """The sleep window in force over time (top: its length in hours, one step at each
     change, who set it in the table) and the pooled sleep efficiency of each week, the
     number the weekly step reads (bottom; definitions.md sections 1 and 2: pooled SE =
     100 * sum(tst) / sum(tib); lengthen at ``raise_at_pct``, shorten below
     ``lower_at_pct``). ``plans`` are ``WindowPlan``-like (``set_on``, ``window_min``,
-    ``set_by``), oldest first. Weeks are 7-day blocks ending on ``end``."""
+    ``set_by``), oldest first. Weeks are 7-day blocks ending on ``end``. ``setter_words``
+    names the setters (``set_by`` -> words; the person's own pages say "you")."""
+    setters = dict(setter_words or {"clinician": "your clinician", "person": "you"})
     points = _points(nights)
     history = sorted(plans, key=lambda p: p.set_on)
     first_day = end - dt.timedelta(days=7 * weeks - 1)
@@ -551,7 +557,6 @@ def draw_window_weeks(
         window = in_force[-1].window_min if in_force else None
         who = in_force[-1].set_by if in_force else ""
         blocks.append((a, b, inside, _pooled_se(inside), window, who))
-    title = "Your sleep window and each week's sleep efficiency"
     changes = [p for p in history if first_day <= p.set_on <= end and p.window_min]
     desc = (
         f"{weeks} weeks to {end.isoformat()}. Window changes: "
@@ -570,7 +575,7 @@ def draw_window_weeks(
             str(len(inside)),
             "-" if se is None else f"{se:.1f} %",
             _hours(window) if window else "-",
-            {"clinician": "clinician", "person": "you"}.get(who, "-"),
+            {"clinician": "clinician", "person": setters.get("person", "you")}.get(who, "-"),
         )
         for a, b, inside, se, window, who in blocks
     )
@@ -625,12 +630,12 @@ def draw_window_weeks(
     if len(segment) > 1:
         svg.add(polyline(segment, class_="nb-window"))
     for p in changes:
-        who = "your clinician" if p.set_by == "clinician" else "you"
+        setter = setters.get(p.set_by, p.set_by)
         svg.add(
             element(
                 "circle",
                 "<title>"
-                + escape(f"{p.set_on.isoformat()}: {_hours(p.window_min)}, set by {who}")
+                + escape(f"{p.set_on.isoformat()}: {_hours(p.window_min)}, set by {setter}")
                 + "</title>",
                 cx=x_of(p.set_on),
                 cy=y_win(p.window_min),
@@ -681,6 +686,7 @@ def draw_intake_symptoms(
     start: dt.date,
     end: dt.date,
     chart_id: str = "intake-symptoms",
+    target_words: str = "the taper target your clinician set",
 ) -> Chart:
     """What was logged per day (bars) against the taper's target (dashed steps, when a
     clinician set a taper) above, and the day's withdrawal symptom score (sum of the 17
@@ -696,7 +702,7 @@ def draw_intake_symptoms(
     desc = (
         f"{len(amounts)} days with {name} logged and {len(symptom_totals)} check-ins "
         f"between {start.isoformat()} and {end.isoformat()}"
-        + ("; the dashed steps are the taper target your clinician set" if targets else "")
+        + (f"; the dashed steps are {target_words}" if targets else "")
         + ". Nightbridge never suggests an amount."
     )
     columns = ("Day", f"Logged ({unit})" if unit else "Logged", "Taper target", "Symptom score")
@@ -782,4 +788,108 @@ def draw_intake_symptoms(
         legend.append(("line", "nb-target", "Taper target"))
     legend.append(("line", "nb-symptom", "Symptoms"))
     _legend(svg, height - 8, legend)
+    return Chart(svg.render(), title, columns, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleSeries:
+    """One questionnaire's totals for ``draw_scale_strips``: its label, the top of its
+    total, the lower end of each band after the first (``(low, name)``, from
+    core.instruments), and the ``(date, total)`` points."""
+
+    key: str
+    label: str
+    maximum: int
+    band_edges: tuple[tuple[int, str], ...]
+    points: tuple[tuple[dt.date, int], ...]
+    first_band: str = ""
+
+
+def _band_of(series: ScaleSeries, total: int) -> str:
+    band = series.first_band
+    for low, name in series.band_edges:
+        if total >= low:
+            band = name
+    return band.replace("_", " ")
+
+
+def draw_scale_strips(
+    series: Sequence[ScaleSeries],
+    *,
+    start: dt.date,
+    end: dt.date,
+    chart_id: str = "scales",
+    title: str = "Questionnaires over time",
+) -> Chart:
+    """One strip per questionnaire on a shared time axis (``start..end``), each on its
+    own scale 0..maximum with its band edges as dotted lines (ISI: Bastien et al. 2001;
+    PHQ-9: Kroenke et al. 2001; GAD-7: Spitzer et al. 2006; COWS: Wesson & Ling 2003;
+    definitions.md section 3), so totals of different instruments are never drawn on
+    one scale. The table lists every total with its band."""
+    strips = [s for s in series if s.points]
+    parts = [
+        f"{s.label}: {len(s.points)} scores, last {s.points[-1][1]} "
+        f"({_band_of(s, s.points[-1][1])}) on {s.points[-1][0].isoformat()}"
+        for s in strips
+    ]
+    desc = f"From {start.isoformat()} to {end.isoformat()}. " + (
+        ". ".join(parts) + "." if parts else "No questionnaires yet."
+    )
+    columns = ("Date", "Questionnaire", "Total", "Band")
+    rows = tuple(
+        (day.isoformat(), s.label, f"{total} of {s.maximum}", _band_of(s, total))
+        for day, s, total in sorted(
+            ((d, s, t) for s in strips for d, t in s.points), key=lambda r: (r[0], r[1].label)
+        )
+    )
+    strip_h, gap = 40.0, 28.0
+    height = int(TOP + max(1, len(strips)) * (strip_h + gap) + 24)
+    svg = Svg(WIDTH, height, title, desc, chart_id=chart_id)
+    if not strips:
+        return Chart(_empty(svg, "No questionnaires yet"), title, columns, rows)
+    plot_w = WIDTH - LEFT - RIGHT
+    span = max(1, (end - start).days)
+
+    def x_of(day: dt.date) -> float:
+        return LEFT + plot_w * (day - start).days / span
+
+    for i, s in enumerate(strips):
+        top = TOP + i * (strip_h + gap) + 16
+
+        def y_of(total: float, top: float = top, maximum: int = s.maximum) -> float:
+            return top + strip_h - strip_h * total / maximum
+
+        last_total = s.points[-1][1]
+        svg.add(
+            text(
+                LEFT, top - 6, f"{s.label} (0-{s.maximum}): {last_total}, {_band_of(s, last_total)}"
+            )
+        )
+        svg.add(_hline(y_of(0), "nb-axis"))
+        svg.add(_hline(y_of(s.maximum), "nb-grid"))
+        svg.add(text(LEFT - 6, y_of(0) + 4, "0", text_anchor="end"))
+        svg.add(text(LEFT - 6, y_of(s.maximum) + 4, str(s.maximum), text_anchor="end"))
+        for low, _name in s.band_edges:
+            svg.add(_hline(y_of(low), "nb-ref"))
+        points = [(x_of(d), y_of(t)) for d, t in s.points if start <= d <= end]
+        if len(points) > 1:
+            svg.add(polyline(points, class_=f"nb-line-{i % 3}"))
+        for d, total in s.points:
+            if not start <= d <= end:
+                continue
+            label = f"{s.label} {d.isoformat()}: {total} ({_band_of(s, total)})"
+            svg.add(
+                element(
+                    "circle",
+                    f"<title>{escape(label)}</title>",
+                    cx=x_of(d),
+                    cy=y_of(total),
+                    r=4.0,
+                    class_=f"nb-fill-{i % 3}",
+                    data_instrument=s.key,
+                    data_date=d.isoformat(),
+                    data_total=total,
+                )
+            )
+    _date_labels(svg, start, end, x_of, height - 8)
     return Chart(svg.render(), title, columns, rows)

@@ -6,8 +6,9 @@ changes take effect immediately):
 - a ``person`` reads and writes only their own data;
 - a ``clinician`` reads a person's data while the person shares it (a share not
   revoked) with them directly, or with a clinic they are a CURRENT member of (either
-  clinic role); they ``manage`` it (settings, taper, notes) only through a share whose
-  ``access`` is ``manage`` -- with ``view`` shares alone, ``manage`` is ``Forbidden``;
+  clinic role); they ``manage`` it (settings, taper, notes, a COWS rating: a clinical
+  act on the person's record) only through a share whose ``access`` is ``manage`` --
+  with ``view`` shares alone, ``manage`` is ``Forbidden``;
   they never write the person's own entries (diary, check-ins, intake): ``Forbidden``;
 - an ``admin`` manages accounts, creates clinics, and reads no health data at all;
 - only the person sees the audit trail of their data (``audit``);
@@ -48,8 +49,8 @@ from nightbridge.storage.tables.base import utcnow
 ROLES: tuple[str, ...] = ("person", "clinician", "admin")
 
 #: Actions on a person's data: ``read``; ``write`` the person's own entries;
-#: ``manage`` settings, taper schedule and clinician notes; ``audit``: see who looked at
-#: the data (the person alone).
+#: ``manage`` settings, taper schedule, clinician notes and COWS ratings; ``audit``: see
+#: who looked at the data (the person alone).
 ACTIONS: tuple[str, ...] = ("read", "write", "manage", "audit")
 
 #: Actions on a clinic: ``view`` it (members, pending invites); ``admin``: invite and

@@ -66,6 +66,9 @@ QUESTIONS: dict[str, str] = {
     "self_harm_thoughts": N_("Since yesterday, have you had thoughts of ending your life?"),
     "phq9": N_("PHQ-9 questionnaire"),
     "gad7": N_("GAD-7 questionnaire"),
+    # the ISI page (person/isi.html) and the COWS form (clinician/person.html)
+    "isi": N_("ISI total (0-28)"),
+    "cows": N_("COWS"),
     # tonight's plan and the clinician's forms (person/plan.html, clinician/person.html)
     "rise": N_("Rise time"),
     "current": N_("Your window now, in minutes"),
@@ -109,6 +112,8 @@ PAGE_QUESTIONS: dict[str, dict[str, str]] = {
     "/checkin": {"date": N_("Day")},
     "/log": {"date": N_("Day")},
     "/api/me/checkins": {"date": N_("Day")},
+    "/api/me/questionnaires/isi": {"total": N_("ISI total (0-28)")},
+    "/api/people/{person_id}/cows": {"answers": N_("COWS")},
     "/sharing/redeem": {"code": N_("Invite code")},
     "/api/invites/redeem": {"code": N_("Invite code")},
     "/login/totp": {"code": N_("Code from the app")},
@@ -118,9 +123,9 @@ PAGE_QUESTIONS: dict[str, dict[str, str]] = {
 
 _INDEX = re.compile(r"\.(\d+)$")
 #: Check-in parts as the check-in route names them: ``symptom_aches`` (or the core's
-#: ``symptom aches``) and ``phq9_item_2`` (``phq9 item 2``).
+#: ``symptom aches``) and ``phq9_item_2`` (``phq9 item 2``), ``cows item 3``.
 _SYMPTOM = re.compile(r"symptom[_ ]([a-z_]+)")
-_ITEM = re.compile(r"(phq9|gad7)[_ ]item[_ ](\d+)")
+_ITEM = re.compile(r"(phq9|gad7|cows)[_ ]item[_ ](\d+)")
 
 
 def question_for(field: str, path: str = "") -> str:

@@ -30,6 +30,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "today",
     "diary",
     "checkin",
+    "questionnaires",
     "trends",
     "evening",
     "log",

@@ -75,7 +75,7 @@ def _no_alerts(
 class Instrument:
     """A questionnaire: its items, bands and the alerts its answers raise.
 
-    ``total_only`` instruments (ISI) take one number, the total a clinician entered,
+    ``total_only`` instruments (ISI) take one number, the total of the licensed form,
     because the form itself may not be shipped.
     """
 

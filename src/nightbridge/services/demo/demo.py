@@ -562,11 +562,37 @@ def load_demo(
         "Talked about the beer on a kratom day (urgent alert): Sam has naloxone and knows "
         "the signs of overdose. Sleep diary going well.",
     )
+    _rate_demo_scales(db, owner, Actor(sam_account, "person", owner), clinician, today, days)
     if progress:
         progress(total, total)
     return DemoLogins(
         clinician_totp_secret=secret, person_id=owner, second_person_id=jordan, loaded=True
     )
+
+
+#: Sam's ISI totals (entered on the web) by days before today: moderate easing to
+#: subthreshold; Dr. Lee's COWS ratings (Wesson & Ling 2003) by days before today: mild
+#: early in the taper, none now (every number invented).
+DEMO_ISI: tuple[tuple[int, int], ...] = ((35, 19), (21, 16), (7, 12))
+DEMO_COWS: tuple[tuple[int, tuple[int, ...]], ...] = (
+    (34, (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0)),
+    (20, (1, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0)),
+    (6, (0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0)),
+)
+
+
+def _rate_demo_scales(
+    db: Database, owner: int, sam: Actor, clinician: Actor, today: dt.date, days: int
+) -> None:
+    """Sam's ISI totals and Dr. Lee's COWS ratings inside the demo's span."""
+    from nightbridge.services.recovery.questionnaires import record_cows, record_isi
+
+    for back, total in DEMO_ISI:
+        if back < days:
+            record_isi(db, owner, total, by=sam, today=today - dt.timedelta(days=back))
+    for back, answers in DEMO_COWS:
+        if back < days:
+            record_cows(db, owner, answers, by=clinician, today=today - dt.timedelta(days=back))
 
 
 def _find_person(db: Database, account_id: int) -> int:

@@ -53,6 +53,10 @@ RECORDS: dict[str, tuple[str, str]] = {
     "nudges_dismissed": ("toolkit_nudge_dismissals", "a nudge the person dismissed"),
     "reminders": ("toolkit_reminders", "the morning and evening reminder times"),
     "window_plans": ("window_plans", "a sleep window set (rise time, length, by whom)"),
+    "questionnaires": (
+        "questionnaire_scores",
+        "an ISI total or a COWS rating: item scores, total, band, when and by whom",
+    ),
     "device_activity": ("device_activity", "exercise minutes per day from a device"),
     "device_imports": ("device_imports", "a device import: when, which file, samples added"),
     "shares": ("shares", "a clinician the data is shared with (account id), since and until"),

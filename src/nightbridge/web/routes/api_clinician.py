@@ -61,6 +61,22 @@ class TaperIn(ApiModel):
     )
 
 
+class CowsIn(ApiModel):
+    """A Clinical Opiate Withdrawal Scale rating, as published (Wesson & Ling 2003):
+    eleven item scores in the form's order, each one of that item's allowed scores
+    (content/instruments/cows.json; docs/instruments.md)."""
+
+    answers: list[int] = Field(
+        min_length=11,
+        max_length=11,
+        description="resting pulse {0,1,2,4}, sweating {0..4}, restlessness {0,1,3,5}, pupil "
+        "size {0,1,2,5}, bone or joint aches {0,1,2,4}, runny nose or tearing {0,1,2,4}, GI "
+        "upset {0,1,2,3,5}, tremor {0,1,2,4}, yawning {0,1,2,4}, anxiety or irritability "
+        "{0,1,2,4}, gooseflesh {0,3,5}",
+        examples=[[1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 3]],
+    )
+
+
 @router.get("/triage", summary="The people who share with me, most urgent first")
 def api_triage(
     db: DatabaseDep,
@@ -93,6 +109,7 @@ def _alert(alert: Any) -> dict[str, Any]:
 
 @router.get("/people/{person_id}/summary", summary="Alerts, nights, check-ins, taper")
 def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, Any]:
+    from nightbridge.services.recovery.questionnaires import list_ratings
     from nightbridge.services.recovery.safety import alerts_between
     from nightbridge.services.recovery.taper import get_taper, taper_adherence
     from nightbridge.services.sleep.dashboard import build_trends, person_today_date
@@ -110,6 +127,10 @@ def api_summary(person_id: int, db: DatabaseDep, scope: ReadScope) -> dict[str, 
         "trends": build_trends(db, scope.person_id, end=today).to_dict(),
         "taper": taper.to_dict() if taper else None,
         "taper_adherence": [s.to_dict() for s in taper_adherence(db, scope.person_id, today=today)],
+        "ratings": [
+            r.to_dict()
+            for r in list_ratings(db, scope.person_id, today - dt.timedelta(days=364), today)
+        ],
     }
 
 
@@ -174,3 +195,34 @@ def api_taper(
         confirm_raise=body.confirm_raise,
     )
     return {**saved.plan.to_dict(), "changed": saved.changed}
+
+
+@router.get(
+    "/people/{person_id}/questionnaires",
+    summary="ISI totals and COWS ratings over the last year, oldest first",
+)
+def api_ratings(person_id: int, db: DatabaseDep, scope: ReadScope) -> list[dict[str, Any]]:
+    from nightbridge.services.recovery.questionnaires import list_ratings
+    from nightbridge.services.sleep.dashboard import person_today_date
+
+    today = person_today_date(db, scope.person_id)
+    start = today - dt.timedelta(days=364)
+    return [r.to_dict() for r in list_ratings(db, scope.person_id, start, today)]
+
+
+@router.post(
+    "/people/{person_id}/cows",
+    status_code=201,
+    summary="Record a COWS rating (rated by a clinician, as published)",
+)
+def api_cows(
+    person_id: int, body: CowsIn, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> dict[str, Any]:
+    """Stored for the person's today with its total and band (<5 none, 5-12 mild, 13-24
+    moderate, 25-36 moderately severe, >36 severe) and who rated it. Needs the manage
+    permission (services/access.py): a clinician the person has not shared with gets a
+    404; a score an item does not allow is a 422 naming the question ("COWS, question
+    3")."""
+    from nightbridge.services.recovery.questionnaires import record_cows
+
+    return record_cows(db, scope.person_id, body.answers, by=actor).to_dict()

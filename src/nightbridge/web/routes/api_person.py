@@ -69,6 +69,13 @@ class CheckinIn(ApiModel):
     gad7: list[int] | None = Field(default=None, description="7 answers 0..3")
 
 
+class IsiIn(ApiModel):
+    """The Insomnia Severity Index total of the licensed form (Bastien et al. 2001;
+    definitions.md section 3): Nightbridge ships no item text, so only the total."""
+
+    total: int = Field(description="the ISI total, 0..28", examples=[12])
+
+
 class EveningIn(ApiModel):
     """Tonight's evening log; every part is optional. Times are local ``HH:MM``."""
 
@@ -242,3 +249,32 @@ def api_plan(
         "in_force": window_now(db, scope.person_id, today).to_dict(),
         "stimulus_control": stimulus_control(),
     }
+
+
+@router.post(
+    "/questionnaires/isi", status_code=201, summary="Enter an Insomnia Severity Index total"
+)
+def api_isi(
+    body: IsiIn, request: Request, db: DatabaseDep, scope: WriteScope, key: KeyHeader = None
+) -> Any:
+    """Stored for today on your clock, with its band (0-7 none, 8-14 subthreshold, 15-21
+    moderate, 22-28 severe); a total outside 0..28 is refused (422 naming "ISI total")."""
+    from nightbridge.services.recovery.questionnaires import record_isi
+
+    return send_json_once(
+        request,
+        db,
+        scope,
+        body,
+        lambda keyed: record_isi(keyed, scope.person_id, body.total, by=scope.actor).to_dict(),
+    )
+
+
+@router.get("/questionnaires", summary="Your ISI totals and COWS ratings, oldest first")
+def api_questionnaires(db: DatabaseDep, scope: ReadScope, days: int = 365) -> list[dict[str, Any]]:
+    from nightbridge.services.recovery.questionnaires import list_ratings
+    from nightbridge.services.sleep.dashboard import person_today_date
+
+    today = person_today_date(db, scope.person_id)
+    start = today - dt.timedelta(days=max(1, min(days, 3660)) - 1)
+    return [r.to_dict() for r in list_ratings(db, scope.person_id, start, today)]

@@ -53,6 +53,16 @@ SAVED: dict[str, str] = {
     "taper-unchanged": "Nothing changed: this is the taper schedule in force, so nothing "
     "was stored.",
     "note": "Saved: the note.",
+    "cows": "Saved: the COWS rating.",
+}
+#: The section each form is in: a save goes back to it (``#taper``), not the top.
+SECTION_OF: dict[str, str] = {
+    "settings": "settings",
+    "window": "window",
+    "taper": "taper",
+    "taper-unchanged": "taper",
+    "note": "notes",
+    "cows": "questionnaires",
 }
 
 
@@ -123,10 +133,16 @@ def triage_page(
 
 
 def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
-    """Everything the clinician's person page shows (also used after a refused form)."""
+    """Everything the clinician's person page shows (also used after a refused form):
+    the one-screen summary first, then the sections the in-page menu reaches."""
+    from zoneinfo import ZoneInfo
+
+    from nightbridge.core.triage import ALERT_LOOKBACK_DAYS
     from nightbridge.core.window_plan import describe_history
     from nightbridge.services.accounts.notes import list_notes
+    from nightbridge.services.clinic.person_summary import latest_scores, week_sleep
     from nightbridge.services.recovery.intake import list_intake
+    from nightbridge.services.recovery.questionnaires import list_ratings
     from nightbridge.services.recovery.safety import alerts_between
     from nightbridge.services.recovery.taper import get_taper, taper_adherence, taper_history
     from nightbridge.services.sleep.dashboard import build_trends, person_today_date, person_zone
@@ -139,13 +155,16 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
     view = build_trends(db, person_id, end=today, days=42)
     with db.reader() as session:
         name = PersonRepository(session).display_name(person_id)
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(person_zone(db, person_id))
     intake = [
         (e.at.astimezone(zone), e)
         for e in list_intake(db, person_id, today - dt.timedelta(days=13), today)
     ]
+    ratings = list_ratings(db, person_id, today - dt.timedelta(days=SCALE_DAYS - 1), today)
+    recent = alerts_between(db, person_id, today - dt.timedelta(days=41), today)
+    in_force_from = today - dt.timedelta(days=ALERT_LOOKBACK_DAYS)
+    plans = plan_history(db, person_id)
+    profile = get_profile(db, person_id)
     return {
         "title": name or "Person",
         "person_id": person_id,
@@ -153,25 +172,126 @@ def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:
         "today": today,
         "view": view,
         "charts": trend_charts(view, prefix="p-"),
-        "alerts_now": alerts_between(db, person_id, today, today),
-        "alerts_recent": alerts_between(db, person_id, today - dt.timedelta(days=41), today),
+        "summary_charts": summary_charts(db, person_id, view, ratings, plans),
+        "week": week_sleep(view.nights, today),
+        "latest": latest_scores(view.checkins, ratings),
+        "alerts_in_force": [a for a in recent if a.date >= in_force_from],
+        "lookback_days": ALERT_LOOKBACK_DAYS,
+        "alerts_now": [a for a in recent if a.date == today],
+        "alerts_recent": recent,
         "questionnaires": [c for c in view.checkins if c.phq9 is not None or c.gad7 is not None],
+        "ratings": list(reversed(ratings)),
+        "cows": cows_content(),
         "intake": list(reversed(intake)),
         "taper": get_taper(db, person_id),
         "taper_history": taper_history(db, person_id),
         "holds_text": holds_text,
         "adherence": taper_adherence(db, person_id, today=today),
         "notes": list_notes(db, person_id),
-        "profile": get_profile(db, person_id),
-        **screen_context(get_profile(db, person_id)),
+        "profile": profile,
+        **screen_context(profile),
         "window_fields": WINDOW_FIELDS,
         "window_plan": current_plan(db, person_id),
-        "window_history": describe_history(plan_history(db, person_id)),
+        "window_history": describe_history(plans),
         "evidence_lines": evidence_lines,
+        "sections": SECTIONS,
+        "wide": True,
         "errors": {},
         "form": "",
         "values": {},
     }
+
+
+#: How far back the questionnaires chart and the ratings table reach (days).
+SCALE_DAYS = 84
+#: The page's sections, in order, as the in-page menu names them (id, words).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "Summary"),
+    ("alerts", "Alerts"),
+    ("sleep", "Sleep"),
+    ("intake", "Intake and taper"),
+    ("questionnaires", "Questionnaires and COWS"),
+    ("window", "Window"),
+    ("screen", "Conditions"),
+    ("settings", "Window settings"),
+    ("taper", "Taper schedule"),
+    ("notes", "Notes"),
+)
+
+
+def cows_content() -> dict[str, Any]:
+    """The COWS items and anchors, word for word from content/instruments/cows.json."""
+    from nightbridge.content import load_json
+
+    doc: dict[str, Any] = load_json("instruments/cows.json")
+    return doc
+
+
+def summary_charts(
+    db: DatabaseDep, person_id: int, view: Any, ratings: list[Any], plans: list[Any]
+) -> dict[str, Any]:
+    """The summary's charts (reports.charts, the Trends page's drawings): the window in
+    force over 6 weeks with each week's pooled sleep efficiency, logged intake against
+    the taper target with the symptom score, and every questionnaire on its own scale."""
+    from nightbridge.reports.charts import (
+        ScaleSeries,
+        draw_intake_symptoms,
+        draw_scale_strips,
+        draw_window_weeks,
+    )
+    from nightbridge.services.clinic.person_summary import SCALES, band_edges, scale_points
+    from nightbridge.services.recovery.intake import intake_trend
+    from nightbridge.services.recovery.questionnaires import LABELS
+
+    if view.window is not None and view.window.paused:
+        plans = plans[:-1]  # the stored window waits (early withdrawal): not in force
+    start = view.start  # six weeks, as the Trends page
+    totals = {day: sum(scores.values()) for day, scores in view.symptom_days() if day >= start}
+    points = scale_points(view.checkins, ratings)
+    series = []
+    for key in SCALES:
+        first, edges = band_edges(key)
+        series.append(
+            ScaleSeries(
+                key,
+                LABELS[key],
+                get_max(key),
+                edges,
+                tuple(points.get(key, ())),
+                first_band=first,
+            )
+        )
+    return {
+        "window": draw_window_weeks(
+            view.nights,
+            [p for p in plans if p.set_on <= view.end],
+            end=view.end,
+            weeks=6,
+            chart_id="s-window",
+            title="Sleep window in force and each week's sleep efficiency",
+            setter_words={"clinician": "a clinician", "person": "the person"},
+        ),
+        "intake": draw_intake_symptoms(
+            intake_trend(db, person_id, start, view.end),
+            totals,
+            start=start,
+            end=view.end,
+            chart_id="s-intake",
+            target_words="the taper target someone set",
+        ),
+        "scales": draw_scale_strips(
+            series,
+            start=view.end - dt.timedelta(days=SCALE_DAYS - 1),
+            end=view.end,
+            chart_id="s-scales",
+        ),
+    }
+
+
+def get_max(key: str) -> int:
+    from nightbridge.core.instruments import get_instrument
+
+    return get_instrument(key).max_total
 
 
 def screen_context(profile: Any) -> dict[str, Any]:
@@ -237,7 +357,7 @@ def save_settings(
         update_profile(db, scope.person_id, by="clinician", **changes)
     except InvalidInput as exc:
         return _refused(request, db, scope.person_id, "settings", values, exc)
-    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=settings", status_code=303)
+    return _saved(scope.person_id, "settings")
 
 
 @router.post("/clinician/people/{person_id}/window", include_in_schema=False)
@@ -262,7 +382,7 @@ def save_window(
         set_plan(db, scope.person_id, rise=rise, window_min=window, by="clinician")
     except InvalidInput as exc:
         return _refused(request, db, scope.person_id, "window", values, exc)
-    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=window", status_code=303)
+    return _saved(scope.person_id, "window")
 
 
 @router.post("/clinician/people/{person_id}/taper", include_in_schema=False)
@@ -306,7 +426,7 @@ def save_taper(
     except InvalidInput as exc:
         return _refused(request, db, scope.person_id, "taper", values, exc)
     done = "taper" if saved.changed else "taper-unchanged"
-    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved={done}", status_code=303)
+    return _saved(scope.person_id, done)
 
 
 @router.post("/clinician/people/{person_id}/notes", include_in_schema=False)
@@ -322,4 +442,34 @@ def save_note(
     except InvalidInput as exc:
         values = {"body": body, "shared": "yes" if shared else ""}
         return _refused(request, db, scope.person_id, "note", values, exc)
-    return RedirectResponse(f"/clinician/people/{scope.person_id}?saved=note", status_code=303)
+    return _saved(scope.person_id, "note")
+
+
+@router.post("/clinician/people/{person_id}/cows", include_in_schema=False)
+def save_cows(
+    request: Request, form: FormDep, db: DatabaseDep, actor: ClinicianActor, scope: ManageScope
+) -> Response:
+    """Record a COWS rating (Wesson & Ling 2003, rated by a clinician as published):
+    the manage permission, as for the taper and notes (services/access.py); the row
+    keeps who rated it. Every unanswered or disallowed item is named ("COWS, question
+    3") and nothing is stored."""
+    from nightbridge.services.recovery.questionnaires import parse_answers, record_cows
+
+    count = len(cows_content()["items"])
+    values = {f"cows_{i}": str(form.get(f"cows_{i}", "")).strip() for i in range(1, count + 1)}
+    answers, problems = parse_answers(list(values.values()), "cows")
+    try:
+        if problems:
+            raise InvalidInput(problems)
+        record_cows(db, scope.person_id, answers, by=actor)
+    except InvalidInput as exc:
+        return _refused(request, db, scope.person_id, "cows", values, exc)
+    return _saved(scope.person_id, "cows")
+
+
+def _saved(person_id: int, what: str) -> Response:
+    """303 back to the page, at the section of the form just saved."""
+    section = SECTION_OF.get(what, "summary")
+    return RedirectResponse(
+        f"/clinician/people/{person_id}?saved={what}#{section}", status_code=303
+    )
