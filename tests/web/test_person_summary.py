@@ -287,3 +287,22 @@ def test_a_refused_cows_form_names_each_question_and_keeps_the_answers(
     assert (
         list_ratings(people.database, a.person_id, dt.date(2000, 1, 1), dt.date(2100, 1, 1)) == []
     )
+
+
+def test_a_view_only_clinician_reads_the_page_but_cannot_rate_the_cows(people: Personas) -> None:
+    """A share the person made view-only: the clinician sees the summary, but rating the
+    COWS is managing the record (services/access.py), so it is a 403, stored nowhere."""
+    from nightbridge.services.accounts.sharing import create_invite, redeem_invite
+
+    b, viewer = people.patient_b, people.clinician_x
+    invite = create_invite(people.database, b.actor, access="view")
+    redeem_invite(people.database, viewer.actor, invite.code)
+    page = viewer.client.get(f"/clinician/people/{b.person_id}")
+    assert page.status_code == 200 and 'id="summary"' in page.text
+    form = {f"cows_{i}": str(v) for i, v in enumerate(COWS_14, start=1)}
+    assert viewer.post_form(f"/clinician/people/{b.person_id}/cows", form).status_code == 403
+    api = viewer.send("POST", f"/api/people/{b.person_id}/cows", json={"answers": COWS_14})
+    assert api.status_code == 403
+    assert (
+        list_ratings(people.database, b.person_id, dt.date(2000, 1, 1), dt.date(2100, 1, 1)) == []
+    )
