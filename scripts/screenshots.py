@@ -84,10 +84,17 @@ def main() -> int:
 
     options.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        import os
+
+        from nightbridge.services.accounts.totp_keys import TotpKeys
+        from nightbridge.web.app import Settings
+
+        # the demo's TOTP secrets are sealed with a key file of this run's own
+        os.environ["NIGHTBRIDGE_TOTP_KEY_FILE"] = str(Path(tmp) / "totp.key")
         database = Database(f"sqlite:///{Path(tmp) / 'nightbridge.sqlite3'}")
         database.migrate()
         print("Loading the demo ...", file=sys.stderr)
-        logins = load_demo(database)
+        logins = load_demo(database, keys=TotpKeys.of(Settings()))
         port = _free_port()
         server = uvicorn.Server(
             uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning")
