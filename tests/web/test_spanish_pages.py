@@ -150,3 +150,35 @@ def test_the_toolkit_pages_a_person_uses_are_in_spanish(personas: Personas) -> N
     assert "Guardar las horas" in main_of(a.client.get("/program/reminders").text)
     assert "Su tendencia" in main_of(a.client.get("/relapse/checkin").text)
     assert "Registro de pensamientos" in main_of(a.client.get("/program/thoughts").text)
+
+
+def test_the_report_page_and_the_persons_own_report_are_in_spanish(personas: Personas) -> None:
+    """Through the app: the report is written in the language of whoever asks for it (the
+    person's own report in theirs), with the same figures as in English."""
+    a = _spanish(personas)
+    for day in range(2, 9):
+        assert a.post_form("/diary", {**NIGHT_FORM, "date": f"2026-03-0{day}"}).status_code in (
+            200,
+            303,
+        )
+    with time_machine.travel(NOW, tick=False):
+        page = main_of(a.client.get("/report").text)
+        assert "<h1>Su informe</h1>" in page and "Descargar el informe" in page
+        query = {"from": "2026-03-02", "to": "2026-03-08", "format": "html", "download": "1"}
+        spanish = a.client.get("/report", params=query)
+        assert spanish.status_code == 200
+        assert "Informe de Nightbridge, del 2 mar 2026 al 8 mar 2026" in spanish.text
+        assert "<h2>De un vistazo</h2>" in spanish.text and "7 de 7" in spanish.text
+        refused = a.client.get("/report", params={**query, "format": "docx"})
+        assert refused.status_code == 400 and "Formato: elija PDF o página web" in refused.text
+        chosen = a.client.put(
+            "/api/me/language", json={"locale": "en"}, headers={"X-CSRF-Token": a.csrf_token}
+        )
+        assert chosen.status_code == 200
+        english = a.client.get("/report", params=query).text
+    assert "<h2>At a glance</h2>" in english and "7 of 7" in english
+    mean_tst = "Tiempo total de sueño promedio</th><td>"
+    assert (
+        spanish.text.split(mean_tst)[1].split("<")[0]
+        == english.split("Mean total sleep time</th><td>")[1].split("<")[0]
+    )

@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from nightbridge.i18n import current_locale, gettext
 from nightbridge.i18n.jinja import install as install_i18n
 from nightbridge.reports import charts, report
 from nightbridge.reports.charts import Chart
@@ -135,6 +136,9 @@ def report_context(data: ReportData) -> dict[str, Any]:
     }
     return {
         "data": data,
+        "lang": current_locale(),
+        "start": report.day(data.start),
+        "end": report.day(data.end),
         "title": report.title_of(data),
         "subtitle": report.subtitle_of(data),
         "glance": report.headline(data),
@@ -163,9 +167,9 @@ def report_context(data: ReportData) -> dict[str, Any]:
         "intake_findings": report.intake_lines(data),
         "intake_unclear": report.no_clear_difference(data, intake=True),
         "intake_waiting": report.findings_waiting(data, intake=True),
-        "intake_note": report.INTAKE_NOTE,
-        "method": report.METHOD_NOTE,
-        "multiple": report.MULTIPLE_COMPARISONS,
+        "intake_note": gettext(report.INTAKE_NOTE),
+        "method": gettext(report.METHOD_NOTE),
+        "multiple": gettext(report.MULTIPLE_COMPARISONS),
         "devices": report.device_rows(data),
     }
 

@@ -30,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from nightbridge.i18n import gettext as _
 from nightbridge.reports import drawings, report
 from nightbridge.reports.data import ReportData
 
@@ -139,7 +140,7 @@ def build_story(data: ReportData, width: float) -> list[Any]:
     ]
     story.append(
         _section(
-            "At a glance",
+            _("At a glance"),
             st,
             _table(pairs, None, [width * 0.24, width * 0.26, width * 0.24, width * 0.26], st),
         )
@@ -147,25 +148,27 @@ def build_story(data: ReportData, width: float) -> list[Any]:
     alerts = report.alert_rows(data)
     if alerts:
         table = _table(
-            [(lvl, day, msg, why) for lvl, day, msg, why in alerts],
-            ("Level", "Date", "What it means", "Evidence and source"),
+            [(_(lvl), day, msg, why) for lvl, day, msg, why in alerts],
+            (_("Level"), _("Date"), _("What it means"), _("Evidence and source")),
             [width * 0.1, width * 0.12, width * 0.42, width * 0.36],
             st,
         )
         story.append(
             _section(
-                f"Safety alerts ({len(alerts)})",
+                f"{_('Safety alerts')} ({len(alerts)})",
                 st,
                 table,
                 _p(
-                    "Emergency: call your local emergency number now. Crisis: "
-                    "contact a crisis line now. Urgent: contact a clinician today.",
+                    _(
+                        "Emergency: call your local emergency number now. Crisis: contact a "
+                        "crisis line now. Urgent: contact a clinician today."
+                    ),
                     st["note"],
                 ),
             )
         )
     else:
-        story.append(_section("Safety alerts", st, _p("No alerts in this span.", st["body"])))
+        story.append(_section(_("Safety alerts"), st, _p(_("No alerts in this span."), st["body"])))
     timeline = drawings.diary_timeline_pages(data.nights, data.tz, width, data.start, data.end)
     diary_note = _p(
         "Consensus Sleep Diary (Carney et al., SLEEP 2012;35:287-302). Awakenings in the "
@@ -174,15 +177,15 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         st["note"],
     )
     if len(timeline) == 1:
-        story.append(_section("Sleep diary, night by night", st, timeline[0], diary_note))
+        story.append(_section(_("Sleep diary, night by night"), st, timeline[0], diary_note))
     else:  # a long span: one chart a page, each a run of consecutive mornings
-        story.append(_section("Sleep diary, night by night", st, timeline[0]))
+        story.append(_section(_("Sleep diary, night by night"), st, timeline[0]))
         story.extend(timeline[1:-1])
         story.append(KeepTogether([timeline[-1], diary_note]))
     window_min = (data.window.in_force_min or data.window.window_min) if data.window else None
     story.append(
         _section(
-            "Total sleep time and sleep efficiency",
+            _("Total sleep time and sleep efficiency"),
             st,
             drawings.draw_sleep_trend(data.nights, width, window_min=window_min),
             _p(
@@ -194,12 +197,12 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         )
     )
     if data.window and data.window.reasons:
-        story.append(_p("Sleep window: " + " ".join(data.window.reasons), st["note"]))
+        story.append(_p(_("Sleep window:") + " " + " ".join(data.window.reasons), st["note"]))
     reg = report.regularity_rows(data)
     if reg:
         story.append(
             _section(
-                "Regularity",
+                _("Regularity"),
                 st,
                 _table(reg, None, [width * 0.35, width * 0.65], st),
                 _p(
@@ -216,7 +219,7 @@ def build_story(data: ReportData, width: float) -> list[Any]:
     if data.checkins:
         story.append(
             _section(
-                "Withdrawal symptoms",
+                _("Withdrawal symptoms"),
                 st,
                 drawings.draw_symptom_heatmap(
                     data.checkins,
@@ -243,13 +246,13 @@ def build_story(data: ReportData, width: float) -> list[Any]:
     if series:
         story.append(
             _section(
-                "Questionnaires",
+                _("Questionnaires"),
                 st,
                 drawings.draw_lines(
                     series,
                     width,
                     top_value=27,
-                    start=min([data.start, *(d for v in series.values() for d, _ in v)]),
+                    start=min([data.start, *(d for v in series.values() for d, _v in v)]),
                     end=data.end,
                     bands=(5, 10, 15, 20),
                 ),
@@ -282,7 +285,7 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         flow.append(
             _table(
                 intake,
-                ("Substance", "Days logged", "Total", "Mean per day logged", "Last"),
+                (_("Substance"), _("Days logged"), _("Total"), _("Mean per day logged"), _("Last")),
                 [width * 0.3, width * 0.14, width * 0.18, width * 0.22, width * 0.16],
                 st,
             )
@@ -293,7 +296,14 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         flow.append(
             _table(
                 taper,
-                ("Step", "Dates", "Target", "Days logged", "Days over", "Mean logged"),
+                (
+                    _("Step"),
+                    _("Dates"),
+                    _("Target"),
+                    _("Days logged"),
+                    _("Days over"),
+                    _("Mean logged"),
+                ),
                 [width * 0.08, width * 0.3, width * 0.14, width * 0.16, width * 0.14, width * 0.18],
                 st,
             )
@@ -305,20 +315,23 @@ def build_story(data: ReportData, width: float) -> list[Any]:
                 st["note"],
             )
         )
-    story.append(_section("Intake and taper", st, *flow))
+    story.append(_section(_("Intake and taper"), st, *flow))
     story.append(CondPageBreak(120))
     lines = report.finding_lines(data)
     waiting = report.findings_waiting(data)
     flow = [_p(f"- {line}", st["body"]) for line in lines] or [
-        _p("No habit shows a clear difference so far.", st["body"])
+        _p(_("No habit shows a clear difference so far."), st["body"])
     ]
     unclear = report.no_clear_difference(data)
     if unclear:
-        flow.append(_p("No clear difference so far: " + "; ".join(unclear) + ".", st["note"]))
+        flow.append(
+            _p(_("No clear difference so far:") + " " + "; ".join(unclear) + ".", st["note"])
+        )
     if waiting:
         flow.append(
             _p(
-                "Still collecting (5 nights with and 5 without needed): "
+                _("Still collecting (5 nights with and 5 without needed):")
+                + " "
                 + "; ".join(waiting)
                 + ".",
                 st["note"],
@@ -326,45 +339,57 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         )
     flow.append(
         _p(
-            f"Based on {data.findings_nights} nights up to the end of this span. "
-            + report.METHOD_NOTE
+            _("Based on %(n)s nights up to the end of this span.") % {"n": data.findings_nights}
             + " "
-            + report.MULTIPLE_COMPARISONS
+            + _(report.METHOD_NOTE)
+            + " "
+            + _(report.MULTIPLE_COMPARISONS)
             + " Method: docs/what-helps-me.md.",
             st["note"],
         )
     )
-    story.append(_section("What helps me", st, *flow))
+    story.append(_section(_("What helps me"), st, *flow))
     intake = report.intake_lines(data)
     flow = [_p(f"- {line}", st["body"]) for line in intake] or [
-        _p("No clear difference between nights after intake and other nights so far.", st["body"])
+        _p(
+            _("No clear difference between nights after intake and other nights so far."),
+            st["body"],
+        )
     ]
     intake_unclear = report.no_clear_difference(data, intake=True)
     if intake_unclear:
         flow.append(
-            _p("No clear difference so far: " + "; ".join(intake_unclear) + ".", st["note"])
+            _p(_("No clear difference so far:") + " " + "; ".join(intake_unclear) + ".", st["note"])
         )
     intake_waiting = report.findings_waiting(data, intake=True)
     if intake_waiting:
         flow.append(
             _p(
-                "Still collecting (5 nights with and 5 without needed): "
+                _("Still collecting (5 nights with and 5 without needed):")
+                + " "
                 + "; ".join(intake_waiting)
                 + ".",
                 st["note"],
             )
         )
-    flow.append(_p(report.INTAKE_NOTE, st["note"]))
-    story.append(_section("How intake and sleep go together for you", st, *flow))
+    flow.append(_p(_(report.INTAKE_NOTE), st["note"]))
+    story.append(_section(_("How intake and sleep go together for you"), st, *flow))
     table = report.finding_table(data) if data.audience == "clinician" else []
     if table:
         story.append(
             _section(
-                "The strongest comparisons, in words (for the clinician)",
+                _("The strongest comparisons, in words (for the clinician)"),
                 st,
                 _table(
                     table,
-                    ("Exposure", "Outcome", "Effect", "Interval", "Nights with/without", "Status"),
+                    (
+                        _("Exposure"),
+                        _("Outcome"),
+                        _("Effect"),
+                        _("Interval"),
+                        _("Nights with/without"),
+                        _("Status"),
+                    ),
                     [
                         width * 0.24,
                         width * 0.2,
@@ -376,8 +401,9 @@ def build_story(data: ReportData, width: float) -> list[Any]:
                     st,
                 ),
                 _p(
-                    "The strongest habits first, then the strongest intakes. "
-                    + report.MULTIPLE_COMPARISONS,
+                    _("The strongest habits first, then the strongest intakes.")
+                    + " "
+                    + _(report.MULTIPLE_COMPARISONS),
                     st["note"],
                 ),
             )
@@ -386,16 +412,16 @@ def build_story(data: ReportData, width: float) -> list[Any]:
     if device:
         story.append(
             _section(
-                "Diary and devices, side by side",
+                _("Diary and devices, side by side"),
                 st,
                 _table(
                     device,
-                    ("Night", "Diary (asleep, SE)", "Devices (asleep, SE; * = chosen)"),
+                    (_("Night"), _("Diary (asleep, SE)"), _("Devices (asleep, SE; * = chosen)")),
                     [width * 0.14, width * 0.22, width * 0.64],
                     st,
                 ),
                 _p(
-                    "Device nights are never merged with the diary or with each other.",
+                    _("Device nights are never merged with the diary or with each other."),
                     st["note"],
                 ),
             )
@@ -415,21 +441,23 @@ def render_pdf(data: ReportData) -> bytes:
         bottomMargin=MARGIN + 4,
         title=report.title_of(data),
         author="Nightbridge",
-        subject=f"Sleep and recovery report for {data.person}",
+        subject=_("Sleep and recovery report for %(person)s") % {"person": data.person},
         creator="Nightbridge",
         invariant=1,
     )
-    footer = (
-        f"{data.person} - {data.start.isoformat()} to {data.end.isoformat()} - "
-        "private health information"
-    )
+    footer = _("%(person)s - %(start)s to %(end)s - private health information") % {
+        "person": data.person,
+        "start": report.day(data.start),
+        "end": report.day(data.end),
+    }
+    page_words = _("page %(n)s")
 
     def on_page(canvas: Any, document: Any) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
         canvas.setFillColor(colors.HexColor("#666666"))
         canvas.drawString(MARGIN, MARGIN - 2, footer)
-        canvas.drawRightString(A4[0] - MARGIN, MARGIN - 2, f"page {document.page}")
+        canvas.drawRightString(A4[0] - MARGIN, MARGIN - 2, page_words % {"n": document.page})
         canvas.restoreState()
 
     doc.build(build_story(data, doc.width), onFirstPage=on_page, onLaterPages=on_page)

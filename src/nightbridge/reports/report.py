@@ -19,19 +19,23 @@ from nightbridge.core.errors import InvalidInput
 from nightbridge.core.nof1 import OUTCOMES, exposure_label, outcome_label
 from nightbridge.core.regularity import Regularity
 from nightbridge.core.wording import action_words, what_happened
+from nightbridge.i18n import N_, current_locale
+from nightbridge.i18n import gettext as _
+from nightbridge.i18n.formatting import format_date
+from nightbridge.i18n.locales import DEFAULT_LOCALE
 from nightbridge.reports.data import ReportData
 
 LEVEL_LABEL = {
-    "emergency": "EMERGENCY",
-    "crisis": "CRISIS",
-    "urgent": "URGENT",
-    "advise": "Advice",
+    "emergency": N_("EMERGENCY"),
+    "crisis": N_("CRISIS"),
+    "urgent": N_("URGENT"),
+    "advise": N_("Advice"),
 }
 
 #: The sleep window's actions without a window, in words (definitions.md section 2).
 WINDOW_WORDS = {
-    "defer": "waiting until early withdrawal has passed",
-    "collect": "keep the diary: more nights needed first",
+    "defer": N_("waiting until early withdrawal has passed"),
+    "collect": N_("keep the diary: more nights needed first"),
 }
 
 #: Questionnaires drawn as lines (totals share the 0..27 axis); others are listed.
@@ -68,54 +72,73 @@ def clock_of_minutes(minutes: float | None) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
+def day(value: dt.date) -> str:
+    """A date as the report writes it: ISO in English (2026-12-07), the reader's own
+    words otherwise (7 dic 2026): the report is written in the language in force."""
+    if current_locale() == DEFAULT_LOCALE:
+        return value.isoformat()
+    return format_date(value, "d MMM y")
+
+
 def title_of(data: ReportData) -> str:
-    return f"Nightbridge report, {data.start.isoformat()} to {data.end.isoformat()}"
+    return _("Nightbridge report, %(start)s to %(end)s") % {
+        "start": day(data.start),
+        "end": day(data.end),
+    }
 
 
 def subtitle_of(data: ReportData) -> str:
-    who = "for the clinician" if data.audience == "clinician" else "for you"
-    made = data.generated.astimezone(ZoneInfo(data.tz)).strftime("%Y-%m-%d %H:%M")
-    return f"{data.person}, {who}. {data.days} days, time zone {data.tz}. Made {made}."
+    made_at = data.generated.astimezone(ZoneInfo(data.tz))
+    made = f"{day(made_at.date())} {made_at.strftime('%H:%M')}"
+    words = {"person": data.person, "days": data.days, "tz": data.tz, "made": made}
+    if data.audience == "clinician":
+        return (
+            _("%(person)s, for the clinician. %(days)s days, time zone %(tz)s. Made %(made)s.")
+            % words
+        )
+    return _("%(person)s, for you. %(days)s days, time zone %(tz)s. Made %(made)s.") % words
 
 
 def headline(data: ReportData) -> list[tuple[str, str]]:
     """The numbers at a glance (definitions.md sections 1 and 2; Phillips et al. 2017)."""
     s = data.summary
     rows = [
-        ("Diary nights", f"{s.nights} of {data.days}"),
-        ("Mean total sleep time", hm(s.mean_tst_min)),
-        ("Mean time in bed", hm(s.mean_tib_min)),
-        ("Sleep efficiency (pooled)", num(s.pooled_se_pct, 1, " %")),
-        ("Mean time to fall asleep", hm(s.mean_sol_min)),
-        ("Mean awake in the night", hm(s.mean_waso_min)),
-        ("Mean sleep quality (1-5)", num(s.mean_quality, 1)),
+        (_("Diary nights"), _("%(n)s of %(days)s") % {"n": s.nights, "days": data.days}),
+        (_("Mean total sleep time"), hm(s.mean_tst_min)),
+        (_("Mean time in bed"), hm(s.mean_tib_min)),
+        (_("Sleep efficiency (pooled)"), num(s.pooled_se_pct, 1, " %")),
+        (_("Mean time to fall asleep"), hm(s.mean_sol_min)),
+        (_("Mean awake in the night"), hm(s.mean_waso_min)),
+        (_("Mean sleep quality (1-5)"), num(s.mean_quality, 1)),
     ]
     if data.window is not None:
         w = data.window
         if w.window_min:
             rows.append(
                 (
-                    "Sleep window",
+                    _("Sleep window"),
                     f"{hm(w.window_min)}, {w.bedtime} to {w.rise} ({action_words(w.action)})",
                 )
             )
         else:
-            rows.append(("Sleep window", WINDOW_WORDS.get(w.action, w.action)))
-        who = {"clinician": ", set by the clinician", "person": ", set by the person"}
+            rows.append((_("Sleep window"), _(WINDOW_WORDS.get(w.action, w.action))))
+        who = {"clinician": _(", set by the clinician"), "person": _(", set by the person")}
         if w.in_force_min and (w.in_force_min != w.window_min or w.set_by == "clinician"):
-            rows.append(("Sleep window in force", hm(w.in_force_min) + who.get(w.set_by or "", "")))
+            rows.append(
+                (_("Sleep window in force"), hm(w.in_force_min) + who.get(w.set_by or "", ""))
+            )
         elif w.paused:
             rows.append(
                 (
-                    "Sleep window in force",
-                    "none: the stored window waits while early withdrawal lasts"
+                    _("Sleep window in force"),
+                    _("none: the stored window waits while early withdrawal lasts")
                     + who.get(w.set_by or "", ""),
                 )
             )
         if w.history:
-            rows.append(("Sleep window history", "; ".join(w.history)))
+            rows.append((_("Sleep window history"), "; ".join(w.history)))
     if data.regularity is not None and data.regularity.sri.sri is not None:
-        rows.append(("Sleep Regularity Index", num(data.regularity.sri.sri, 0)))
+        rows.append((_("Sleep Regularity Index"), num(data.regularity.sri.sri, 0)))
     return rows
 
 
@@ -141,25 +164,25 @@ def alert_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
     for a in data.alerts:
         evidence = what_happened(a) if a.evidence else ""
         why = "; ".join(x for x in (evidence, a.source) if x)
-        rows.append((LEVEL_LABEL.get(a.level, a.level), a.date.isoformat(), a.message, why))
+        rows.append((LEVEL_LABEL.get(a.level, a.level), day(a.date), a.message, why))
     return rows
 
 
 def intake_rows(data: ReportData) -> list[tuple[str, str, str, str, str]]:
     """Per substance and unit: days logged, total, mean per day logged, last day."""
     groups: dict[tuple[str, str], list[tuple[dt.date, float]]] = defaultdict(list)
-    for day in data.intake:
-        groups[(day.substance, day.unit)].append((day.date, day.amount))
+    for logged in data.intake:
+        groups[(logged.substance, logged.unit)].append((logged.date, logged.amount))
     rows = []
     for (substance, unit), days in sorted(groups.items()):
-        total = sum(a for _, a in days)
+        total = sum(a for _day, a in days)
         rows.append(
             (
                 substance,
                 str(len(days)),
                 f"{total:g} {unit}",
                 f"{total / len(days):.1f} {unit}",
-                max(d for d, _ in days).isoformat(),
+                day(max(d for d, _amount in days)),
             )
         )
     return rows
@@ -171,9 +194,9 @@ def taper_rows(data: ReportData) -> list[tuple[str, ...]]:
     return [
         (
             str(s.number),
-            f"{s.start.isoformat()} to {s.end.isoformat()}",
+            _("%(start)s to %(end)s") % {"start": day(s.start), "end": day(s.end)},
             f"{s.target:g} {s.unit}",
-            f"{s.days_logged} of {s.days_elapsed}",
+            _("%(n)s of %(days)s") % {"n": s.days_logged, "days": s.days_elapsed},
             str(s.days_over),
             "-" if s.mean_logged is None else f"{s.mean_logged:g} {s.unit}",
         )
@@ -184,18 +207,24 @@ def taper_rows(data: ReportData) -> list[tuple[str, ...]]:
 def _regularity(r: Regularity, suffix: str) -> list[tuple[str, str]]:
     jl = r.jet_lag
     sri = (
-        f"{r.sri.sri:.0f} ({r.sri.pairs} pairs of consecutive days)"
+        _("%(sri)s (%(pairs)s pairs of consecutive days)")
+        % {"sri": f"{r.sri.sri:.0f}", "pairs": r.sri.pairs}
         if r.sri.sri is not None
-        else f"not enough data yet ({r.sri.pairs} pairs of consecutive days; 5 needed)"
+        else _("not enough data yet (%(pairs)s pairs of consecutive days; 5 needed)")
+        % {"pairs": r.sri.pairs}
     )
     return [
-        (f"Sleep Regularity Index (-100..100){suffix}", sri),
-        (f"Spread of rise time (SD){suffix}", hm(r.rise_sd_min)),
-        (f"Spread of mid-sleep (SD){suffix}", hm(r.mid_sleep_sd_min)),
+        (_("Sleep Regularity Index (-100..100)") + suffix, sri),
+        (_("Spread of rise time (SD)") + suffix, hm(r.rise_sd_min)),
+        (_("Spread of mid-sleep (SD)") + suffix, hm(r.mid_sleep_sd_min)),
         (
-            f"Social jet lag{suffix}",
-            f"{hm(jl.minutes)} (mid-sleep free days {clock_of_minutes(jl.msf_min)}, "
-            f"work days {clock_of_minutes(jl.msw_min)})",
+            _("Social jet lag") + suffix,
+            _("%(jet_lag)s (mid-sleep free days %(free)s, work days %(work)s)")
+            % {
+                "jet_lag": hm(jl.minutes),
+                "free": clock_of_minutes(jl.msf_min),
+                "work": clock_of_minutes(jl.msw_min),
+            },
         ),
     ]
 
@@ -206,7 +235,7 @@ def regularity_rows(data: ReportData) -> list[tuple[str, str]]:
     if data.regularity is not None:
         rows += _regularity(data.regularity, "")
     if data.device_regularity is not None:
-        rows += _regularity(data.device_regularity, ", devices")
+        rows += _regularity(data.device_regularity, _(", devices"))
     return rows
 
 
@@ -234,14 +263,14 @@ def no_clear_difference(data: ReportData, *, intake: bool = False) -> list[str]:
 
 
 #: Said under every findings list: many comparisons are made.
-MULTIPLE_COMPARISONS = (
+MULTIPLE_COMPARISONS = N_(
     "Many pairs are compared at once, so a finding is listed only when it holds after "
     "allowing for all of them (Benjamini-Hochberg, false discovery rate 5%), and its "
     "interval is widened to match. Look for findings that hold up over weeks."
 )
 
 #: Said with every intake list: what it is, and what it is not.
-INTAKE_NOTE = (
+INTAKE_NOTE = N_(
     "This describes how intake and sleep went together in your own diary, compared with "
     "other nights, adjusted for the trend over time. It is not a cause and not advice: days "
     "with different intake usually differ in other ways too (withdrawal, pain, stress). "
@@ -250,7 +279,7 @@ INTAKE_NOTE = (
 )
 
 #: How each method step is described under the findings (docs/what-helps-me.md).
-METHOD_NOTE = (
+METHOD_NOTE = N_(
     "Each effect is the difference between nights after the exposure and nights without, "
     "adjusted for the trend over time (least squares with a day term); intervals use "
     "Student's t with a standard error that allows for consecutive nights being alike "
@@ -313,7 +342,7 @@ def device_rows(data: ReportData) -> list[tuple[str, ...]]:
     for date in sorted(set(diary) | set(devices)):
         m = diary.get(date)
         left = f"{hm(m.tst_min)}, {m.se_pct:.1f} %" if m else "-"
-        rows.append((date.isoformat(), left, "; ".join(devices.get(date, [])) or "-"))
+        rows.append((day(date), left, "; ".join(devices.get(date, [])) or "-"))
     return rows
 
 

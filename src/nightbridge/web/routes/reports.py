@@ -16,7 +16,10 @@ from fastapi.responses import Response
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.values import parse_day
+from nightbridge.i18n import N_
+from nightbridge.i18n import gettext as _
 from nightbridge.web.deps import ClinicianActor, DatabaseDep, ReadScope, render
+from nightbridge.web.i18n import locale_for
 
 router = APIRouter()
 
@@ -48,15 +51,19 @@ def _report(
     from nightbridge.services.handover.reports import make_report, report_span
     from nightbridge.services.sleep.diary import local_today, person_zone
 
+    # The report is written in the language of whoever asks for it (the account's own
+    # choice, else the browser's): a person's own report in theirs, a clinician's copy in
+    # the clinician's. A download renders no page, so the choice is put in force here.
+    locale_for(request)
     today = local_today(person_zone(db, scope.person_id))
     first, last = _day(start), _day(end)
     error = ""
     if download:
         try:
             if fmt not in MEDIA:
-                raise InvalidInput.one("format", "choose PDF or web page")
+                raise InvalidInput.one(_("Format"), _("choose PDF or web page"))
             if (start and first is None) or (end and last is None):
-                raise InvalidInput.one("from", "dates are YYYY-MM-DD")
+                raise InvalidInput.one(_("From (morning)"), _("dates are YYYY-MM-DD"))
             body = make_report(db, scope.person_id, fmt, start=first, end=last, audience=audience)
             a, b = report_span(first, last, today)
             name = f"nightbridge-report-{a.isoformat()}-to-{b.isoformat()}.{fmt}"
@@ -72,12 +79,12 @@ def _report(
         except InvalidInput as exc:
             error = "; ".join(str(p) for p in exc.problems)
     a, b = (first, last) if first and last else report_span(None, last, today)
-    heading = "Your report" if audience == "person" else "Report for this person"
+    heading = N_("Your report") if audience == "person" else N_("Report for this person")
     return render(
         request,
         "reports/download.html",
         {
-            "title": "Report",
+            "title": N_("Report"),
             "heading": heading,
             "action": action,
             "start": a.isoformat(),
