@@ -43,6 +43,8 @@ PAGES = (
     "/program",
     "/relapse",
     "/profile",
+    "/report",
+    "/account/activity",
 )
 
 #: Text that overflows the screen, or is cut off by a box that hides its overflow.

@@ -182,3 +182,18 @@ def test_the_report_page_and_the_persons_own_report_are_in_spanish(personas: Per
         spanish.text.split(mean_tst)[1].split("<")[0]
         == english.split("Mean total sleep time</th><td>")[1].split("<")[0]
     )
+
+
+def test_who_looked_at_my_data_is_in_spanish(personas: Personas) -> None:
+    a = _spanish(personas)
+    personas.clinician_a.send("GET", f"/api/persons/{a.person_id}")
+    personas.clinician_x.send("GET", f"/api/persons/{a.person_id}")
+    page = main_of(a.client.get("/account/activity").text)
+    assert "<h1>Quién vio mis datos</h1>" in page
+    assert "Cada vez que alguien abre o cambia sus datos" in page
+    assert "clinician-a" in page and "clinician-x" in page  # usernames stay as they are
+    assert "vio sus datos (a través de la API de la aplicación)" in page
+    assert "rechazado" in page and "permitido" in page
+    assert "(profesional de salud)" in page
+    for english in ("looked at", "refused", "Who looked at my data", "(clinician)"):
+        assert english not in page, english

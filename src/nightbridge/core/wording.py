@@ -10,7 +10,7 @@ shown the alert's own message, which speaks to them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -180,68 +180,100 @@ def for_clinician(alert: Any) -> str:
 
 #: The audit trail's actions and outcomes ("who looked at my data") in words.
 AUDIT_ACTIONS: dict[str, str] = {
-    "read": "looked at",
-    "write": "changed",
-    "manage": "changed",
-    "audit": "looked at",
-    "login": "logged in",
-    "reauth": "confirmed their password",
-    "account.create": "created",
-    "account.update": "changed",
-    "account.password": "changed the password of",
-    "account.password.reset": "reset the password of",
-    "account.reset_code": "issued a password reset code for",
-    "account.recovery_codes": "made new two-step recovery codes for",
-    "share.invite": "made",
-    "share.redeem": "used",
-    "share.revoke": "stopped",
-    "share.clinic": "made",
+    "read": N_("looked at"),
+    "write": N_("changed"),
+    "manage": N_("changed"),
+    "audit": N_("looked at"),
+    "login": N_("logged in"),
+    "reauth": N_("confirmed their password"),
+    "account.create": N_("created"),
+    "account.update": N_("changed"),
+    "account.password": N_("changed the password of"),
+    "account.password.reset": N_("reset the password of"),
+    "account.reset_code": N_("issued a password reset code for"),
+    "account.recovery_codes": N_("made new two-step recovery codes for"),
+    "share.invite": N_("made"),
+    "share.redeem": N_("used"),
+    "share.revoke": N_("stopped"),
+    "share.clinic": N_("made"),
 }
-AUDIT_OUTCOMES: dict[str, str] = {"ok": "done", "allowed": "allowed", "denied": "refused"}
+AUDIT_OUTCOMES: dict[str, str] = {
+    "ok": N_("done"),
+    "allowed": N_("allowed"),
+    "denied": N_("refused"),
+}
 #: The last word of a page's address, as what the page holds.
 _PAGES: dict[str, str] = {
-    "": "your data",
-    "report": "your report",
-    "nights": "your diary and device nights",
-    "relapse": "your relapse-prevention plan",
-    "summary": "your summary",
-    "notes": "the clinicians' notes",
-    "taper": "your taper",
-    "settings": "your sleep-window settings",
-    "window": "your sleep window",
-    "program": "your program",
-    "nudges": "your reminders and nudges",
-    "checkins": "your check-ins",
-    "audit": "the list of who looked at your data",
-    "activity": "the list of who looked at your data",
-    "patients": "the list of people who share with them",
-    "sharing": "the sharing page",
+    "": N_("your data"),
+    "report": N_("your report"),
+    "nights": N_("your diary and device nights"),
+    "relapse": N_("your relapse-prevention plan"),
+    "summary": N_("your summary"),
+    "notes": N_("the clinicians' notes"),
+    "taper": N_("your taper"),
+    "settings": N_("your sleep-window settings"),
+    "window": N_("your sleep window"),
+    "program": N_("your program"),
+    "nudges": N_("your reminders and nudges"),
+    "checkins": N_("your check-ins"),
+    "audit": N_("the list of who looked at your data"),
+    "activity": N_("the list of who looked at your data"),
+    "patients": N_("the list of people who share with them"),
+    "sharing": N_("the sharing page"),
 }
 _OBJECTS: dict[str, str] = {
-    "account": "an account",
-    "invite": "an invite code",
-    "share": "a share",
-    "totp": "the two-step login",
+    "account": N_("an account"),
+    "invite": N_("an invite code"),
+    "share": N_("a share"),
+    "totp": N_("the two-step login"),
 }
 
 
-def audit_object(text: str) -> str:
+#: The roles an audit entry names, in words (the code is the English word).
+AUDIT_ROLES: dict[str, str] = {
+    "person": N_("person"),
+    "clinician": N_("clinician"),
+    "admin": N_("admin"),
+    "host": N_("host"),
+}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def audit_object(text: str, tr: Callable[[str], str] = _same) -> str:
     """An audit entry's object in words: a page address ("GET /clinician/people/{id}/
     report") as what the page holds ("your report", "through the app's API" for /api/),
-    ``share/3`` as "a share"."""
+    ``share/3`` as "a share". ``tr`` puts the words in the reader's language (the web
+    passes ``gettext``; core stays English)."""
     _method, _, path = text.partition(" ")
     if path.startswith("/"):
         parts = [p for p in path.split("/") if p and not p.startswith("{")]
         skip = {"api", "clinician", "people", "persons", "me", "toolkit"}
         words = [p for p in parts if p not in skip]
         last = words[-1] if words else ""
-        what = _PAGES.get(last, "your " + last.replace("_", " ").replace("-", " "))
-        return what + (" (through the app's API)" if parts[:1] == ["api"] else "")
+        known = _PAGES.get(last)
+        what = (
+            tr(known) if known is not None else "your " + last.replace("_", " ").replace("-", " ")
+        )
+        return what + (tr(N_(" (through the app's API)")) if parts[:1] == ["api"] else "")
     head = text.split("/", 1)[0]
-    return _OBJECTS.get(head, head.replace("_", " ").replace(".", " "))
+    known = _OBJECTS.get(head)
+    return tr(known) if known is not None else head.replace("_", " ").replace(".", " ")
 
 
-def audit_words(action: str, obj: str, outcome: str) -> tuple[str, str]:
-    """(what was done, the result) of one audit entry, in words."""
-    verb = AUDIT_ACTIONS.get(action, action.replace("_", " ").replace(".", " "))
-    return f"{verb} {audit_object(obj)}", AUDIT_OUTCOMES.get(outcome, outcome)
+def audit_words(
+    action: str, obj: str, outcome: str, tr: Callable[[str], str] = _same
+) -> tuple[str, str]:
+    """(what was done, the result) of one audit entry, in words (``tr``: as above)."""
+    known = AUDIT_ACTIONS.get(action)
+    verb = tr(known) if known is not None else action.replace("_", " ").replace(".", " ")
+    result = AUDIT_OUTCOMES.get(outcome)
+    return f"{verb} {audit_object(obj, tr)}", tr(result) if result is not None else outcome
+
+
+def audit_role(role: str, tr: Callable[[str], str] = _same) -> str:
+    """An audit entry's role in words (``tr``: as above)."""
+    known = AUDIT_ROLES.get(role)
+    return tr(known) if known is not None else role

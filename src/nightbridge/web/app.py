@@ -12,6 +12,7 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp
 
 from nightbridge.core.errors import InvalidInput, NightbridgeError, NotFound, Problem
 from nightbridge.i18n import N_
+from nightbridge.i18n import gettext as i18n_gettext
 from nightbridge.i18n.jinja import install as install_i18n
 from nightbridge.services.access import Forbidden
 from nightbridge.services.accounts.totp_keys import TotpKeyUnavailable
@@ -144,7 +146,8 @@ def create_app(database: Database, *, settings: Settings | None = None) -> FastA
         alert_title=wording.alert_title,
     )
     env.globals["for_clinician"] = wording.for_clinician
-    env.globals["audit_words"] = wording.audit_words
+    env.globals["audit_words"] = partial(wording.audit_words, tr=i18n_gettext)
+    env.globals["audit_role"] = partial(wording.audit_role, tr=i18n_gettext)
     hooks = settings.context_hooks
     app.state.context_hooks = registry.load_context_hooks(
         registry.CONTEXT_HOOKS if hooks is None else hooks
