@@ -4,6 +4,11 @@ desktop (1280x900) width, into docs/screenshots/ (README links them).
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark]
     .venv/bin/python scripts/screenshots.py --phone-app   # the phone app pages only
 
+``--clinic`` takes the clinic pages only (issue 14): Dr. Lee's page of Riverside Recovery
+Clinic (members, invite, share code, on-call address) at 1440 px and 390 px, and Sam's
+Sharing page with the clinic share, as ``clinic-admin-<size>.png`` and
+``sharing-clinic-<size>.png``.
+
 ``--clinician-person`` takes Dr. Lee's page about Sam as it opens (the one-screen
 summary) at 1440x900, ``clinician-person-1440.png``, and the whole page at 390 px,
 ``clinician-person-390.png``, plus Sam's ISI page at 390 px, ``isi-390.png`` (issue 14).
@@ -68,6 +73,11 @@ def main() -> int:
         "--clinician-person",
         action="store_true",
         help="only the clinician's page about a person (1440 px summary, 390 px) and the ISI page",
+    )
+    parser.add_argument(
+        "--clinic",
+        action="store_true",
+        help="only the clinic admin's page and the person's sharing page (1440 and 390 px)",
     )
     options = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -146,6 +156,28 @@ def main() -> int:
                     path = options.out / "isi-390.png"
                     sam.screenshot(path=str(path), full_page=True)
                     taken.append(path)
+                if options.clinic:
+                    schemes = []
+                    admin = browser.new_context(base_url=base).new_page()
+                    _log_in(
+                        admin,
+                        logins.clinician_email,
+                        logins.clinician_password,
+                        logins.clinician_totp_secret,
+                    )
+                    person = browser.new_context(base_url=base).new_page()
+                    _log_in(person, logins.person_email, logins.person_password)
+                    wide = {"wide": {"width": 1440, "height": 900}, "phone": SIZES["phone"]}
+                    for size, viewport in wide.items():
+                        for page, url, name in (
+                            (admin, f"/clinics/{logins.clinic_id}", "clinic-admin"),
+                            (person, "/sharing", "sharing-clinic"),
+                        ):
+                            page.set_viewport_size(viewport)
+                            page.goto(url)
+                            path = options.out / f"{name}-{size}.png"
+                            page.screenshot(path=str(path), full_page=True)
+                            taken.append(path)
                 for number, scheme in enumerate(schemes):
                     suffix = "" if scheme == "light" else "-dark"
                     if number:

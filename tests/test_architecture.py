@@ -177,7 +177,8 @@ SERVICE_ROOMS: dict[str, set[str]] = {
     "devices": {"sleep"},
     "clinic": {"accounts", "sleep", "recovery"},
     "handover": {"sleep", "recovery", "devices"},
-    "demo": {"accounts", "sleep", "recovery", "devices"},
+    # the demo loads its clinic (Riverside Recovery Clinic) through services.clinic
+    "demo": {"accounts", "sleep", "recovery", "devices", "clinic"},
     # the offline outbox's idempotency keys: used by web around any room's writes
     "sync": set(),
     # the outbox and its sender: storage and settings only

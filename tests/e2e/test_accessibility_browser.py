@@ -121,12 +121,14 @@ def _pages(live: Live) -> list[tuple[str, dict[str, Any] | None, tuple[str, ...]
                 f"/clinician/people/{d.person_id}/nights",
                 "/sharing",
                 "/account",
+                "/clinics",
+                f"/clinics/{d.clinic_id}",
             ),
         ),
         (
             "admin",
             live.cookie("admin", ADMIN_PASSWORD, live.admin_secret),
-            ("/admin/accounts", "/account"),
+            ("/admin/accounts", "/account", "/clinics"),
         ),
     ]
 

@@ -2,7 +2,10 @@
 
 Personas (healthchecks' Alice/Bob/Charlie, our names): ``patient_a``, ``patient_b``,
 ``clinician_a`` (invited by patient A), ``clinician_x`` (not invited), ``admin`` and
-``anonymous``. Each has its own logged-in ``TestClient`` (its own cookie jar) on
+``anonymous``. Clinician A is the clinic admin of "Test Clinic", which nobody shares
+with yet, and has invited clinician X to it (open): ``clinician_a.extra`` holds
+``clinic_id``, ``member_id`` (A's membership) and ``clinic_invite_id``. Each has its own
+logged-in ``TestClient`` (its own cookie jar) on
 ``https://testserver`` (``__Host-`` cookies need a secure origin); clinicians and the
 admin log in with a real TOTP code from pyotp.
 
@@ -31,6 +34,7 @@ from nightbridge.services.accounts.accounts import create_account
 from nightbridge.services.accounts.auth import AuthPolicy, verify_totp
 from nightbridge.services.accounts.sharing import create_invite, list_shares, redeem_invite
 from nightbridge.services.accounts.totp_keys import TotpKeys
+from nightbridge.services.clinic.clinics import clinic_detail, create_clinic, invite_clinician
 from nightbridge.storage.database import Database
 from nightbridge.storage.tables.accounts import WebSessionRow
 from nightbridge.web.app import Settings, create_app
@@ -203,6 +207,15 @@ def make_personas(app: FastAPI, database: Database) -> Personas:
     invite = create_invite(database, a.actor)
     redeem_invite(database, clinician.actor, invite.code)
     a.extra["share_id"] = list_shares(database, a.actor)[0].id
+    clinic = create_clinic(
+        database, by_name["admin"].actor, name="Test Clinic", admin_username=clinician.username
+    )
+    clinician.extra["clinic_id"] = clinic.id
+    clinician.extra["member_id"] = clinic_detail(database, clinician.actor, clinic.id).members[0].id
+    invite = invite_clinician(
+        database, clinician.actor, clinic.id, username=by_name["clinician_x"].username
+    )
+    clinician.extra["clinic_invite_id"] = invite.id
     return Personas(app, database, by_name)
 
 
@@ -245,6 +258,7 @@ def _personas_template(
     ]
     for persona in built.by_name.values():
         persona.client.close()
+    database.dispose()  # a pooled connection that last wrote may refuse the checkpoint
     with database.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.dispose()

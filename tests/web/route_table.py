@@ -14,8 +14,10 @@ listed in ``forbidden`` (403) or given in ``other``; ``anonymous`` is LOGIN (pag
 to /login -- a 422 for the sample body still passed the check.
 
 Path parameters are filled from patient A's data: ``{person_id}`` is A's person,
-``{share_id}`` A's share with clinician_a, ``{account_id}`` patient B's account; pass
-``params={...}`` for others. Personas: patient_a, patient_b, clinician_a (invited by
+``{share_id}`` A's share with clinician_a, ``{account_id}`` patient B's account,
+``{clinic_id}`` "Test Clinic" (clinician_a its clinic admin), ``{member_id}`` clinician_a's
+membership of it, ``{invite_id}`` its open invite to clinician_x; pass ``params={...}``
+for others. Personas: patient_a, patient_b, clinician_a (invited by
 A), clinician_x (not invited), admin, anonymous (STYLE.md).
 """
 
@@ -110,6 +112,8 @@ NEW_ACCOUNT = {
     "tz": "Europe/London",
     "region": "UK",
 }
+NEW_CLINIC = {"clinic_name": "Hill Clinic", "admin_username": "clinician-x"}
+CLINIC_SHARE = {"share_code": "AAAA-BBBB-CCCC", "access": "view"}
 PROFILE_FORM = {"tz": "America/New_York", "region": "US", "none": "yes"}
 
 ROUTES: dict[tuple[str, str], Entry] = {
@@ -170,6 +174,33 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("POST", "/api/admin/accounts"): api(ADMIN, json=NEW_ACCOUNT),
     ("PATCH", "/api/admin/accounts/{account_id}"): api(ADMIN, json={"unlock": True}),
     ("POST", "/api/accounts/{account_id}/reset-code"): api(ADMIN),
+    # --- clinics (web/routes/clinics.py, api_clinics.py): clinician_a is the clinic
+    # admin of {clinic_id}; clinician_x has an open invite to it (docs/clinics.md) ---
+    ("GET", "/clinics"): entry(CLINICIANS + " " + ADMIN),
+    ("POST", "/clinics"): entry(ADMIN, form=NEW_CLINIC),
+    ("GET", "/clinics/{clinic_id}"): entry("clinician_a"),
+    ("POST", "/clinics/{clinic_id}/invites"): entry("clinician_a", form={"username": "x"}),
+    ("POST", "/clinics/{clinic_id}/members/{member_id}/remove"): entry("clinician_a"),
+    ("POST", "/clinics/{clinic_id}/share-code"): entry("clinician_a"),
+    ("POST", "/clinics/{clinic_id}/on-call"): entry(
+        "clinician_a", form={"on_call_email": "oncall@example.org"}
+    ),
+    ("POST", "/clinic-invites/{invite_id}/accept"): entry("clinician_x"),
+    ("POST", "/clinic-invites/{invite_id}/decline"): entry("clinician_x"),
+    ("POST", "/sharing/clinic"): entry(PATIENTS, form=CLINIC_SHARE),
+    ("GET", "/api/clinics"): api(SIGNED_IN),
+    ("POST", "/api/clinics"): api(ADMIN, json=NEW_CLINIC),
+    ("GET", "/api/clinics/{clinic_id}"): api("clinician_a"),
+    ("PATCH", "/api/clinics/{clinic_id}"): api(
+        "clinician_a", json={"on_call_email": "oncall@example.org"}
+    ),
+    ("POST", "/api/clinics/{clinic_id}/share-code"): api("clinician_a"),
+    ("POST", "/api/clinics/{clinic_id}/invites"): api("clinician_a", json={"username": "x"}),
+    ("DELETE", "/api/clinics/{clinic_id}/members/{member_id}"): api("clinician_a"),
+    ("GET", "/api/clinic-invites"): api(SIGNED_IN),
+    ("POST", "/api/clinic-invites/{invite_id}/accept"): api("clinician_x"),
+    ("POST", "/api/clinic-invites/{invite_id}/decline"): api("clinician_x"),
+    ("POST", "/api/shares/clinic"): api(PATIENTS, json=CLINIC_SHARE),
     # --- the person's and clinician's pages (add yours below) ---
     ("GET", "/report"): entry(PATIENTS),
     ("GET", "/clinician/people/{person_id}/report"): entry("clinician_a"),

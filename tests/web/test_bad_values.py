@@ -57,7 +57,9 @@ FORM_VALUES: dict[str, str] = {
     "2**31": str(2**31),
 }
 HUGE_IDS = (str(2**63), str(10**20), str(2**31))
-ID_PARAMS = frozenset({"person_id", "share_id", "account_id", "job_id", "week"})
+ID_PARAMS = frozenset(
+    {"person_id", "share_id", "account_id", "job_id", "week", "clinic_id", "member_id", "invite_id"}
+)
 
 
 @pytest.fixture

@@ -129,14 +129,14 @@ def demo_clients(
     database.dispose()
 
 
-def _pages(role: str, person_id: int) -> list[str]:
+def _pages(role: str, person_id: int, clinic_id: int = 0) -> list[str]:
     urls = []
     for (method, path), entry in sorted(ROUTES.items(), key=lambda r: r[0][1]):
         if method != "GET" or entry.expect.get(AS[role]) != OK or path.startswith(SKIP):
             continue
         if path.startswith("/login"):
             continue  # the login steps of someone already logged in only redirect
-        url = path.replace("{person_id}", str(person_id))
+        url = path.replace("{person_id}", str(person_id)).replace("{clinic_id}", str(clinic_id))
         for name, value in entry.params.items():
             url = url.replace("{" + name + "}", value)
         urls.append(url)
@@ -155,7 +155,7 @@ def test_no_page_or_message_shows_a_doc_reference_raw_state_or_code(
     client = clients[role]
     found: list[str] = []
     seen = 0
-    for url in _pages(role, logins.person_id):
+    for url in _pages(role, logins.person_id, logins.clinic_id):
         response = client.get(url, follow_redirects=True)
         assert response.status_code == 200, (url, response.status_code)
         seen += 1

@@ -101,6 +101,9 @@ def fill_path(path: str, found: Entry, personas: Personas) -> str:
         "person_id": str(personas.patient_a.person_id),
         "share_id": str(personas.patient_a.extra["share_id"]),
         "account_id": str(personas.patient_b.account_id),
+        "clinic_id": str(personas.clinician_a.extra["clinic_id"]),
+        "member_id": str(personas.clinician_a.extra["member_id"]),
+        "invite_id": str(personas.clinician_a.extra["clinic_invite_id"]),
         **found.params,
     }
 

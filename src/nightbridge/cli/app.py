@@ -42,6 +42,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "migrate",
     "backup",
     "account",
+    "clinic",
     "summaries",
     "notify",
 )

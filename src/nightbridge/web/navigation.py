@@ -41,6 +41,7 @@ NAV: list[NavItem] = [
     NavItem(N_("Program"), "/program", PERSON, primary=False),
     NavItem(N_("Relax"), "/relax", PERSON, primary=False),
     NavItem(N_("Report"), "/report", PERSON, primary=False),
+    NavItem(N_("Clinics"), "/clinics", CLINICIAN | ADMIN),
     NavItem(N_("Sharing"), "/sharing", PERSON | CLINICIAN, primary=False),
     NavItem(N_("Accounts"), "/admin/accounts", ADMIN),
     NavItem(N_("Account"), "/account", SIGNED_IN, primary=False),

@@ -106,6 +106,16 @@ QUESTIONS: dict[str, str] = {
     "role": N_("Role"),
     "code": N_("Code"),
     "next": N_("Page to open after logging in"),
+    # clinics (clinics/*.html, sharing.html)
+    "clinic_name": N_("Clinic name"),
+    "admin_username": N_("Username of its first clinic admin"),
+    "share_code": N_("Clinic share code"),
+    "access": N_("What they may do"),
+    "clinic_access": N_("What the clinic's team may do"),
+    "clinician": N_("Clinician's username"),
+    "invite": N_("Invite"),
+    "member": N_("Member"),
+    "on_call_email": N_("On-call email address"),
 }
 
 PAGE_QUESTIONS: dict[str, dict[str, str]] = {
@@ -119,6 +129,7 @@ PAGE_QUESTIONS: dict[str, dict[str, str]] = {
     "/login/totp": {"code": N_("Code from the app")},
     "/api/auth/totp": {"code": N_("Code from the app")},
     "/account/totp": {"current_password": N_("Your password")},
+    "/api/shares/clinic": {"access": N_("What the clinic's team may do")},
 }
 
 _INDEX = re.compile(r"\.(\d+)$")

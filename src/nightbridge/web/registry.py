@@ -26,6 +26,8 @@ ROUTER_MODULES: tuple[str, ...] = (
     "sharing",
     "admin",
     "api_auth",
+    "clinics",
+    "api_clinics",
     # the person's and the clinician's pages (one line each)
     "today",
     "diary",

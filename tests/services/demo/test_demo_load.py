@@ -64,6 +64,39 @@ def test_the_demo_logins_work_and_the_clinician_sees_both_people(database: Datab
     assert len(list_notes(database, logins.person_id)) == 2
 
 
+def test_the_demo_clinic_shows_sam_to_dr_kim_view_only(database: Database) -> None:
+    from nightbridge.services.access import Forbidden, authorize
+    from nightbridge.services.clinic.clinics import clinic_detail
+
+    logins = load_demo(database, days=14, today=TODAY, policy=FAST)
+    with database.reader() as session:
+        accounts = AccountRepository(session)
+        kim, lee = (
+            accounts.by_username(logins.colleague_email),
+            accounts.by_username(logins.clinician_email),
+        )
+        assert kim is not None and lee is not None and kim.totp_confirmed
+        assert verify_password(FAST, kim.password_hash, logins.colleague_password)
+        kim_actor, lee_actor = Actor(kim.id, "clinician"), Actor(lee.id, "clinician")
+        authorize(session, kim_actor, logins.person_id, "read")
+        with pytest.raises(Forbidden):
+            authorize(session, kim_actor, logins.person_id, "manage")
+        authorize(session, lee_actor, logins.person_id, "manage")  # Sam's own share
+    detail = clinic_detail(database, lee_actor, logins.clinic_id)
+    assert detail.clinic.name == "Riverside Recovery Clinic" and detail.people == 1
+    assert {(m.username, m.role) for m in detail.members} == {
+        (logins.clinician_email, "clinic_admin"),
+        (logins.colleague_email, "clinician"),
+    }
+    assert [p.name for p in list_patients(database, kim_actor)] == ["Sam"]
+    assert any("dr.kim@" in line for line in logins.lines())
+    again = load_demo(database, days=14, today=TODAY, policy=FAST)
+    assert (again.clinic_id, again.colleague_totp_secret) == (
+        logins.clinic_id,
+        logins.colleague_totp_secret,
+    )
+
+
 def test_the_demo_raises_the_early_combination_alert_and_keeps_the_taper(
     database: Database,
 ) -> None:

@@ -37,6 +37,8 @@ MAX_OPEN_INVITES = 5
 MAX_NAME = 120
 _EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 ROLE_WORDS = {"clinic_admin": "clinic admin", "clinician": "clinician"}
+#: The actor of ``nightbridge clinic create`` and the demo: the machine holding the store.
+HOST = Actor(account_id=None, role="host", person_id=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +173,8 @@ def create_clinic(
     admin_username: str,
     now: dt.datetime | None = None,
 ) -> ClinicView:
-    """A site admin creates a clinic and names its first clinic admin (a clinician)."""
+    """A site admin (or ``HOST``: the CLI) creates a clinic and names its first clinic
+    admin (a clinician account)."""
     authorize_clinic_create(actor)
     now = now or utcnow()
     name = _clean_name(name)
@@ -189,7 +192,10 @@ def create_clinic(
             object=f"clinic/{clinic.id}/member/{member.id}", outcome="ok", now=now,
             detail=f"account {admin_id} as clinic_admin",
         )  # fmt: skip
-        return ClinicView(clinic.id, clinic.name, "", clinic.created_at)
+        return ClinicView(
+            clinic.id, clinic.name, "", clinic.created_at,
+            share_code=format_code(clinic.share_code) if actor.role == "host" else None,
+        )  # fmt: skip
 
 
 def list_clinics(database: Database, actor: Actor) -> list[ClinicView]:
@@ -421,6 +427,7 @@ def set_on_call_email(
 
 __all__ = [
     "CLINIC_INVITE_TTL",
+    "HOST",
     "MAX_OPEN_INVITES",
     "ClinicDetail",
     "ClinicInviteView",

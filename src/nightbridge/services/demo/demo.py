@@ -31,6 +31,10 @@ The story (every number invented; shapes follow the sources in docs/definitions.
   Dr. Lee started Jordan's sleep window 14 days ago (rise 06:30, from the rules' ``start``
   answer) and widened it 7 days ago (the weekly ``increase``), both stored as set by the
   clinician; Jordan's nights since keep the window.
+- Dr. Lee is the clinic admin of "Riverside Recovery Clinic" (docs/clinics.md); Dr. Kim
+  (clinician, with TOTP) joined it through Dr. Lee's invite. Sam also shares with the
+  clinic by its share code, view only: Dr. Kim sees Sam through the clinic but cannot
+  change Sam's settings or taper; Dr. Lee still manages through Sam's own share.
 
 The demo logins are public by design (this is demo data on the person's own machine).
 Sam is the store's own person (the one ``nightbridge init`` creates), so the CLI shows
@@ -95,6 +99,9 @@ SECOND_EMAIL = "jordan@demo.nightbridge.local"
 SECOND_PASSWORD = "demo-jordan-sleeps-too"  # noqa: S105 - public demo login, printed
 CLINICIAN_EMAIL = "dr.lee@demo.nightbridge.local"
 CLINICIAN_PASSWORD = "demo-dr-lee-cares"  # noqa: S105 - public demo login, printed
+CLINIC_NAME = "Riverside Recovery Clinic"
+COLLEAGUE_EMAIL = "dr.kim@demo.nightbridge.local"
+COLLEAGUE_PASSWORD = "demo-dr-kim-on-call"  # noqa: S105 - public demo login, printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +164,10 @@ class DemoLogins:
     clinician_email: str = CLINICIAN_EMAIL
     clinician_password: str = CLINICIAN_PASSWORD
     clinician_totp_secret: str = ""
+    colleague_email: str = COLLEAGUE_EMAIL
+    colleague_password: str = COLLEAGUE_PASSWORD
+    colleague_totp_secret: str = ""
+    clinic_id: int = 0
     person_id: int = 0
     second_person_id: int = 0
     loaded: bool = True  # False when the demo was already there
@@ -167,6 +178,9 @@ class DemoLogins:
         code = (
             f"{python} -c \"import pyotp; print(pyotp.TOTP('{self.clinician_totp_secret}').now())\""
         )
+        code2 = (
+            f"{python} -c \"import pyotp; print(pyotp.TOTP('{self.colleague_totp_secret}').now())\""
+        )
         return [
             "Demo logins (demo data only; anyone can read these):",
             f"  person     {self.person_email}  password: {self.person_password}",
@@ -174,6 +188,11 @@ class DemoLogins:
             f"  clinician  {self.clinician_email}  password: {self.clinician_password}",
             f"             TOTP secret: {self.clinician_totp_secret}",
             f"             current code: {code}",
+            f"             clinic admin of {CLINIC_NAME}",
+            f"  clinician  {self.colleague_email}  password: {self.colleague_password}",
+            f"             TOTP secret: {self.colleague_totp_secret}",
+            f"             current code: {code2}",
+            f"             member of {CLINIC_NAME} (sees Sam through the clinic, view only)",
         ]
 
     def to_dict(self) -> dict[str, object]:
@@ -185,6 +204,12 @@ class DemoLogins:
                 "password": self.clinician_password,
                 "totp_secret": self.clinician_totp_secret,
             },
+            "clinic_clinician": {
+                "email": self.colleague_email,
+                "password": self.colleague_password,
+                "totp_secret": self.colleague_totp_secret,
+            },
+            "clinic": {"id": self.clinic_id, "name": CLINIC_NAME},
             "loaded": self.loaded,
         }
 
@@ -378,19 +403,30 @@ def _find_logins(db: Database, keys: TotpKeys) -> DemoLogins | None:
         person = accounts.by_username(PERSON_EMAIL)
         second = accounts.by_username(SECOND_EMAIL)
         clinician = accounts.by_username(CLINICIAN_EMAIL)
+        colleague = accounts.by_username(COLLEAGUE_EMAIL)
         if person is None:
             return None
+        from nightbridge.storage.repositories.clinics import ClinicRepository
+
+        clinics = ClinicRepository(session).clinics_of(clinician.id) if clinician else []
         complete = (
             second is not None
             and clinician is not None
             and clinician.totp_confirmed
-            and len(ShareRepository(session).persons_of_clinician(clinician.id)) == 2
+            and colleague is not None
+            and colleague.totp_confirmed
+            and len(clinics) == 1
+            and {
+                share.person_id
+                for share, _ in ShareRepository(session).persons_of_clinician(clinician.id)
+            }
+            == {person.person_id, second.person_id if second else None}
         )
         if complete:
             from nightbridge.services.accounts.notes import list_notes
 
             complete = bool(list_notes(db, person.person_id or 0))
-        if not complete or second is None or clinician is None:
+        if not complete or second is None or clinician is None or colleague is None:
             from nightbridge.core.errors import NightbridgeError
 
             raise NightbridgeError(
@@ -399,6 +435,8 @@ def _find_logins(db: Database, keys: TotpKeys) -> DemoLogins | None:
             )
         return DemoLogins(
             clinician_totp_secret=keys.open(clinician.id, clinician.totp_secret or ""),
+            colleague_totp_secret=keys.open(colleague.id, colleague.totp_secret or ""),
+            clinic_id=clinics[0][0].id,
             person_id=person.person_id or 0,
             second_person_id=second.person_id or 0,
             loaded=False,
@@ -423,6 +461,39 @@ def _share(db: Database, person: Actor, clinician: Actor) -> None:
     from nightbridge.services.accounts.sharing import create_invite, redeem_invite
 
     redeem_invite(db, clinician, create_invite(db, person).code)
+
+
+def _clinic(
+    db: Database, policy: AuthPolicy, keys: TotpKeys, lee: Actor, sam: Actor
+) -> tuple[str, int]:
+    """Riverside Recovery Clinic: Dr. Lee its clinic admin, Dr. Kim invited and joined,
+    Sam sharing with it by its code, view only. Returns Dr. Kim's TOTP secret and the
+    clinic's id."""
+    from nightbridge.services.access import Actor
+    from nightbridge.services.accounts.accounts import create_account
+    from nightbridge.services.accounts.sharing import share_with_clinic
+    from nightbridge.services.clinic.clinics import (
+        HOST,
+        answer_invite,
+        create_clinic,
+        invite_clinician,
+    )
+
+    clinic = create_clinic(db, HOST, name=CLINIC_NAME, admin_username=CLINICIAN_EMAIL)
+    kim_account = create_account(
+        db,
+        policy,
+        username=COLLEAGUE_EMAIL,
+        password=COLLEAGUE_PASSWORD,
+        role="clinician",
+        display_name="Dr. Kim",
+    )
+    kim_secret = _enrol_totp(db, policy, keys, kim_account)
+    invite = invite_clinician(db, lee, clinic.id, username=COLLEAGUE_EMAIL)
+    answer_invite(db, Actor(kim_account, "clinician"), invite.id, accept=True)
+    assert clinic.share_code is not None  # the host sees the code it made
+    share_with_clinic(db, sam, clinic.share_code, "view")
+    return kim_secret, clinic.id
 
 
 def _owner_person(db: Database, tz: str) -> int:
@@ -548,6 +619,9 @@ def load_demo(
     clinician = Actor(clinician_account, "clinician")
     _share(db, Actor(sam_account, "person", owner), clinician)
     _share(db, Actor(jordan_account, "person", jordan), clinician)
+    colleague_secret, clinic_id = _clinic(
+        db, policy, keys, clinician, Actor(sam_account, "person", owner)
+    )
     add_note(
         db,
         owner,
@@ -566,7 +640,12 @@ def load_demo(
     if progress:
         progress(total, total)
     return DemoLogins(
-        clinician_totp_secret=secret, person_id=owner, second_person_id=jordan, loaded=True
+        clinician_totp_secret=secret,
+        colleague_totp_secret=colleague_secret,
+        clinic_id=clinic_id,
+        person_id=owner,
+        second_person_id=jordan,
+        loaded=True,
     )
 
 

@@ -8,6 +8,7 @@ endpoints use the same ``PersonScope`` dependency as the pages.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -81,11 +82,29 @@ class RedeemIn(ApiModel):
     code: str = Field(max_length=64)
 
 
+class InviteIn(ApiModel):
+    clinician: str | None = Field(
+        default=None,
+        max_length=200,
+        description="the username of the clinician it is for (only they can redeem it)",
+    )
+    access: Literal["view", "manage"] = Field(
+        default="manage",
+        description="view: read only; manage: read and change settings, taper and notes",
+    )
+
+
 class ShareOut(BaseModel):
     id: int
     person_id: int
-    clinician_id: int
-    name: str
+    kind: Literal["clinician", "clinic"]
+    clinician_id: int | None
+    clinic_id: int | None
+    name: str = Field(
+        description="the clinician's username or the clinic's name (for the person); "
+        "the person's name (for a clinician)"
+    )
+    access: Literal["view", "manage"]
     since: dt.datetime
     revoked_at: dt.datetime | None
     active: bool
@@ -257,9 +276,18 @@ def api_shares(actor: CurrentActor, database: DatabaseDep) -> list[ShareOut]:
 
 
 @router.post("/invites", response_model=InviteOut, status_code=201, tags=["sharing"])
-def api_invite(actor: CurrentActor, database: DatabaseDep, settings: SettingsDep) -> InviteOut:
-    """A one-time invite code for the person's data (shown once)."""
-    invite = create_invite(database, actor, ttl=settings.invite_ttl)
+def api_invite(
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    body: InviteIn | None = None,
+) -> InviteOut:
+    """A one-time invite code for the person's data (shown once), for one named
+    clinician if given, view only or view and manage (at most 5 open at a time)."""
+    body = body or InviteIn()
+    invite = create_invite(
+        database, actor, clinician=body.clinician, access=body.access, ttl=settings.invite_ttl
+    )
     return InviteOut(code=invite.code, expires_at=invite.expires_at)
 
 

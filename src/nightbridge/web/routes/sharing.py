@@ -1,4 +1,5 @@
-"""Sharing pages: the person invites and revokes; the clinician redeems a code."""
+"""Sharing pages: the person invites one clinician or shares with a clinic by its code
+(view only, or view and manage) and revokes; the clinician redeems a code."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from nightbridge.services.accounts.sharing import (
     list_shares,
     redeem_invite,
     revoke_share,
+    share_with_clinic,
 )
 from nightbridge.web.deps import CurrentActor, DatabaseDep, RowId, SettingsDep, render
 from nightbridge.web.forms import errors_by_field
@@ -31,6 +33,7 @@ def _page(
     context: dict[str, object] = {
         "ttl_hours": int(settings.invite_ttl.total_seconds() // 3600),
         "errors": {},
+        "form": {"clinician": "", "access": "", "share_code": "", "clinic_access": ""},
     }
     # the names shown are written to each person's audit trail (services.accounts.sharing)
     shown_by = f"{request.method} {request.url.path}"
@@ -53,16 +56,56 @@ def sharing_page(
     settings: SettingsDep,
     revoked: bool = False,
     redeemed: bool = False,
+    clinic: bool = False,
 ) -> Response:
-    return _page(request, actor, database, settings, revoked=revoked, redeemed=redeemed)
+    return _page(
+        request, actor, database, settings, revoked=revoked, redeemed=redeemed, clinic=clinic
+    )
 
 
 @router.post("/sharing/invites")
 def invite(
-    request: Request, actor: CurrentActor, database: DatabaseDep, settings: SettingsDep
+    request: Request,
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    clinician: Annotated[str, Form(max_length=200)] = "",
+    access: Annotated[str, Form(max_length=20)] = "manage",
 ) -> Response:
-    created = create_invite(database, actor, ttl=settings.invite_ttl)
-    return render(request, "sharing_invite.html", {"invite": created})
+    """An invite code, for one named clinician if given, view only or view and manage."""
+    try:
+        created = create_invite(
+            database, actor, clinician=clinician or None, access=access, ttl=settings.invite_ttl
+        )
+    except InvalidInput as exc:
+        form = {"clinician": clinician, "access": access, "share_code": "", "clinic_access": ""}
+        return _page(request, actor, database, settings, errors=errors_by_field(exc), form=form)
+    return render(
+        request,
+        "sharing_invite.html",
+        {"invite": created, "clinician": clinician.strip(), "access": access},
+    )
+
+
+@router.post("/sharing/clinic")
+def share_clinic(
+    request: Request,
+    actor: CurrentActor,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    share_code: Annotated[str, Form(max_length=64)],
+    access: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """The person shares with a clinic by its share code, view only or view and manage."""
+    try:
+        share_with_clinic(database, actor, share_code, access)
+    except InvalidInput as exc:
+        form = {"clinician": "", "access": "", "share_code": share_code, "clinic_access": access}
+        errors = errors_by_field(exc)
+        if "access" in errors:  # the clinic form's own radio group
+            errors["clinic_access"] = errors.pop("access")
+        return _page(request, actor, database, settings, errors=errors, form=form)
+    return RedirectResponse("/sharing?clinic=1", status_code=303)
 
 
 @router.post("/sharing/{share_id}/revoke")
