@@ -68,7 +68,7 @@ def test_the_demo_clinic_shows_sam_to_dr_kim_view_only(database: Database) -> No
     from nightbridge.services.access import Forbidden, authorize
     from nightbridge.services.clinic.clinics import clinic_detail
 
-    logins = load_demo(database, days=14, today=TODAY, policy=FAST)
+    logins = load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     with database.reader() as session:
         accounts = AccountRepository(session)
         kim, lee = (
@@ -90,7 +90,7 @@ def test_the_demo_clinic_shows_sam_to_dr_kim_view_only(database: Database) -> No
     }
     assert [p.name for p in list_patients(database, kim_actor)] == ["Sam"]
     assert any("dr.kim@" in line for line in logins.lines())
-    again = load_demo(database, days=14, today=TODAY, policy=FAST)
+    again = load_demo(database, keys=test_keys(), days=14, today=TODAY, policy=FAST)
     assert (again.clinic_id, again.colleague_totp_secret) == (
         logins.clinic_id,
         logins.colleague_totp_secret,
