@@ -45,6 +45,7 @@ PAGES = (
     "/profile",
     "/report",
     "/account/activity",
+    "/program/reminders",
 )
 
 #: Text that overflows the screen, or is cut off by a box that hides its overflow.
@@ -203,6 +204,46 @@ def test_the_pseudo_locale_clips_no_text_at_390_px(browser: Any, live_app: LiveA
         problems["/checkin (crisis lines shown)"] = problems_after
     context.close()
     assert problems == {}
+
+
+def test_the_pacer_the_paced_script_and_the_reminders_speak_spanish(
+    browser: Any, live_app: LiveApp
+) -> None:
+    """The words written by the toolkit's JavaScript come from the page (data-say-*), so a
+    Spanish-speaking person reads them in Spanish too."""
+    expect = playwright_sync.expect
+    context = browser.new_context(
+        base_url=live_app.url, viewport=PHONE, locale="es-US", reduced_motion="reduce"
+    )
+    page = context.new_page()
+    _log_in(page)
+    page.goto("/relax/box_breathing")
+    page.click("#pacer-start")
+    expect(page.locator("#pacer-left")).to_contain_text("quedan 3:5", timeout=3000)
+    page.click("#pacer-stop")
+    expect(page.locator("#pacer-text")).to_have_text(
+        "Detenido. Pulse Empezar para comenzar de nuevo."
+    )
+    for week in (1, 2, 3, 4):
+        page.goto(f"/program/lessons/{week}")
+        page.click("#complete-lesson")
+    page.goto("/relax/muscle_relaxation")
+    page.click("#script-start")
+    now = page.locator("#script-now")
+    expect(now).to_contain_text("Paso 1 de 14: ")
+    page.click("#script-pause")
+    expect(now).to_contain_text("En pausa. Paso 1 de 14")
+    expect(page.locator("#script-pause")).to_have_text("Continuar")
+    page.goto("/program/reminders")
+    expect(page.locator("#notify-status")).to_have_text(
+        "Los recordatorios del navegador están desactivados."
+    )
+    saved = page.evaluate("JSON.parse(localStorage.getItem('nb-reminder-words'))")
+    assert saved["morning"] == {
+        "title": "Nightbridge: diario de la mañana",
+        "body": "Complete el diario de sueño de anoche.",
+    }
+    context.close()
 
 
 def test_the_overflow_check_catches_clipped_text(browser: Any, live_app: LiveApp) -> None:

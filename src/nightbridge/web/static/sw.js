@@ -6,7 +6,7 @@
 // the cache first. Nothing else is cached. Logging out or in deletes the copies and the
 // outbox (the help page holds the person's own plan; the copies belong to one account).
 "use strict";
-var CACHE = "nightbridge-offline-v2";
+var CACHE = "nightbridge-offline-v3";
 var OUTBOX_DB = "nightbridge-outbox";
 var STATIC = [
   "/static/app.css",

@@ -6,6 +6,15 @@
 
   function phrase(label, count) { return label + " … " + count; }
 
+  // The words a person reads come from the page, in their language, as data-say-*
+  // attributes (data-say-left -> dataset.sayLeft); {name} marks a value put in here.
+  // The English here is only the fallback of a page that gives none.
+  function say(root, key, fallback, values) {
+    var text = (root && root.dataset && root.dataset[key]) || fallback;
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(values[k]); });
+    return text;
+  }
+
   // --- box breathing ----------------------------------------------------------------
   function setupPacer(root) {
     var phases = Array.prototype.map.call(root.querySelectorAll(".pacer-phases li"), function (li) {
@@ -33,7 +42,7 @@
 
     function showLeft() {
       var m = Math.floor(remaining / 60), s = remaining % 60;
-      left.textContent = m + ":" + (s < 10 ? "0" : "") + s + " left";
+      left.textContent = say(root, "sayLeft", "{time} left", { time: m + ":" + (s < 10 ? "0" : "") + s });
     }
     function tick() {
       count += 1;
@@ -44,7 +53,7 @@
       }
       text.textContent = phrase(phases[phase].label, count);
       showLeft();
-      if (remaining <= 0) { finish("Well done. Breathe normally for a moment."); }
+      if (remaining <= 0) { finish(say(root, "sayDone", "Well done. Breathe normally for a moment.")); }
     }
     function finish(message) {
       window.clearInterval(timer);
@@ -65,7 +74,7 @@
       stop.focus();
       timer = window.setInterval(tick, 1000);
     });
-    stop.addEventListener("click", function () { finish("Stopped. Press start to begin again."); });
+    stop.addEventListener("click", function () { finish(say(root, "sayStopped", "Stopped. Press start to begin again.")); });
   }
 
   // --- paced scripts (muscle relaxation, body scan, walking) ------------------------
@@ -80,29 +89,29 @@
 
     function show(i) {
       steps.forEach(function (li) { li.classList.remove("current"); li.removeAttribute("aria-current"); });
-      if (i >= steps.length) { stopAll("Finished. Take a moment before you get up."); return; }
+      if (i >= steps.length) { stopAll(say(root, "sayFinished", "Finished. Take a moment before you get up.")); return; }
       index = i;
       steps[i].classList.add("current");
       steps[i].setAttribute("aria-current", "step");
       left = parseInt(steps[i].dataset.seconds, 10) || 20;
-      now.textContent = "Step " + (i + 1) + " of " + steps.length + ": " + steps[i].textContent;
+      now.textContent = say(root, "sayStep", "Step {n} of {total}: {step}", { n: i + 1, total: steps.length, step: steps[i].textContent });
     }
     function tick() { left -= 1; if (left <= 0) { show(index + 1); } }
     function stopAll(message) {
       window.clearInterval(timer); timer = null;
       now.textContent = message;
       start.hidden = false; pause.hidden = true; next.hidden = true;
-      start.textContent = "Start again";
+      start.textContent = say(root, "sayAgain", "Start again");
     }
     start.addEventListener("click", function () {
       show(0);
       start.hidden = true; pause.hidden = false; next.hidden = false;
-      pause.textContent = "Pause";
+      pause.textContent = say(root, "sayPause", "Pause");
       timer = window.setInterval(tick, 1000);
     });
     pause.addEventListener("click", function () {
-      if (timer) { window.clearInterval(timer); timer = null; pause.textContent = "Resume"; now.textContent = "Paused. " + now.textContent; }
-      else { timer = window.setInterval(tick, 1000); pause.textContent = "Pause"; show(index); }
+      if (timer) { window.clearInterval(timer); timer = null; pause.textContent = say(root, "sayResume", "Resume"); now.textContent = say(root, "sayPaused", "Paused.") + " " + now.textContent; }
+      else { timer = window.setInterval(tick, 1000); pause.textContent = say(root, "sayPause", "Pause"); show(index); }
     });
     next.addEventListener("click", function () { show(index + 1); });
   }
@@ -123,7 +132,9 @@
       var shownKey = "nb-reminded-" + r.key;
       if (times[r.key] === hhmm && window.localStorage.getItem(shownKey) !== today) {
         window.localStorage.setItem(shownKey, today);
-        var n = new Notification(r.title, { body: r.body, tag: "nightbridge-" + r.key });
+        // The words saved by the reminders page in the person's language, else English.
+        var words = JSON.parse(window.localStorage.getItem("nb-reminder-words") || "{}")[r.key] || {};
+        var n = new Notification(words.title || r.title, { body: words.body || r.body, tag: "nightbridge-" + r.key });
         n.onclick = function () { window.focus(); window.location.href = r.url; };
       }
     });
@@ -131,14 +142,21 @@
   function setupNotifySettings(root) {
     var on = root.querySelector("#notify-on"), off = root.querySelector("#notify-off");
     var status = root.querySelector("#notify-status");
-    if (!("Notification" in window)) { status.textContent = "This browser cannot show notifications: use the calendar file."; return; }
+    if (!("Notification" in window)) { status.textContent = say(root, "sayUnsupported", "This browser cannot show notifications: use the calendar file."); return; }
     window.localStorage.setItem("nb-reminder-times", JSON.stringify({ morning: root.dataset.morning, evening: root.dataset.evening }));
+    var words = {};
+    REMINDERS.forEach(function (r) {
+      var key = r.key.charAt(0).toUpperCase() + r.key.slice(1);
+      words[r.key] = { title: say(root, "say" + key + "Title", r.title), body: say(root, "say" + key + "Body", r.body) };
+    });
+    window.localStorage.setItem("nb-reminder-words", JSON.stringify(words));
     function refresh() {
       var active = remindersWanted() && Notification.permission === "granted";
       on.hidden = active; off.hidden = !active;
       status.textContent = Notification.permission === "denied"
-        ? "Notifications are blocked for this site in your browser settings: use the calendar file."
-        : (active ? "Browser reminders are on (" + root.dataset.morning + " and " + root.dataset.evening + ")." : "Browser reminders are off.");
+        ? say(root, "sayBlocked", "Notifications are blocked for this site in your browser settings: use the calendar file.")
+        : (active ? say(root, "sayOn", "Browser reminders are on ({morning} and {evening}).", { morning: root.dataset.morning, evening: root.dataset.evening })
+          : say(root, "sayOff", "Browser reminders are off."));
     }
     on.addEventListener("click", function () {
       Notification.requestPermission().then(function (result) {
