@@ -14,11 +14,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: Where the docs' screenshots live (``screenshot`` writes there when asked).
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -57,6 +60,17 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+def screenshot(page: Any, name: str, tmp_path: Path, *, full_page: bool = True) -> Path:
+    """A screenshot of ``page`` as ``name``.png: into docs/screenshots/ when
+    ``NIGHTBRIDGE_SCREENSHOTS=1`` (to refresh the docs' pictures), else into ``tmp_path``
+    (still taken, so a page the browser cannot draw fails the test); returns its path."""
+    folder = DOCS_SCREENSHOTS if os.environ.get("NIGHTBRIDGE_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -64,11 +78,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(app: Any, *, start_timeout: float = 15) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free loopback port; yields its base URL."""
+def serve_app(app: Any, *, port: int | None = None, start_timeout: float = 15) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on ``port`` (by default a free loopback port); yields its
+    base URL. Pass a ``free_port()`` when the app must know its own address beforehand
+    (``Settings.public_url``, for the links in its emails)."""
     import uvicorn
 
-    port = free_port()
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

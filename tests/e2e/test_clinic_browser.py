@@ -1,14 +1,19 @@
-"""Clinics in a real browser (Debian's Chromium through Playwright; never ``playwright
-install``), the first half of issue 14's walk:
+"""Issue 14's clinic walk in a real browser (Debian's Chromium through Playwright; never
+``playwright install``), one scenario on the live app over SQLite:
 
 - a site admin creates a clinic with Dr. Lee as its clinic admin;
-- Dr. Lee invites Dr. Kim on the clinic page; Dr. Kim, logged in, sees the invite on
-  their Clinics page and joins;
-- Sam types the clinic's share code on the Sharing page, view only, and sees the clinic
-  listed; Dr. Kim then finds Sam in their list, can open Sam's page, and is refused (403)
-  when trying to change Sam's settings.
+- Dr. Lee, on the clinic page, invites Dr. Kim and sets the clinic's on-call address;
+  Dr. Kim, logged in, sees the invite on their Clinics page and joins;
+- Sam types the clinic's share code on the Sharing page, chooses view and manage, and
+  sees the clinic listed with that choice;
+- Sam saves a check-in that raises an urgent alert (vomiting or diarrhoea for 24 h):
+  the app's own sender emails the clinic's on-call address at the local SMTP server
+  (aiosmtpd, tests/smtp.py), with no name, symptom or score in it;
+- Dr. Kim follows the email's link to the caseload, finds Sam there with the urgent
+  alert, opens Sam's page and, the share being view and manage, saves Sam's settings.
 
-The app runs with uvicorn in a thread on a free loopback port over a temporary store.
+The app runs with uvicorn in a thread on a free loopback port over a temporary store
+(tests/browser.py). Screenshots at 1440 px: tests/browser.py's ``screenshot``.
 """
 
 from __future__ import annotations
@@ -24,13 +29,17 @@ import pytest
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
-from tests.browser import launch_chromium, require_playwright, serve_app
+from tests.browser import free_port, launch_chromium, require_playwright, screenshot, serve_app
+from tests.smtp import LocalSmtp, leaks, settings_for
 from tests.web.conftest import ANSWERED, FAST_AUTH, enrol_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "a long passphrase for the browser"
 DESKTOP = {"width": 1440, "height": 900}
+CLINIC = "Riverside Recovery Clinic"
+#: The clinic's own on-call address, set on its page: it wins over the server's.
+CLINIC_ONCALL = "riverside-oncall@clinic.example"
 
 playwright_sync = require_playwright()
 
@@ -42,7 +51,7 @@ class LiveApp:
 
 
 @pytest.fixture
-def live_app(tmp_path: Path) -> Iterator[LiveApp]:
+def live_app(tmp_path: Path, smtp_server: LocalSmtp) -> Iterator[LiveApp]:
     database = Database(f"sqlite:///{tmp_path / 'nightbridge.sqlite3'}")
     database.migrate()
     secrets = {}
@@ -63,9 +72,12 @@ def live_app(tmp_path: Path) -> Iterator[LiveApp]:
         )
         if role != "person":
             secrets[username] = enrol_totp(database, account)
-    app = create_app(database, settings=Settings(auth=FAST_AUTH))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(auth=FAST_AUTH, public_url=url, smtp=settings_for(smtp_server))
+    app = create_app(database, settings=settings)
     try:
-        with serve_app(app) as url:
+        with serve_app(app, port=port):
             yield LiveApp(url, secrets)
     finally:
         database.dispose()
@@ -85,8 +97,8 @@ def _page(browser, live_app: LiveApp, username: str):  # type: ignore[no-untyped
     return page
 
 
-def test_a_clinic_admin_invites_a_clinician_and_a_person_shares_by_code(
-    live_app: LiveApp,
+def test_a_clinic_admin_invites_a_clinician_a_person_shares_and_an_alert_is_emailed(
+    live_app: LiveApp, smtp_server: LocalSmtp, tmp_path: Path
 ) -> None:
     expect = playwright_sync.expect
     with playwright_sync.sync_playwright() as pw:
@@ -94,48 +106,78 @@ def test_a_clinic_admin_invites_a_clinician_and_a_person_shares_by_code(
         try:
             root = _page(browser, live_app, "root")
             root.goto("/clinics")
-            root.fill("#f-clinic_name", "Riverside Recovery Clinic")
+            root.fill("#f-clinic_name", CLINIC)
             root.fill("#f-admin_username", "dr-lee")
             root.click("text=Create clinic")
             expect(root.get_by_role("status")).to_contain_text("Clinic created")
 
+            # the clinic admin invites a clinician and sets the on-call address
             lee = _page(browser, live_app, "dr-lee")
             lee.goto("/clinics")
-            lee.click("text=Riverside Recovery Clinic")
+            lee.click(f"text={CLINIC}")
             lee.fill("#f-username", "dr-kim")
             lee.click("text=Send invite")
             expect(lee.get_by_role("status")).to_contain_text("Invite sent")
             expect(lee.locator("main")).to_contain_text("dr-kim")
+            lee.fill("#f-on_call_email", CLINIC_ONCALL)
+            lee.click("text=Save address")
+            expect(lee.get_by_role("status")).to_contain_text("On-call address saved")
+            expect(lee.locator("#f-on_call_email")).to_have_value(CLINIC_ONCALL)
             code = lee.locator("#share-code").inner_text().strip()
             assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
+            screenshot(lee, "clinic-admin-walk-1440", tmp_path)
 
+            # the invited clinician joins
             kim = _page(browser, live_app, "dr-kim")
             kim.goto("/clinics")
-            kim.click("text=Join Riverside Recovery Clinic")
-            expect(kim.locator("h1")).to_have_text("Riverside Recovery Clinic")
+            kim.click(f"text=Join {CLINIC}")
+            expect(kim.locator("h1")).to_have_text(CLINIC)
             expect(kim.locator("main")).to_contain_text("You are clinician here")
             expect(kim.locator("main")).not_to_contain_text(code)  # admins only
 
+            # the person shares with the clinic by its code, view and manage
             sam = _page(browser, live_app, "sam")
             sam.goto("/sharing")
             sam.fill("#f-share_code", code.lower())
-            sam.check("input[name=access][value=view] >> nth=0")
+            sam.check("input[name=access][value=manage] >> nth=0")
             sam.click("text=Share with the clinic")
             expect(sam.get_by_role("status")).to_contain_text("You now share with the clinic")
-            expect(sam.locator("main")).to_contain_text("Riverside Recovery Clinic")
-            expect(sam.locator("main")).to_contain_text("clinic, view only")
+            expect(sam.locator("main")).to_contain_text(CLINIC)
+            expect(sam.locator("main")).to_contain_text("clinic, view and manage")
 
-            kim.goto("/clinician")
-            kim.click("text=Sam")
-            expect(kim.locator("h1")).to_contain_text("Sam")
-            # view only: changing Sam's settings, with the page's own CSRF token, is a 403
-            token = kim.locator("input[name=csrf_token]").first.get_attribute("value")
-            assert token
-            refused = kim.request.post(
-                kim.url.split("?")[0].rstrip("/") + "/settings",
-                form={"csrf_token": token, "floor_min": "300"},
+            # the person's check-in raises an urgent alert ...
+            sam.goto("/checkin")
+            sam.check("#f-flag-vomiting_24h")
+            for symptom, value in (("nausea", 4), ("vomiting", 3), ("diarrhoea", 4)):
+                sam.click(f"#f-symptom_{symptom} label.choice-button:has(input[value='{value}'])")
+            sam.click("text=Save my check-in")
+            expect(sam.locator(".alert-urgent").first).to_be_visible()
+            expect(sam.get_by_role("status")).to_contain_text("Symptom score 11 of 68")
+
+            # ... and the clinic's on-call address is emailed, with no health data in it
+            assert smtp_server.wait_for(1, timeout=10), "no email reached the SMTP server"
+            (email,) = smtp_server.messages
+            assert email.recipients == (CLINIC_ONCALL,)
+            assert "urgent" in email.subject
+            assert "1 person in your clinic has a new urgent alert" in email.body
+            found = leaks(
+                email,
+                words=("Sam", "vomit", "diarrh", "nausea", "fluid", "symptom", "withdrawal"),
+                numbers=(11, 68, 4, 3),
             )
-            assert refused.status == 403, refused.status
-            assert "form has expired" not in refused.text()  # not the CSRF refusal
+            assert found == [], f"the email holds health data: {found}\n{email.raw}"
+
+            # the clinician follows the email's link to the caseload
+            link = re.search(r"Open Nightbridge: (\S+)", email.body)
+            assert link and link.group(1) == f"{live_app.url}/clinician", email.body
+            kim.goto(link.group(1))
+            row = kim.locator("table.triage tbody tr", has_text="Sam")
+            expect(row.locator(".level-urgent")).to_be_visible()
+            row.locator("a", has_text="Sam").click()
+            expect(kim.locator("h1")).to_contain_text("Sam")
+            # view and manage: the settings form saves (a view-only share is a 403:
+            # tests/web/test_clinic_ownership.py)
+            kim.locator("form[action$='/settings'] button[type=submit]").click()
+            expect(kim).to_have_url(re.compile(r"saved=settings"))
         finally:
             browser.close()
