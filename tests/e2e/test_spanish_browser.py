@@ -46,6 +46,7 @@ PAGES = (
     "/report",
     "/account/activity",
     "/program/reminders",
+    "/sharing",
 )
 
 #: Text that overflows the screen, or is cut off by a box that hides its overflow.

@@ -197,3 +197,24 @@ def test_who_looked_at_my_data_is_in_spanish(personas: Personas) -> None:
     assert "(profesional de salud)" in page
     for english in ("looked at", "refused", "Who looked at my data", "(clinician)"):
         assert english not in page, english
+
+
+def test_the_sharing_page_and_an_invite_code_are_in_spanish(personas: Personas) -> None:
+    a = _spanish(personas)
+    page = main_of(a.client.get("/sharing").text)
+    assert "<h1>Quién puede ver mis datos</h1>" in page
+    assert "<strong>solo ver</strong>" in page and "Compartir con una clínica" in page
+    assert "Solo ver" in page and "Ver y gestionar (ajustes, reducción gradual, notas)" in page
+    assert "Crear un código de invitación" in page and "Create an invite code" not in page
+    made = a.post_form("/sharing/invites", {"clinician": "", "access": "view"})
+    assert made.status_code == 200
+    invite = main_of(made.text)
+    assert "<h1>Su código de invitación</h1>" in invite
+    assert "Dé este código a su profesional de salud" in invite
+    assert "Le permite ver sus datos." in invite and "Volver a compartir" in invite
+    redeem_code = invite.split("<code>")[1].split("</code>")[0]
+    c = personas.clinician_a
+    assert c.post_form("/sharing/redeem", {"code": redeem_code}).status_code in (200, 303)
+    listed = main_of(a.client.get("/sharing").text)
+    assert "solo ver, desde" in listed
+    assert "Dejar de compartir con" in listed

@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 
 from nightbridge.core.errors import InvalidInput, NotFound
+from nightbridge.i18n import N_
 from nightbridge.services.access import Actor, check_access, check_access_many
 from nightbridge.services.audit import record_event
 from nightbridge.storage.database import Database
@@ -39,7 +40,8 @@ MAX_FAILED_REDEMPTIONS_PER_HOUR = 10
 #: Open (unused, unexpired) invite codes a person may have at a time.
 MAX_OPEN_INVITES = 5
 #: What a share allows, as the person chooses it (``storage.tables.accounts.SHARE_ACCESS``).
-ACCESS_WORDS = {"view": "view only", "manage": "view and manage"}
+#: The two kinds of access in words (marked for the catalogue; shown with ``| tr``).
+ACCESS_WORDS = {"view": N_("view only"), "manage": N_("view and manage")}
 
 
 @dataclass(frozen=True, slots=True)
