@@ -218,3 +218,18 @@ def test_the_sharing_page_and_an_invite_code_are_in_spanish(personas: Personas) 
     listed = main_of(a.client.get("/sharing").text)
     assert "solo ver, desde" in listed
     assert "Dejar de compartir con" in listed
+
+
+def test_the_plans_fixed_sentences_are_in_spanish(personas: Personas) -> None:
+    """The sleep window's warnings (drowsy driving) are fixed sentences marked in core and
+    shown in the reader's language; the English reasons stay in the JSON."""
+    a = _spanish(personas)
+    for day in range(2, 9):
+        assert a.post_form("/diary", {**NIGHT_FORM, "date": f"2026-03-0{day}"}).status_code in (
+            200,
+            303,
+        )
+    with time_machine.travel(dt.datetime(2026, 3, 9, 14, 0, tzinfo=dt.UTC), tick=False):
+        page = main_of(a.client.get("/plan").text)
+    assert "No maneje ni use maquinaria cuando tenga sueño (Kyle et al., Sleep 2014)." in page
+    assert "Do not drive" not in page

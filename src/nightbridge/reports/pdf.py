@@ -197,7 +197,9 @@ def build_story(data: ReportData, width: float) -> list[Any]:
         )
     )
     if data.window and data.window.reasons:
-        story.append(_p(_("Sleep window:") + " " + " ".join(data.window.reasons), st["note"]))
+        story.append(
+            _p(_("Sleep window:") + " " + " ".join(_(r) for r in data.window.reasons), st["note"])
+        )
     reg = report.regularity_rows(data)
     if reg:
         story.append(

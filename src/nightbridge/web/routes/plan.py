@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.web.deps import DatabaseDep, FormDep, ReadScope, WriteScope, render
+from nightbridge.web.i18n import locale_for
 
 router = APIRouter()
 
@@ -62,6 +63,9 @@ def _page(
     from nightbridge.services.sleep.profile import get_profile
     from nightbridge.services.sleep.window import stimulus_control
 
+    # The content read below (stimulus control) is in the account's language: put it in
+    # force before reading, not only when the page renders.
+    locale_for(request)
     if not get_profile(db, person_id).screened:
         # No window is offered until the restriction-safety screen is answered.
         context = {"title": "Tonight's plan", "screen_needed": True, "stimulus": stimulus_control()}
