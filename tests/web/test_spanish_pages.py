@@ -195,6 +195,8 @@ def test_who_looked_at_my_data_is_in_spanish(personas: Personas) -> None:
     assert "vio sus datos (a través de la API de la aplicación)" in page
     assert "rechazado" in page and "permitido" in page
     assert "(profesional de salud)" in page
+    mine = main_of(a.client.get("/account/activity?mine=1").text)
+    assert "vio la lista de quién vio sus datos" in mine and "(persona)" in mine
     for english in ("looked at", "refused", "Who looked at my data", "(clinician)"):
         assert english not in page, english
 

@@ -220,6 +220,14 @@ _PAGES: dict[str, str] = {
     "activity": N_("the list of who looked at your data"),
     "patients": N_("the list of people who share with them"),
     "sharing": N_("the sharing page"),
+    "today": N_("your Today page"),
+    "diary": N_("your diary"),
+    "checkin": N_("your check-in"),
+    "evening": N_("your evening"),
+    "log": N_("your log"),
+    "plan": N_("your plan"),
+    "trends": N_("your trends"),
+    "profile": N_("your profile"),
 }
 _OBJECTS: dict[str, str] = {
     "account": N_("an account"),
@@ -235,6 +243,7 @@ AUDIT_ROLES: dict[str, str] = {
     "clinician": N_("clinician"),
     "admin": N_("admin"),
     "host": N_("host"),
+    "system": N_("system"),
 }
 
 
