@@ -40,6 +40,8 @@ def test_a_spanish_persons_html_report_is_in_spanish_with_the_same_figures() -> 
     assert "Nightbridge report, 2026-03-02 to 2026-03-22" in english
     assert "para usted" in spanish
     assert "Noches en el diario" in spanish and "Tiempo total de sueño promedio" in spanish
+    assert "6 h 30 min, de 23:45 a 06:15 (mantener la ventana)" in spanish
+    assert "6 h 30 min, 23:45 to 06:15 (keep the window)" in english
     # The same figures, in the same order: only the words change.
     en, es = _figures(english), _figures(spanish)
     assert len(en) == len(es) >= 7

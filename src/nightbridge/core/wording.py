@@ -39,14 +39,14 @@ LEVEL_FOR_CLINICIAN: dict[str, str] = {
 
 #: The sleep window's actions (definitions.md section 2) in words.
 ACTION_WORDS: dict[str, str] = {
-    "start": "a first window",
-    "increase": "lengthen by one step",
-    "keep": "keep the window",
-    "decrease": "shorten by one step",
-    "compress": "sleep compression (time in bed comes down gently)",
-    "defer": "no window yet: waiting until early withdrawal has passed",
-    "collect": "no window yet: more diary nights needed first",
-    "set": "set by hand",
+    "start": N_("a first window"),
+    "increase": N_("lengthen by one step"),
+    "keep": N_("keep the window"),
+    "decrease": N_("shorten by one step"),
+    "compress": N_("sleep compression (time in bed comes down gently)"),
+    "defer": N_("no window yet: waiting until early withdrawal has passed"),
+    "collect": N_("no window yet: more diary nights needed first"),
+    "set": N_("set by hand"),
 }
 
 #: Check-in warning signs (docs/cli.md flag names) as reported.

@@ -117,7 +117,13 @@ def headline(data: ReportData) -> list[tuple[str, str]]:
             rows.append(
                 (
                     _("Sleep window"),
-                    f"{hm(w.window_min)}, {w.bedtime} to {w.rise} ({action_words(w.action)})",
+                    _("%(window)s, %(bedtime)s to %(rise)s (%(action)s)")
+                    % {
+                        "window": hm(w.window_min),
+                        "bedtime": w.bedtime,
+                        "rise": w.rise,
+                        "action": _(action_words(w.action)),
+                    },
                 )
             )
         else:
