@@ -6,9 +6,11 @@ PHQ-9 and a GAD-7, and for some an alert (urgent or advise) -- on SQLite (a temp
 file) and on PostgreSQL (``NIGHTBRIDGE_TEST_DATABASE_URL``, in a schema of its own,
 dropped afterwards). Then opens the list ``--views`` times (the first page, and pages
 spread over the whole list) and prints the median, p95 and CPU time per view, and the
-statements one view runs. The last line per store is::
+statements one view runs; then as many caseload views (issue 14 item 2: filters, sorts
+and a search in turn, ``CASELOAD_VIEWS``). The lines per store end with::
 
     triage store=<sqlite|postgresql> people=<N> p95_ms=<x> statements=<y>
+    caseload store=<sqlite|postgresql> people=<N> p95_ms=<x> statements=<y>
 
 On a checkout without summaries (before issue 11 item 3) it times ``build_triage``
 instead, which reads every person one by one (use a small ``--people`` there).
@@ -107,7 +109,20 @@ def build_clinic(db: Database, people: int, seed: int = 7) -> Actor:
     return Actor(clinician.id, "clinician")
 
 
-def time_views(db: Database, actor: Actor, people: int, views: int) -> dict[str, Any]:
+#: The caseload views timed with ``--caseload``: filters, sorts and a search (issue 14).
+CASELOAD_VIEWS: tuple[dict[str, str], ...] = (
+    {},
+    {"alert": "any", "reviewed": "no"},
+    {"stale_days": "3", "sort": "tst"},
+    {"q": "person 01", "sort": "phq9"},
+    {"taper": "no", "sort": "se", "order": "desc"},
+    {"sort": "last_entry"},
+)
+
+
+def time_views(
+    db: Database, actor: Actor, people: int, views: int, caseload: bool = False
+) -> dict[str, Any]:
     try:
         from nightbridge.services.clinic.triage import triage_page
     except ImportError:  # a checkout before summaries: the person-by-person list
@@ -120,6 +135,18 @@ def time_views(db: Database, actor: Actor, people: int, views: int) -> dict[str,
 
         def view(page: int) -> int:
             return len(triage_page(db, actor, page=page).rows)
+
+    if caseload:
+        from nightbridge.core.caseload import parse_query
+        from nightbridge.services.clinic.caseload import caseload_page
+
+        turn = {"k": 0}
+
+        def view(page: int) -> int:  # a filtered, sorted view (the page asked of everyone)
+            params = CASELOAD_VIEWS[turn["k"] % len(CASELOAD_VIEWS)]
+            turn["k"] += 1
+            asked = params or {"page": str(page)}
+            return len(caseload_page(db, actor, parse_query(asked)).rows)
 
     pages = max(1, -(-people // 50))
     statements: list[int] = []
@@ -150,6 +177,7 @@ def time_views(db: Database, actor: Actor, people: int, views: int) -> dict[str,
         "p95_ms": wall[min(len(wall) - 1, round(0.95 * (len(wall) - 1)))],
         "cpu_ms": statistics.median(cpu),
         "statements": max(statements),
+        "fewest": min(statements),
     }
 
 
@@ -176,17 +204,19 @@ def run_store(store: str, people: int, views: int) -> None:
         t0 = time.perf_counter()
         actor = build_clinic(db, people)
         built = time.perf_counter() - t0
-        figures = time_views(db, actor, people, views)
-        print(
-            f"{store}: built {people} people in {built:.1f} s; per view of the list: "
-            f"median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
-            f"CPU {figures['cpu_ms']:.1f} ms (median), {figures['statements']} statements"
-        )
-        print(
-            f"triage store={store} people={people} p95_ms={figures['p95_ms']:.1f} "
-            f"statements={figures['statements']}",
-            flush=True,
-        )
+        for kind in ("triage", "caseload"):
+            figures = time_views(db, actor, people, views, caseload=kind == "caseload")
+            print(
+                f"{store}: built {people} people in {built:.1f} s; per view of the {kind}: "
+                f"median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
+                f"CPU {figures['cpu_ms']:.1f} ms (median), {figures['statements']} statements "
+                f"(fewest {figures['fewest']})"
+            )
+            print(
+                f"{kind} store={store} people={people} p95_ms={figures['p95_ms']:.1f} "
+                f"statements={figures['statements']}",
+                flush=True,
+            )
     finally:
         db.dispose()
         cleanup()

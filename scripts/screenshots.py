@@ -3,6 +3,11 @@ desktop (1280x900) width, into docs/screenshots/ (README links them).
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--dark]
     .venv/bin/python scripts/screenshots.py --phone-app   # the phone app pages only
+    .venv/bin/python scripts/screenshots.py --caseload    # Dr. Lee's caseload of 50
+
+``--caseload`` loads the demo with its 48 extra people (``DEMO_CASELOAD``) and takes
+Dr. Lee's caseload at 1440 px (``caseload-1440.png``, the first screen) and 390 px
+(``caseload-390.png``), issue 14 item 2.
 
 ``--clinic`` takes the clinic pages only (issue 14): Dr. Lee's page of Riverside Recovery
 Clinic (members, invite, share code, on-call address) at 1440 px and 390 px, and Sam's
@@ -79,6 +84,9 @@ def main() -> int:
         action="store_true",
         help="only the clinic admin's page and the person's sharing page (1440 and 390 px)",
     )
+    parser.add_argument(
+        "--caseload", action="store_true", help="only the caseload of 50, at 1440 and 390 px"
+    )
     options = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -88,7 +96,7 @@ def main() -> int:
     import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from nightbridge.services.demo.demo import load_demo
+    from nightbridge.services.demo.demo import DEMO_CASELOAD, load_demo
     from nightbridge.storage.database import Database
     from nightbridge.web.app import create_app
 
@@ -104,7 +112,11 @@ def main() -> int:
         database = Database(f"sqlite:///{Path(tmp) / 'nightbridge.sqlite3'}")
         database.migrate()
         print("Loading the demo ...", file=sys.stderr)
-        logins = load_demo(database, keys=TotpKeys.of(Settings()))
+        logins = load_demo(
+            database,
+            keys=TotpKeys.of(Settings()),
+            caseload=DEMO_CASELOAD if options.caseload else 0,
+        )
         port = _free_port()
         server = uvicorn.Server(
             uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning")
@@ -119,11 +131,31 @@ def main() -> int:
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
-                if options.phone_app:
+                if options.caseload:
                     schemes = []
                     page = browser.new_context(
-                        base_url=base, viewport=SIZES["phone"]
+                        base_url=base, viewport={"width": 1440, "height": 900}
                     ).new_page()
+                    _log_in(
+                        page,
+                        logins.clinician_email,
+                        logins.clinician_password,
+                        logins.clinician_totp_secret,
+                    )
+                    for width, height, full in ((1440, 900, False), (390, 844, False)):
+                        page.set_viewport_size({"width": width, "height": height})
+                        page.goto("/clinician")
+                        path = options.out / f"caseload-{width}.png"
+                        page.screenshot(path=str(path), full_page=full)
+                        taken.append(path)
+                    page.set_viewport_size({"width": 1440, "height": 900})
+                    page.goto("/clinician?alert=any&reviewed=no")
+                    path = options.out / "caseload-1440-unreviewed.png"
+                    page.screenshot(path=str(path))
+                    taken.append(path)
+                if options.phone_app:
+                    schemes = []
+                    page = browser.new_context(base_url=base, viewport=SIZES["phone"]).new_page()
                     _log_in(page, logins.second_email, logins.second_password)
                     for name in PHONE_APP_PAGES:
                         page.goto(f"/{name}")

@@ -98,6 +98,8 @@ RULES = {
     "direct_view": {"read": "ok", "write": "403", "manage": "403", "audit": "404"},
     "view_and_direct_manage": {"read": "ok", "write": "403", "manage": "ok", "audit": "404"},
 }
+for _rules in RULES.values():  # whoever may read a person's data may review their alerts
+    _rules["review"] = _rules["read"]
 
 
 def outcome(database: Database, actor: Actor, person_id: int, action: str) -> str:

@@ -285,6 +285,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ),
     ("POST", "/clinician/people/{person_id}/notes"): entry("clinician_a", form={"body": "ok"}),
     ("POST", "/clinician/people/{person_id}/cows"): entry("clinician_a", form=COWS_FORM),
+    ("POST", "/clinician/people/{person_id}/review"): entry("clinician_a"),
     ("GET", "/api/me/today"): api(PATIENTS),
     ("GET", "/api/me/trends"): api(PATIENTS),
     ("GET", "/api/me/notes"): api(PATIENTS),
@@ -299,6 +300,19 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ),
     ("GET", "/api/me/plan"): api(PATIENTS),
     ("GET", "/api/triage"): api(CLINICIANS),
+    ("GET", "/api/caseload"): api(CLINICIANS),
+    ("GET", "/api/people/{person_id}/review"): api("clinician_a"),
+    ("POST", "/api/people/{person_id}/review"): api("clinician_a"),
+    ("PUT", "/api/people/{person_id}/tags"): api("clinician_a", json={"tags": []}),
+    ("PUT", "/api/people/{person_id}/assignment"): api("clinician_a", json={"assignee": None}),
+    # a clinic's tags: clinician_a is clinic 1's admin (tests/services/clinic/test_tags.py)
+    ("GET", "/api/clinics/{clinic_id}/tags"): api("clinician_a", params={"clinic_id": "1"}),
+    ("POST", "/api/clinics/{clinic_id}/tags"): api(
+        "clinician_a", params={"clinic_id": "1"}, json={"tag": "New intake"}
+    ),
+    ("DELETE", "/api/clinics/{clinic_id}/tags/{tag_id}"): api(
+        "", params={"clinic_id": "1", "tag_id": "1"}
+    ),
     ("GET", "/api/people/{person_id}/summary"): api(A_AND_INVITED),
     ("GET", "/api/people/{person_id}/notes"): api("clinician_a"),
     ("GET", "/api/people/{person_id}/questionnaires"): api(A_AND_INVITED),

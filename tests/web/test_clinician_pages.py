@@ -18,7 +18,7 @@ NOW = dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.UTC)
 
 
 def triage_names(html: str) -> list[str]:
-    return re.findall(r'<th scope="row"><a href="/clinician/people/\d+">([^<]+)</a>', html)
+    return re.findall(r'<th scope="row"[^>]*><a href="/clinician/people/\d+">([^<]+)</a>', html)
 
 
 def test_triage_orders_people_by_their_most_urgent_alert(

@@ -199,7 +199,8 @@ class PersonSummary:
     of the 14 days to ``as_of`` (the trend's inputs). The 7-day figures are means over
     the diary nights dated ``as_of``-6..``as_of`` (definitions.md section 1);
     questionnaire totals are the newest recorded; ``last_device_night`` the newest
-    night a device import gave.
+    night a device import gave; ``last_alert_id`` the newest alert recorded (a review
+    covers the alerts up to the one it saw: docs/caseload.md).
     """
 
     person_id: int
@@ -222,6 +223,7 @@ class PersonSummary:
     taper_active: bool = False
     taper: TaperAdherence = field(default_factory=TaperAdherence)
     last_device_night: dt.date | None = None
+    last_alert_id: int | None = None
 
     @property
     def sort_name(self) -> str:

@@ -10,6 +10,7 @@ changes take effect immediately):
   act on the person's record) only through a share whose ``access`` is ``manage`` --
   with ``view`` shares alone, ``manage`` is ``Forbidden``;
   they never write the person's own entries (diary, check-ins, intake): ``Forbidden``;
+  whoever may read may ``review`` (acknowledge the person's alerts: docs/caseload.md);
 - an ``admin`` manages accounts, creates clinics, and reads no health data at all;
 - only the person sees the audit trail of their data (``audit``);
 - anyone else (anonymous) reads nothing.
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -43,16 +45,22 @@ from nightbridge.core.values import MAX_INT
 from nightbridge.storage.database import Database
 from nightbridge.storage.repositories.audit import AuditRepository
 from nightbridge.storage.repositories.clinics import ClinicRepository
-from nightbridge.storage.repositories.shares import ShareRepository
+from nightbridge.storage.repositories.shares import (
+    ShareRepository,
+    current_clinics_of,
+    persons_shared_with,
+)
 from nightbridge.storage.tables.base import utcnow
 
 #: Account roles.
 ROLES: tuple[str, ...] = ("person", "clinician", "admin")
 
 #: Actions on a person's data: ``read``; ``write`` the person's own entries;
-#: ``manage`` settings, taper schedule, clinician notes and COWS ratings; ``audit``: see
-#: who looked at the data (the person alone).
-ACTIONS: tuple[str, ...] = ("read", "write", "manage", "audit")
+#: ``manage`` settings, taper schedule, clinician notes, COWS ratings, a person's tags
+#: and assigned clinician; ``review`` acknowledge the person's alerts (whoever may read
+#: them may: any clinician on the team, docs/caseload.md); ``audit``: see who looked at
+#: the data (the person alone).
+ACTIONS: tuple[str, ...] = ("read", "write", "manage", "review", "audit")
 
 #: Actions on a clinic: ``view`` it (members, pending invites); ``admin``: invite and
 #: remove members, see and rotate the share code, set the on-call address.
@@ -93,7 +101,7 @@ def authorize(session: Session, actor: Actor, person_id: int, action: str) -> No
     if actor.role == "clinician" and actor.account_id is not None:
         access = ShareRepository(session).access_of(person_id, actor.account_id)
         if access is not None:
-            if action == "read" or (action == "manage" and access == "manage"):
+            if action in ("read", "review") or (action == "manage" and access == "manage"):
                 return
             if action == "manage":
                 raise Forbidden("this person shares their data with you to view only")
@@ -170,6 +178,33 @@ def _authorize_and_audit(
         outcome=outcome,
     )
     return refusal
+
+
+def authorize_and_audit(
+    session: Session, actor: Actor, person_id: int, action: str, object: str
+) -> NightbridgeError | None:
+    """``authorize`` and its audit row inside the caller's transaction, for a write that
+    must commit with its check (a review of alerts): the refusal is returned, not
+    raised, so the caller commits the audit row of a refusal and then raises it."""
+    return _authorize_and_audit(session, actor, person_id, action, object)
+
+
+def readable_persons(session: Session, actor: Actor) -> Any:
+    """The persons whose data ``actor`` may read, as a subquery of person ids, for a
+    list read in one statement (the clinician's caseload); None when the actor lists
+    no one (not a clinician). The same rule as ``authorize`` for ``read``: an active
+    share with them, or with a clinic they are a current member of."""
+    if actor.role != "clinician" or actor.account_id is None:
+        return None
+    return persons_shared_with(actor.account_id).scalar_subquery()
+
+
+def clinics_of(actor: Actor) -> Any:
+    """The clinics ``actor`` is a current member of, as a subquery of clinic ids (whose
+    tags and assignments they see on the caseload); None for anyone but a clinician."""
+    if actor.role != "clinician" or actor.account_id is None:
+        return None
+    return current_clinics_of(actor.account_id)
 
 
 def check_access(

@@ -37,7 +37,7 @@ NAV: list[NavItem] = [
     NavItem(N_("Evening"), "/evening", PERSON, primary=False),
     NavItem(N_("Nights"), "/nights", PERSON, primary=False),
     NavItem(N_("Taper"), "/taper", PERSON, primary=False),
-    NavItem(N_("My people"), "/clinician", CLINICIAN),
+    NavItem(N_("Caseload"), "/clinician", CLINICIAN),
     NavItem(N_("Program"), "/program", PERSON, primary=False),
     NavItem(N_("Relax"), "/relax", PERSON, primary=False),
     NavItem(N_("Report"), "/report", PERSON, primary=False),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from nightbridge.core.caseload import LABELS as CASELOAD_LABELS
 from nightbridge.i18n import N_
 
 QUESTIONS: dict[str, str] = {
@@ -97,6 +98,11 @@ QUESTIONS: dict[str, str] = {
     "intensity": N_("How strong is it?"),
     "morning_at": N_("Morning diary"),
     "evening_at": N_("Evening log"),
+    # the caseload's tags and assigned clinician (docs/caseload.md; English only yet)
+    "tags": "Tags",
+    "tag": "Tag",
+    "assignee": "Assigned clinician",
+    "clinic_id": "Clinic",
     # accounts, sharing and login
     "username": N_("Username"),
     "password": N_("Password"),
@@ -118,7 +124,12 @@ QUESTIONS: dict[str, str] = {
     "on_call_email": N_("On-call email address"),
 }
 
+#: The caseload's filters as its page labels them.
+_CASELOAD = CASELOAD_LABELS
+
 PAGE_QUESTIONS: dict[str, dict[str, str]] = {
+    "/clinician": _CASELOAD,
+    "/api/caseload": _CASELOAD,
     "/checkin": {"date": N_("Day")},
     "/log": {"date": N_("Day")},
     "/api/me/checkins": {"date": N_("Day")},

@@ -141,7 +141,7 @@ def test_it_refuses_a_store_whose_own_person_already_keeps_a_diary(database: Dat
 
 
 def test_the_demo_command_prints_the_logins_and_is_safe_to_repeat(run_cli) -> None:  # type: ignore[no-untyped-def]
-    first = run_cli("demo", "--days", "14")
+    first = run_cli("demo", "--days", "14", "--people", "3")
     assert first.exit_code == 0, first.stderr
     assert "sam@demo.nightbridge.local  password: demo-sam-sleeps-better" in first.stdout
     secret = next(

@@ -13,20 +13,17 @@ write.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nightbridge.core.alerts import Alert, sort_alerts
+from nightbridge.core.alerts import sort_alerts
 from nightbridge.core.errors import InvalidInput
-from nightbridge.core.resources import with_resources
 from nightbridge.core.triage import (
     ALERT_LOOKBACK_DAYS,
     MIN_POINTS,
     SYMPTOM_DELTA,
     TRENDS,
     TST_DELTA_MIN,
-    PersonSummary,
     Trend,
     TriageRow,
     assess_trend,
@@ -93,67 +90,16 @@ def triage_page(
     audit_as: str = AUDIT_OBJECT,
 ) -> TriageList:
     """A page of the people who share with ``actor`` now, in triage order across all of
-    them. One read snapshot (the order and the rows) and one short write (the audit
-    row): on SQLite the write lock is held only for that row; a person whose summary
-    is missing (a store from before summaries, not rebuilt) gets it computed first."""
-    from nightbridge.services.recovery.safety import region_resources
-    from nightbridge.storage.repositories.alerts import AlertRepository
-    from nightbridge.storage.repositories.audit import AuditRepository
-    from nightbridge.storage.repositories.summaries import SummaryRepository
-    from nightbridge.storage.tables.base import utcnow
+    them: the caseload (``services.clinic.caseload``) with no filter, sorted by triage.
+    One read snapshot (the order and the rows) and one short write (the audit row)."""
+    from nightbridge.core.caseload import CaseloadQuery
+    from nightbridge.services.clinic.caseload import caseload_page
 
     _check_paging(page, per_page)
-    if actor.role != "clinician" or actor.account_id is None:
-        return TriageList([], 0, page, per_page)
-    moment = now or dt.datetime.now(dt.UTC)
-    with db.reader() as session:
-        repo = SummaryRepository(session)
-        missing = repo.missing_for(actor.account_id)
-    if missing:
-        with db.transaction() as session:
-            for person_id in missing:
-                SummaryRepository(session).refresh(person_id, moment)
-    with db.reader() as session:
-        found = SummaryRepository(session).triage_page(
-            actor.account_id, now=moment, offset=(page - 1) * per_page, limit=per_page
-        )
-        alerts: dict[int, list[Alert]] = defaultdict(list)
-        if found.rows:
-            first = min(found.today.values()) - dt.timedelta(days=ALERT_LOOKBACK_DAYS)
-            last = max(found.today.values())
-            for person_id, region, alert in AlertRepository(session).between_for_persons(
-                [s.person_id for s in found.rows], first, last
-            ):
-                today = found.today[person_id]
-                if today - dt.timedelta(days=ALERT_LOOKBACK_DAYS) <= alert.date <= today:
-                    alerts[person_id].append(with_resources(alert, region_resources(region)))
-    with db.transaction() as session:
-        AuditRepository(session).append(
-            at=utcnow(),
-            actor_account_id=actor.account_id,
-            actor_role=actor.role,
-            person_id=None,
-            action="read",
-            object=audit_as,
-            outcome="allowed",
-            detail=f"listed {len(found.rows)} of {found.total} people (page {page})",
-        )
-    rows = [
-        _row(summary, found.today[summary.person_id], alerts.get(summary.person_id, []))
-        for summary in found.rows
-    ]
-    return TriageList(rows, found.total, page, per_page)
-
-
-def _row(summary: PersonSummary, today: dt.date, alerts: list[Alert]) -> TriageRow:
-    return TriageRow(
-        person_id=summary.person_id,
-        name=summary.name,
-        alerts=tuple(sort_alerts(alerts)),
-        trend=summary.trend_on(today),
-        last_entry=summary.last_entry,
-        today=today,
+    found = caseload_page(
+        db, actor, CaseloadQuery(page=page, per_page=per_page), now=now, audit_as=audit_as
     )
+    return TriageList([row.triage for row in found.rows], found.total, page, per_page)
 
 
 def build_triage(db: Database, actor: Actor, *, now: dt.datetime | None = None) -> list[TriageRow]:

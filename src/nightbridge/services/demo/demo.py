@@ -82,6 +82,9 @@ _WEIGHTS: dict[str, float] = {
 }
 
 SEED = 20260401
+#: The invented people added to Dr. Lee's caseload by ``nightbridge demo`` (48 + Sam and
+#: Jordan = 50, the caseload's first page).
+DEMO_CASELOAD = 48
 TAPER_START_G = 12.0
 TAPER_STEP_PCT = 10.0
 TAPER_EVERY_DAYS = 7
@@ -416,11 +419,11 @@ def _find_logins(db: Database, keys: TotpKeys) -> DemoLogins | None:
             and colleague is not None
             and colleague.totp_confirmed
             and len(clinics) == 1
-            and {
+            and {person.person_id, second.person_id if second else None}
+            <= {
                 share.person_id
                 for share, _ in ShareRepository(session).persons_of_clinician(clinician.id)
             }
-            == {person.person_id, second.person_id if second else None}
         )
         if complete:
             from nightbridge.services.accounts.notes import list_notes
@@ -528,8 +531,13 @@ def load_demo(
     policy: AuthPolicy | None = None,
     keys: TotpKeys,
     progress: Progress | None = None,
+    caseload: int = 0,
 ) -> DemoLogins:
     """Load the demo (see the module docstring) through the services, once.
+
+    ``caseload``: that many more invented people share with Dr. Lee, so the caseload
+    looks like a clinic's (``services.demo.demo_caseload``; ``nightbridge demo`` and
+    ``serve --demo`` load ``DEMO_CASELOAD``).
 
     A second call finds the demo accounts and returns their logins without adding
     anything. ``tz`` is the zone of a store that has no person yet; ``today`` defaults
@@ -588,7 +596,7 @@ def load_demo(
         step_pct=plan.taper_step_pct,
         every_days=plan.taper_every_days,
     )
-    total = len(plan.days) + 1
+    total = len(plan.days) + 1 + caseload
     for done, day in enumerate(plan.days, start=1):
         _load_day(db, owner, day, zone, now, today)
         if progress:
@@ -637,6 +645,19 @@ def load_demo(
         "the signs of overdose. Sleep diary going well.",
     )
     _rate_demo_scales(db, owner, Actor(sam_account, "person", owner), clinician, today, days)
+    if caseload:
+        from nightbridge.services.demo.demo_caseload import load_caseload
+
+        base = len(plan.days)
+        load_caseload(
+            db,
+            clinician_account,
+            count=caseload,
+            today=today,
+            now=now,
+            tz=zone_name,
+            progress=(lambda done, _all: progress(base + done, total)) if progress else None,
+        )
     if progress:
         progress(total, total)
     return DemoLogins(

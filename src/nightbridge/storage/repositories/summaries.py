@@ -101,6 +101,7 @@ def summary_of(row: PersonSummaryRow) -> PersonSummary:
         taper_active=row.taper_active,
         taper=TaperAdherence(row.taper_days_elapsed, row.taper_days_logged, row.taper_days_over),
         last_device_night=row.last_device_night,
+        last_alert_id=row.last_alert_id,
     )
 
 
@@ -145,7 +146,7 @@ class SummaryRepository:
         last_dates = [d for d in (last_checkin, last_diary) if d is not None and d <= today]
         alert_days = {
             level: _as_date(day)
-            for level, day in zip(_LEVEL_COLUMNS, latest[7:], strict=True)
+            for level, day in zip(_LEVEL_COLUMNS, latest[7 : 7 + len(_LEVEL_COLUMNS)], strict=True)
             if day is not None
         }
         stored = TaperRepository(self.session).active(person_id)
@@ -185,6 +186,7 @@ class SummaryRepository:
             taper_active=stored is not None,
             taper=adherence,
             last_device_night=last_device,
+            last_alert_id=latest[7 + len(_LEVEL_COLUMNS)],
         )
 
     def _person(self, person_id: int) -> tuple[str | None, str | None] | None:
@@ -333,7 +335,8 @@ def _symptoms_query() -> Any:
 def _latest_query() -> Any:
     """One row of ``:person_id``'s newest dates and scores up to ``:today``: the last
     check-in, diary entry and device night, the newest PHQ-9 and GAD-7 totals with
-    their dates, and the newest day of each alert level (built once)."""
+    their dates, the newest day of each alert level, and the newest alert's id (built
+    once)."""
     person = bindparam("person_id")
     today = bindparam("today")
 
@@ -369,6 +372,7 @@ def _latest_query() -> Any:
             .scalar_subquery()
             for level in _LEVEL_COLUMNS
         ),
+        select(func.max(AlertRow.id)).where(AlertRow.person_id == person).scalar_subquery(),
     )
 
 
@@ -425,6 +429,7 @@ def _values(summary: PersonSummary) -> dict[str, Any]:
         "taper_days_logged": summary.taper.days_logged,
         "taper_days_over": summary.taper.days_over,
         "last_device_night": summary.last_device_night,
+        "last_alert_id": summary.last_alert_id,
         "updated_at": utcnow(),
     }
     for level, column in _LEVEL_COLUMNS.items():

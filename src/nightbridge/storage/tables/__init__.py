@@ -5,6 +5,7 @@ One module per area; an area's migration lives in ``storage/migrations/versions`
 
 from nightbridge.storage.tables import (
     accounts,
+    caseload,
     clinics,
     devices,
     diary,
@@ -24,6 +25,7 @@ __all__ = [
     "Base",
     "UTCDateTime",
     "accounts",
+    "caseload",
     "clinics",
     "devices",
     "diary",

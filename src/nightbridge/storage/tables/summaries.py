@@ -56,6 +56,8 @@ class PersonSummaryRow(Base):
     taper_days_logged: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     taper_days_over: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_device_night: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # the newest alert recorded for the person (its id): a review covers up to it
+    last_alert_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
     )

@@ -95,6 +95,181 @@ def api_triage(
     return [row.to_dict() for row in found.rows]
 
 
+def _filter(description: str) -> Any:
+    return Query(default=None, description=description)
+
+
+@router.get("/caseload", summary="My caseload: search, filters, sort and pages")
+def api_caseload(
+    db: DatabaseDep,
+    actor: ClinicianActor,
+    response: Response,
+    q: str | None = _filter("part of the name, case-blind (up to 120 characters)"),
+    alert: str | None = _filter(
+        "the most urgent alert level in force: emergency, crisis, urgent, advise, "
+        "any (some alert) or none"
+    ),
+    stale_days: str | None = _filter("no diary entry or check-in for at least this many days"),
+    tag: str | None = _filter("carries this tag (its name)"),
+    assigned: str | None = _filter("assigned to: me, none, or a clinician's user name"),
+    taper: str | None = _filter("yes: a taper schedule is in force; no: none is"),
+    reviewed: str | None = _filter(
+        "yes: a review covers every alert recorded; no: an alert in force no review covers"
+    ),
+    sort: str | None = _filter(
+        "triage (default: most urgent first), name, alert, trend, last_entry, tst, se, "
+        "isi, phq9, gad7 or taper"
+    ),
+    order: str | None = _filter("asc or desc (default: whom to look at first on top)"),
+    page: str | None = _filter("page number, from 1"),
+    per_page: str | None = _filter("people per page, 1 to 200 (default 50)"),
+) -> dict[str, Any]:
+    """One page of the people I may see, filtered and sorted by the database across all
+    of them (docs/caseload.md defines each column). A refused value is a 422 naming the
+    filter as the caseload page labels it. The total is also in ``X-Total-Count``."""
+    from nightbridge.core.caseload import parse_query
+    from nightbridge.services.clinic.caseload import caseload_page
+
+    raw = {
+        "q": q,
+        "alert": alert,
+        "stale_days": stale_days,
+        "tag": tag,
+        "assigned": assigned,
+        "taper": taper,
+        "reviewed": reviewed,
+        "sort": sort,
+        "order": order,
+        "page": page,
+        "per_page": per_page,
+    }
+    query = parse_query({k: v for k, v in raw.items() if v is not None})
+    found = caseload_page(db, actor, query, audit_as="GET /api/caseload")
+    response.headers["X-Total-Count"] = str(found.total)
+    return {
+        "total": found.total,
+        "page": found.page,
+        "per_page": found.per_page,
+        "pages": found.pages,
+        "sort": query.sort,
+        "order": query.order,
+        "people": [row.to_dict() for row in found.rows],
+    }
+
+
+@router.get("/people/{person_id}/review", summary="Who last reviewed the person's alerts")
+def api_review_get(
+    person_id: int, db: DatabaseDep, actor: ClinicianActor, scope: ReadScope
+) -> dict[str, Any]:
+    """``review_state``: to_review (an alert in force no review covers), reviewed (a
+    review covers every alert recorded) or none; ``review``: the latest, or null."""
+    from nightbridge.services.clinic.caseload import review_view
+
+    return review_view(db, scope.person_id).to_dict()
+
+
+@router.post("/people/{person_id}/review", summary="Mark the person's alerts reviewed")
+def api_review(person_id: int, db: DatabaseDep, actor: ClinicianActor) -> dict[str, Any]:
+    """Any clinician who may see the person may review (audited; the whole team sees
+    who and when). It covers every alert recorded so far; a later alert makes the
+    person unreviewed again."""
+    from nightbridge.services.clinic.caseload import review_person
+
+    return review_person(
+        db, actor, person_id, object="POST /api/people/{person_id}/review"
+    ).to_dict()
+
+
+class TagIn(ApiModel):
+    tag: str = Field(description="the tag's name, 1 to 40 characters")
+
+
+class PersonTagsIn(ApiModel):
+    """The person's tags of one clinic (replaces that clinic's tags on them)."""
+
+    tags: list[str] = Field(description="names of the clinic's tags; [] removes them all")
+    clinic_id: int | None = Field(
+        default=None, description="the clinic (needed if you are in several)"
+    )
+
+
+class AssignmentIn(ApiModel):
+    assignee: str | None = Field(
+        description="the user name of a current member of the clinic; null: nobody"
+    )
+    clinic_id: int | None = Field(
+        default=None, description="the clinic (needed if you are in several)"
+    )
+
+
+@router.get("/clinics/{clinic_id}/tags", summary="The clinic's tags")
+def api_clinic_tags(clinic_id: int, db: DatabaseDep, actor: ClinicianActor) -> list[dict[str, Any]]:
+    """Any current member of the clinic."""
+    from nightbridge.services.clinic.tags import list_clinic_tags
+
+    return [t.to_dict() for t in list_clinic_tags(db, actor, clinic_id)]
+
+
+@router.post("/clinics/{clinic_id}/tags", status_code=201, summary="Add a tag to the clinic")
+def api_add_clinic_tag(
+    clinic_id: int, body: TagIn, db: DatabaseDep, actor: ClinicianActor
+) -> dict[str, Any]:
+    """The clinic's admins (another member: 403); a name it has already: 422."""
+    from nightbridge.services.clinic.tags import add_clinic_tag
+
+    return add_clinic_tag(db, actor, clinic_id, body.tag).to_dict()
+
+
+@router.delete(
+    "/clinics/{clinic_id}/tags/{tag_id}", status_code=204, summary="Remove a tag from the clinic"
+)
+def api_remove_clinic_tag(
+    clinic_id: int, tag_id: int, db: DatabaseDep, actor: ClinicianActor
+) -> Response:
+    """The clinic's admins; the tag comes off everyone who had it."""
+    from nightbridge.services.clinic.tags import remove_clinic_tag
+
+    remove_clinic_tag(db, actor, clinic_id, tag_id)
+    return Response(status_code=204)
+
+
+@router.put("/people/{person_id}/tags", summary="Set the person's tags of a clinic")
+def api_person_tags(
+    person_id: int, body: PersonTagsIn, db: DatabaseDep, actor: ClinicianActor
+) -> dict[str, Any]:
+    """Needs manage on the person (view only: 403) and membership of the clinic."""
+    from nightbridge.services.clinic.tags import set_person_tags
+
+    tags = set_person_tags(
+        db,
+        actor,
+        person_id,
+        body.tags,
+        clinic_id=body.clinic_id,
+        object="PUT /api/people/{person_id}/tags",
+    )
+    return {"tags": tags}
+
+
+@router.put("/people/{person_id}/assignment", summary="Assign a clinician of the clinic")
+def api_person_assignment(
+    person_id: int, body: AssignmentIn, db: DatabaseDep, actor: ClinicianActor
+) -> dict[str, Any]:
+    """Needs manage on the person and membership of the clinic; the clinician assigned
+    must be a current member of it (else 422)."""
+    from nightbridge.services.clinic.tags import assign_person
+
+    assigned = assign_person(
+        db,
+        actor,
+        person_id,
+        body.assignee,
+        clinic_id=body.clinic_id,
+        object="PUT /api/people/{person_id}/assignment",
+    )
+    return {"assigned": assigned}
+
+
 def _alert(alert: Any) -> dict[str, Any]:
     """An alert as ``alerts --json`` gives it, with its title and the clinician's words
     (``message`` is what the person was told)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nightbridge.core.errors import InvalidInput, Problem
@@ -115,21 +115,149 @@ def evidence_lines(evidence: dict[str, Any]) -> list[str]:
     return lines
 
 
-@router.get("/clinician", include_in_schema=False)
-def triage_page(
-    request: Request,
-    db: DatabaseDep,
-    actor: ClinicianActor,
-    page: int = Query(default=1, ge=1, le=1_000_000),
-) -> Response:
-    from nightbridge.services.clinic.triage import triage_page as read_page
+#: The caseload's columns: (sort key or "", heading, what the heading's title says).
+CASELOAD_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("name", "Person", ""),
+    ("alert", "Alert", "The most urgent alert in force (today and the two days before)"),
+    ("trend", "Trend", "The last 7 days against the 7 before"),
+    ("last_entry", "Last entry", "Days since the last diary entry or check-in"),
+    ("tst", "Sleep (7 d)", "Mean total sleep time of the diary nights of the last 7 days"),
+    ("se", "Efficiency", "Mean sleep efficiency of the diary nights of the last 7 days"),
+    ("isi", "ISI", "Latest Insomnia Severity Index total (0-28)"),
+    ("phq9", "PHQ-9", "Latest PHQ-9 total (0-27)"),
+    ("gad7", "GAD-7", "Latest GAD-7 total (0-21)"),
+    ("taper", "Taper", "Days of the taper so far with intake logged at or under the target"),
+)
+#: The choices of the caseload's filter menus: (value, words).
+CASELOAD_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
+    "alert": (
+        ("", "Any or none"),
+        ("any", "Any alert"),
+        ("emergency", "Emergency"),
+        ("crisis", "Crisis"),
+        ("urgent", "Urgent"),
+        ("advise", "Advise"),
+        ("none", "No alert"),
+    ),
+    "reviewed": (("", "Either"), ("no", "Not reviewed"), ("yes", "Reviewed")),
+    "taper": (("", "Either"), ("yes", "Taper in force"), ("no", "No taper")),
+    "sort": (
+        ("triage", "Most urgent first"),
+        ("name", "Name"),
+        ("alert", "Alert"),
+        ("trend", "Trend"),
+        ("last_entry", "Last entry"),
+        ("tst", "Sleep (7 d)"),
+        ("se", "Efficiency"),
+        ("isi", "ISI"),
+        ("phq9", "PHQ-9"),
+        ("gad7", "GAD-7"),
+        ("taper", "Taper"),
+    ),
+    "order": (("asc", "Ascending"), ("desc", "Descending")),
+}
 
-    found = read_page(db, actor, page=page)
-    return render(
-        request,
-        "clinician/triage.html",
-        {"title": "My people", "rows": found.rows, "listing": found},
-    )
+
+def band_of(instrument: str, total: int | None) -> str:
+    """The band of a questionnaire total in words ("moderately severe"), "" for none."""
+    from nightbridge.core.instruments import INSTRUMENTS
+
+    if total is None:
+        return ""
+    try:
+        return INSTRUMENTS[instrument].band_for(total).replace("_", " ")
+    except (KeyError, InvalidInput):
+        return ""
+
+
+def hours_minutes(minutes: float) -> str:
+    """400.4 -> "6 h 40"."""
+    whole = round(minutes)
+    return f"{whole // 60} h {whole % 60:02d}"
+
+
+def caseload_context(
+    query: Any, found: Any, values: dict[str, str], organised: Any = None
+) -> dict[str, Any]:
+    from urllib.parse import urlencode
+
+    from nightbridge.core.caseload import DEFAULT_ORDER
+
+    def link(**changes: object) -> str:
+        params = query.params(**changes) if query is not None else {}
+        return "/clinician" + ("?" + urlencode(params) if params else "")
+
+    def sort_link(column: str) -> str:
+        if query is not None and query.sort == column:
+            flipped = "desc" if query.order == "asc" else "asc"
+            return link(sort=column, order=flipped, page=None)
+        return link(sort=column, order=None, page=None)
+
+    return {
+        "title": "Caseload",
+        "wide": True,
+        "query": query,
+        "listing": found,
+        "rows": found.rows if found else [],
+        "values": values,
+        "columns": CASELOAD_COLUMNS,
+        "choices": {
+            **CASELOAD_CHOICES,
+            "tag": (("", "Any"), *((t, t) for t in (organised.tags if organised else []))),
+            "assigned": (
+                ("", "Anyone or no one"),
+                ("me", "Me"),
+                ("none", "No one"),
+                *((m, m) for m in (organised.members if organised else [])),
+            ),
+        },
+        "organised": organised,
+        "default_order": DEFAULT_ORDER,
+        "link": link,
+        "sort_link": sort_link,
+        "here": link(),
+        "band": band_of,
+        "hm": hours_minutes,
+    }
+
+
+@router.get("/clinician", include_in_schema=False)
+def caseload(request: Request, db: DatabaseDep, actor: ClinicianActor) -> Response:
+    """The caseload: search, filters, sortable columns and pages (docs/caseload.md); a
+    refused filter is named above the list (422), which is then not shown."""
+    from nightbridge.core.caseload import LABELS, parse_query
+    from nightbridge.services.clinic.caseload import caseload_page
+    from nightbridge.services.clinic.tags import organising
+
+    values = {name: str(request.query_params.get(name, "")) for name in LABELS}
+    organised = organising(db, actor)
+    try:
+        query = parse_query(values)
+    except InvalidInput as exc:
+        context = caseload_context(None, None, values, organised)
+        context["errors"] = errors_by_field(exc)
+        return render(request, "clinician/triage.html", context, status_code=422)
+    found = caseload_page(db, actor, query)
+    context = caseload_context(query, found, values, organised)
+    context["errors"] = {}
+    context["reviewed_now"] = request.query_params.get("reviewed_person", "")
+    return render(request, "clinician/triage.html", context)
+
+
+@router.post("/clinician/people/{person_id}/review", include_in_schema=False)
+def review(
+    request: Request, person_id: int, form: FormDep, db: DatabaseDep, actor: ClinicianActor
+) -> Response:
+    """Mark the person's alerts reviewed (any clinician who sees them may); back to the
+    list as it was (``back``: a caseload address) or to the person's page."""
+    from nightbridge.services.clinic.caseload import review_person
+
+    review_person(db, actor, person_id, object="POST /clinician/people/{person_id}/review")
+    back = str(form.get("back", ""))
+    own = ("/clinician?", f"/clinician/people/{person_id}")
+    if not (back == "/clinician" or back.startswith(own)):
+        back = "/clinician"
+    return RedirectResponse(back, status_code=303)
 
 
 def person_page_context(db: DatabaseDep, person_id: int) -> dict[str, Any]:

@@ -5,9 +5,9 @@ by -- alert levels by date, the trend's inputs and its letters for the coming da
 the last entry, 7-day sleep figures, the latest questionnaire totals, taper adherence
 and the newest device night -- kept up to date by every write (issue 11 item 3).
 
-The backfill computes every existing person's row with the summary code of this
-release (``SummaryRepository.rebuild_all``). It reads the tables as they are at this
-revision; if a later release changes those tables, freeze a copy of that code here.
+The backfill (every existing person's row, ``SummaryRepository.rebuild_all``) runs in
+the newest revision that changes this table (0023_caseload): the summary code writes
+every column of the table as the code knows it, which this revision does not have yet.
 
 Revision ID: 0014_person_summaries
 Revises: 0013_taper_history
@@ -15,7 +15,6 @@ Revises: 0013_taper_history
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 revision = "0014_person_summaries"
 down_revision = "0013_taper_history"
@@ -63,10 +62,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("person_id", name=op.f("pk_person_summaries")),
     )
-    from nightbridge.storage.repositories.summaries import SummaryRepository
-
-    with Session(bind=op.get_bind()) as session:
-        SummaryRepository(session).rebuild_all()
 
 
 def downgrade() -> None:
