@@ -5,15 +5,20 @@
 - Dr. Lee, on the clinic page, invites Dr. Kim and sets the clinic's on-call address;
   Dr. Kim, logged in, sees the invite on their Clinics page and joins;
 - Sam types the clinic's share code on the Sharing page, chooses view and manage, and
-  sees the clinic listed with that choice;
+  sees the clinic listed with that choice (Jordan shares too, through the service, with
+  no alert);
 - Sam saves a check-in that raises an urgent alert (vomiting or diarrhoea for 24 h):
   the app's own sender emails the clinic's on-call address at the local SMTP server
   (aiosmtpd, tests/smtp.py), with no name, symptom or score in it;
-- Dr. Kim follows the email's link to the caseload, finds Sam there with the urgent
-  alert, opens Sam's page and, the share being view and manage, saves Sam's settings.
+- Dr. Kim follows the email's link to the caseload, filters it to "urgent, not
+  reviewed" (Sam only), marks Sam reviewed from the row, and the same filtered list no
+  longer has Sam; Dr. Lee's caseload shows "Reviewed by dr-kim at HH:MM UTC";
+- the share being view and manage, Dr. Kim saves Sam's settings from Sam's page.
 
 The app runs with uvicorn in a thread on a free loopback port over a temporary store
-(tests/browser.py). Screenshots at 1440 px: tests/browser.py's ``screenshot``.
+(tests/browser.py). Screenshots at 1440 px (tests/browser.py's ``screenshot``; into
+docs/screenshots/ with NIGHTBRIDGE_SCREENSHOTS=1): clinic-admin-walk-1440.png and
+caseload-urgent-not-reviewed-1440.png.
 """
 
 from __future__ import annotations
@@ -29,7 +34,14 @@ import pytest
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
-from tests.browser import free_port, launch_chromium, require_playwright, screenshot, serve_app
+from tests.browser import (
+    free_port,
+    launch_chromium,
+    off_the_loop,
+    require_playwright,
+    screenshot,
+    serve_app,
+)
 from tests.smtp import LocalSmtp, leaks, settings_for
 from tests.web.conftest import ANSWERED, FAST_AUTH, enrol_totp
 
@@ -47,16 +59,19 @@ playwright_sync = require_playwright()
 @dataclass
 class LiveApp:
     url: str
+    database: Database
     secrets: dict[str, str]
+    accounts: dict[str, int]
 
 
 @pytest.fixture
 def live_app(tmp_path: Path, smtp_server: LocalSmtp) -> Iterator[LiveApp]:
     database = Database(f"sqlite:///{tmp_path / 'nightbridge.sqlite3'}")
     database.migrate()
-    secrets = {}
+    secrets, accounts = {}, {}
     for username, role, name in (
         ("sam", "person", "Sam"),
+        ("jordan", "person", "Jordan"),
         ("dr-lee", "clinician", "Dr. Lee"),
         ("dr-kim", "clinician", "Dr. Kim"),
         ("root", "admin", ""),
@@ -70,6 +85,7 @@ def live_app(tmp_path: Path, smtp_server: LocalSmtp) -> Iterator[LiveApp]:
             display_name=name,
             profile=ANSWERED if role == "person" else None,
         )
+        accounts[username] = account
         if role != "person":
             secrets[username] = enrol_totp(database, account)
     port = free_port()
@@ -78,9 +94,22 @@ def live_app(tmp_path: Path, smtp_server: LocalSmtp) -> Iterator[LiveApp]:
     app = create_app(database, settings=settings)
     try:
         with serve_app(app, port=port):
-            yield LiveApp(url, secrets)
+            yield LiveApp(url, database, secrets, accounts)
     finally:
         database.dispose()
+
+
+def _share_by_code(database: Database, username: str, code: str, access: str) -> None:
+    """``username`` (a person) shares with the clinic of ``code`` through the service."""
+    from nightbridge.services.accounts.auth import actor_of
+    from nightbridge.services.accounts.sharing import share_with_clinic
+    from nightbridge.storage.repositories.accounts import AccountRepository
+
+    with database.reader() as session:
+        account = AccountRepository(session).by_username(username)
+        assert account is not None
+        actor = actor_of(account)
+    share_with_clinic(database, actor, code, access)
 
 
 def _page(browser, live_app: LiveApp, username: str):  # type: ignore[no-untyped-def]
@@ -144,6 +173,8 @@ def test_a_clinic_admin_invites_a_clinician_a_person_shares_and_an_alert_is_emai
             expect(sam.get_by_role("status")).to_contain_text("You now share with the clinic")
             expect(sam.locator("main")).to_contain_text(CLINIC)
             expect(sam.locator("main")).to_contain_text("clinic, view and manage")
+            # Jordan shares too (no alert): the filters below must leave Jordan out
+            off_the_loop(_share_by_code, live_app.database, "jordan", code, "view")
 
             # the person's check-in raises an urgent alert ...
             sam.goto("/checkin")
@@ -171,12 +202,39 @@ def test_a_clinic_admin_invites_a_clinician_a_person_shares_and_an_alert_is_emai
             link = re.search(r"Open Nightbridge: (\S+)", email.body)
             assert link and link.group(1) == f"{live_app.url}/clinician", email.body
             kim.goto(link.group(1))
-            row = kim.locator("table.triage tbody tr", has_text="Sam")
-            expect(row.locator(".level-urgent")).to_be_visible()
-            row.locator("a", has_text="Sam").click()
-            expect(kim.locator("h1")).to_contain_text("Sam")
-            # view and manage: the settings form saves (a view-only share is a 403:
+            rows = kim.locator("table.caseload tbody tr")
+            expect(rows).to_have_count(2)  # Sam and Jordan
+
+            # the clinician filters the caseload to "urgent, not reviewed" ...
+            kim.select_option("#f-alert", "urgent")
+            kim.select_option("#f-reviewed", "no")
+            kim.get_by_role("button", name="Show").click()
+            expect(kim).to_have_url(re.compile(r"alert=urgent.*reviewed=no"))
+            expect(rows).to_have_count(1)
+            sam_row = rows.first
+            expect(sam_row.locator("th")).to_contain_text("Sam")
+            expect(sam_row.locator(".level-urgent")).to_be_visible()
+            expect(sam_row).to_have_attribute("data-review", "to_review")
+            screenshot(kim, "caseload-urgent-not-reviewed-1440", tmp_path)
+
+            # ... reviews Sam's alert: back on the same filtered list, Sam is gone
+            sam_row.get_by_role("button", name="Mark reviewed").click()
+            expect(kim).to_have_url(re.compile(r"alert=urgent.*reviewed=no"))
+            expect(rows).to_have_count(0)
+            expect(kim.locator("main")).to_contain_text("No one matches these filters")
+            # the whole team sees who reviewed it and when
+            lee.goto("/clinician")
+            reviewed = lee.locator("table.caseload tbody tr", has_text="Sam")
+            expect(reviewed).to_have_attribute("data-review", "reviewed")
+            expect(reviewed.locator(".reviewed")).to_contain_text(
+                re.compile(r"Reviewed by dr-kim at \d\d:\d\d UTC")
+            )
+
+            # view and manage: Sam's settings form saves (a view-only share is a 403:
             # tests/web/test_clinic_ownership.py)
+            kim.goto("/clinician")
+            kim.locator("table.caseload tbody tr a", has_text="Sam").click()
+            expect(kim.locator("h1")).to_contain_text("Sam")
             kim.locator("form[action$='/settings'] button[type=submit]").click()
             expect(kim).to_have_url(re.compile(r"saved=settings"))
         finally:
