@@ -12,6 +12,7 @@ The app runs with uvicorn in a thread on a free loopback port over a temporary s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,10 @@ def _log_in(page, username: str, totp_secret: str | None = None) -> None:  # typ
 
 
 def _fill_diary(page, nwak: str = "1") -> None:  # type: ignore[no-untyped-def]
+    # yesterday's morning (the person's zone is UTC): the form proposes today's, whose
+    # 06:50 has not come yet when the suite runs between midnight and 06:50
+    yesterday = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)).isoformat()
+    page.fill("#f-date", yesterday)
     page.fill("#f-bedtime", "23:00")
     page.fill("#f-lights_off", "23:10")
     page.fill("#f-sol_min", "20")
