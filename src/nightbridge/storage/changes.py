@@ -32,6 +32,7 @@ SOURCES: frozenset[str] = frozenset(
         "tapers",
         "taper_holds",
         "device_nights",
+        "questionnaire_scores",
     }
 )
 _KEY = "nightbridge_changed_persons"

@@ -23,6 +23,7 @@ from nightbridge.services.clinic.caseload import caseload_page, review_person, r
 from nightbridge.services.clinic.triage import triage_row_from_scratch
 from nightbridge.services.recovery.checkins import record_checkin
 from nightbridge.services.recovery.intake import log_intake
+from nightbridge.services.recovery.questionnaires import record_isi
 from nightbridge.services.recovery.taper import set_taper
 from nightbridge.services.sleep.diary import import_diary
 from nightbridge.storage.database import Database
@@ -96,6 +97,10 @@ def build(db: Database) -> Clinic:
                 phq9=[i % 4, 1, 1, i % 3, 1, 0, 1, 0, 0],
                 gad7=[i % 4, 1, i % 2, 0, 1, 1, 0],
             )
+            # the ISI total the person enters on the web (an older one, then the latest)
+            me = Actor(None, "person", pid)
+            record_isi(db, pid, 20, by=me, today=TODAY - dt.timedelta(days=9))
+            record_isi(db, pid, (i * 5) % 29, by=me, today=TODAY - dt.timedelta(days=2))
     # alerts of each level, a few days apart
     record_checkin(db, ids[0], TODAY, flags=["seizure"])  # emergency
     record_checkin(db, ids[7], TODAY, phq9=[0, 0, 0, 0, 0, 0, 0, 0, 1])  # crisis
@@ -223,8 +228,7 @@ def test_each_column_sorts_both_ways_with_no_value_last(database: Database, clin
                 got = listed(database, clinic.actor, sort=sort, order=order)
                 assert got == expected_order(facts, clinic.ids, sort, order), (sort, order)
     for sort, value in SORT_VALUES.items():
-        if sort != "isi":  # no ISI source yet (entered on the person's page: issue 14 item 3)
-            assert len({value(t) for t in facts.values()}) > 2, f"{sort}: too few values to test"
+        assert len({value(t) for t in facts.values()}) > 2, f"{sort}: too few values to test"
 
 
 def expected_order(facts: dict[int, Truth], ids: list[int], sort: str, order: str) -> list[int]:

@@ -20,6 +20,7 @@ from nightbridge.services.clinic.triage import triage_page, triage_row_from_scra
 from nightbridge.services.devices.devices import import_device
 from nightbridge.services.recovery.checkins import record_checkin
 from nightbridge.services.recovery.intake import log_intake
+from nightbridge.services.recovery.questionnaires import record_isi
 from nightbridge.services.recovery.safety import alerts_for
 from nightbridge.services.recovery.taper import hold_step, set_taper
 from nightbridge.services.sleep.diary import import_diary, record_entry_with_alerts
@@ -107,6 +108,8 @@ def test_the_summary_equals_a_fresh_computation_after_every_kind_of_write(
             database, ben, TODAY, phq9=[1, 1, 1, 1, 1, 1, 1, 1, 0], gad7=[2, 2, 2, 1, 1, 1, 1]
         )
         assert_fresh(database, actor, ids, "check-ins with questionnaires")
+        record_isi(database, ben, 17, by=Actor(None, "person", ben), today=TODAY)
+        assert_fresh(database, actor, ids, "an ISI total entered by the person")
         record_checkin(database, cy, TODAY, flags=["seizure"])
         assert_fresh(database, actor, ids, "a check-in raising an emergency")
         set_taper(
@@ -140,6 +143,7 @@ def test_the_summary_equals_a_fresh_computation_after_every_kind_of_write(
             stored = {s.person_id: s for s in session.scalars(select(PersonSummaryRow))}
     assert set(stored) == {ana, ben}
     assert stored[ben].phq9_total == 8 and stored[ben].gad7_total == 10
+    assert stored[ben].isi_total == 17 and stored[ben].isi_on == TODAY
     assert stored[ben].taper_active and stored[ben].taper_days_over >= 1
     assert stored[ana].nights_7d == 6 and stored[ana].tst_7d_min is not None
 

@@ -39,6 +39,7 @@ from nightbridge.storage.tables.base import utcnow
 from nightbridge.storage.tables.devices import DeviceNightRow
 from nightbridge.storage.tables.diary import DiaryEntryRow
 from nightbridge.storage.tables.persons import PersonRow
+from nightbridge.storage.tables.questionnaires import QuestionnaireScoreRow
 from nightbridge.storage.tables.safety import AlertRow, CheckinRow
 from nightbridge.storage.tables.summaries import PersonSummaryRow
 from nightbridge.storage.upsert import dialect_insert
@@ -187,6 +188,8 @@ class SummaryRepository:
             taper=adherence,
             last_device_night=last_device,
             last_alert_id=latest[7 + len(_LEVEL_COLUMNS)],
+            isi_total=int(latest[-2]) if latest[-2] is not None else None,
+            isi_on=_as_date(latest[-1]),
         )
 
     def _person(self, person_id: int) -> tuple[str | None, str | None] | None:
@@ -354,6 +357,23 @@ def _latest_query() -> Any:
             select(base.c.date).scalar_subquery(),
         )
 
+    def newest_isi() -> tuple[Any, Any]:
+        base = (
+            select(QuestionnaireScoreRow.total, QuestionnaireScoreRow.date)
+            .where(
+                QuestionnaireScoreRow.person_id == person,
+                QuestionnaireScoreRow.instrument == "isi",
+                QuestionnaireScoreRow.date <= today,
+            )
+            .order_by(QuestionnaireScoreRow.date.desc(), QuestionnaireScoreRow.id.desc())
+            .limit(1)
+            .subquery()
+        )
+        return (
+            select(base.c.total).scalar_subquery(),
+            select(base.c.date).scalar_subquery(),
+        )
+
     return select(
         select(func.max(CheckinRow.date))
         .where(CheckinRow.person_id == person, CheckinRow.date <= today)
@@ -373,6 +393,7 @@ def _latest_query() -> Any:
             for level in _LEVEL_COLUMNS
         ),
         select(func.max(AlertRow.id)).where(AlertRow.person_id == person).scalar_subquery(),
+        *newest_isi(),
     )
 
 
