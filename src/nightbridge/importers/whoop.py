@@ -15,7 +15,8 @@ Mapping (definitions.md section 7): ``Sleep onset`` to ``Wake onset`` is an ``in
 sample (Whoop's sleep starts when it detects you lying down); the export gives stage
 TOTALS only, not when they fell, so the asleep minutes are laid out as light, deep, REM
 in that order from the onset, with the awake minutes (the span minus light + deep + REM)
-as ONE block at the middle of the asleep time: TST, TIB, WASO, SE and the stage minutes
+as ONE block at the middle of the asleep time (`importers.totals.lay_out_night`, shared with
+Withings and Garmin): TST, TIB, WASO, SE and the stage minutes
 are Whoop's; SOL is 0 (Whoop writes no latency in the export). A row without stage
 minutes but with ``Asleep duration (min)`` is asleep for that long, unstaged.
 
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import itertools
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -43,6 +43,7 @@ from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import Skipped, SleepSample
 from nightbridge.importers import DeviceRecord, ExportFiles, base_name
 from nightbridge.importers.textguard import iter_text_lines
+from nightbridge.importers.totals import lay_out_night
 
 SOURCE = "Whoop"
 _FILE = re.compile(r"sleeps( \(\d+\))?\.csv", re.IGNORECASE)
@@ -124,29 +125,7 @@ def _row_samples(fields: dict[str, str], zone: ZoneInfo) -> Iterator[SleepSample
     asleep = sum((d for _, d in blocks), dt.timedelta())
     if asleep > span + dt.timedelta(minutes=1):
         raise _Bad("more minutes asleep than from sleep onset to wake onset")
-    awake = max(span - asleep, dt.timedelta())
-    middle = asleep / 2
-
-    def real(t: dt.timedelta, is_end: bool) -> dt.datetime:
-        shifted = t if t < middle or (t == middle and is_end) else t + awake
-        return (onset + min(shifted, span)).astimezone(place)
-
-    yield SleepSample(SOURCE, onset.astimezone(place), wake.astimezone(place), "in_bed")
-    pos = dt.timedelta()
-    for stage, length in blocks:
-        cuts = (
-            [pos, middle, pos + length]
-            if awake and pos < middle < pos + length
-            else [
-                pos,
-                pos + length,
-            ]
-        )
-        for a, b in itertools.pairwise(cuts):
-            yield SleepSample(SOURCE, real(a, False), real(b, True), "asleep", stage)
-        pos += length
-    if awake and asleep:
-        yield SleepSample(SOURCE, real(middle, True), real(middle, False), "awake")
+    yield from lay_out_night(SOURCE, (onset, wake), (onset, wake), blocks, place)
 
 
 def _minutes(fields: dict[str, str], column: str) -> float | None:
