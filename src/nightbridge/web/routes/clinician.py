@@ -154,7 +154,7 @@ CASELOAD_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
         ("gad7", "GAD-7"),
         ("taper", "Taper"),
     ),
-    "order": (("asc", "Ascending"), ("desc", "Descending")),
+    "order": (("asc", "Normal"), ("desc", "Reversed")),
 }
 
 
@@ -205,7 +205,7 @@ def caseload_context(
             **CASELOAD_CHOICES,
             "tag": (("", "Any"), *((t, t) for t in (organised.tags if organised else []))),
             "assigned": (
-                ("", "Anyone or no one"),
+                ("", "Any or none"),
                 ("me", "Me"),
                 ("none", "No one"),
                 *((m, m) for m in (organised.members if organised else [])),
