@@ -73,6 +73,12 @@ NOT_EXPORTED: dict[str, str] = {
     "clinician_notes": "the clinicians' notes: those shared with the person are on their "
     "account page and at GET /api/me/notes, the rest are the clinicians' own; the clinic "
     "answers a request for them (they are in every backup)",
+    "person_reviews": "the clinic's working list: which alert a clinician marked reviewed, "
+    "and when; the clinic answers a request for it (it is in every backup)",
+    "person_tags": "the clinic's own labels for its caseload (clinic-defined tags); the "
+    "clinic answers a request for them (they are in every backup)",
+    "person_assignments": "which clinic member looks after the person on the clinic's "
+    "list; the clinic answers a request for it (it is in every backup)",
     "notification_outbox": "emails to the clinic's on-call address waiting or sent: a "
     "count and a link, never the person's data (docs/notifications.md)",
 }
