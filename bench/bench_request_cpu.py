@@ -40,6 +40,7 @@ from nightbridge.services.access import Actor
 from nightbridge.services.accounts.accounts import create_account
 from nightbridge.services.accounts.auth import AuthPolicy
 from nightbridge.services.accounts.sharing import create_invite, redeem_invite
+from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.services.sleep.dashboard import record_diary
 from nightbridge.storage.database import Database
 from nightbridge.web.app import Settings, create_app
@@ -106,8 +107,11 @@ def session_headers(client: TestClient, username: str) -> dict[str, str]:
     return {"Cookie": f"{COOKIE}={cookie}", "X-CSRF-Token": body["csrf_token"]}
 
 
-def finish_clinician(database: Database, client: TestClient, clinician: int) -> dict[str, str]:
-    """A logged-in clinician session (TOTP enrolment is not what is measured)."""
+def finish_clinician(
+    database: Database, client: TestClient, clinician: int, keys: TotpKeys
+) -> dict[str, str]:
+    """A logged-in clinician session (TOTP enrolment is not what is measured); ``keys``:
+    the app's TOTP key file (docs/security.md), so the app can read the sealed secret."""
     import pyotp
 
     from nightbridge.services.accounts.auth import enrolment_secret, verify_totp
@@ -119,6 +123,7 @@ def finish_clinician(database: Database, client: TestClient, clinician: int) -> 
         POLICY,
         clinician,
         pyotp.TOTP(secret).at(earlier),
+        keys=keys,
         confirm=True,
         pending=secret,
         now=earlier,
@@ -170,7 +175,9 @@ def main() -> None:
 
             with TestClient(app, base_url="https://testserver") as client:
                 person = session_headers(client, "p-bench-0")
-                doctor = finish_clinician(database, client, clinician)
+                doctor = finish_clinician(
+                    database, client, clinician, TotpKeys(Path(tmp) / "totp.key")
+                )
                 run(client, person, doctor, statements, args)
         finally:
             if admin is not None:
@@ -210,7 +217,10 @@ def run(
     args: argparse.Namespace,
 ) -> None:
     day = [0]
-    today = dt.date.today()  # the server's zone is the person's here (UTC)
+    # the latest morning whose get-up time (06:55) has come: the server's zone is the
+    # person's here (UTC); before 07:00 that is yesterday's
+    now = dt.datetime.now(dt.UTC)
+    today = now.date() - dt.timedelta(days=0 if now.time() >= dt.time(7) else 1)
 
     def diary_on(offsets: int, base: int) -> Any:
         def send() -> Any:
