@@ -190,6 +190,16 @@ def base_name(name: str) -> str:
     return name.replace("\\", "/").rsplit("/", 1)[-1]
 
 
+def files_of(files: ExportFiles, accepts: Callable[[str], bool], missing: str) -> list[str]:
+    """The paths of ``files`` a format's reader takes (``accepts``), in the export's
+    order; refused on ``file`` with ``missing`` ("has no Whoop sleeps.csv in it") when
+    there is none."""
+    names = [n for n in files.names() if accepts(n)]
+    if not names:
+        raise InvalidInput.one("file", missing)
+    return names
+
+
 # -- Apple Health: the reader is ``apple_health.read_apple_health``; the export's XML is
 # found by its content (its name is localised: export.xml, Exportar.xml, ...).
 

@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import Skipped, SleepSample, SleepState
-from nightbridge.importers import DeviceRecord, ExportFiles, base_name
+from nightbridge.importers import DeviceRecord, ExportFiles, base_name, files_of
 from nightbridge.importers.textguard import read_text
 from nightbridge.importers.totals import Block, lay_out_night
 
@@ -79,9 +79,7 @@ def accepts(name: str) -> bool:
 def read_garmin_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
     """The samples of every sleep JSON and FIT sleep file in ``files``."""
     zone = ZoneInfo(tz)
-    names = [n for n in files.names() if accepts(n)]
-    if not names:
-        raise InvalidInput.one("file", "has no Garmin sleepData.json or FIT files in it")
+    names = files_of(files, accepts, "has no Garmin sleepData.json or FIT files in it")
     fit_files = fit_sleeps = 0
     for name in names:
         base = base_name(name)

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import Skipped, SleepSample, SleepState
-from nightbridge.importers import DeviceRecord, ExportFiles, base_name
+from nightbridge.importers import DeviceRecord, ExportFiles, base_name, files_of
 from nightbridge.importers.textguard import read_text
 
 SOURCE = "Google Fit"
@@ -85,9 +85,7 @@ def accepts(name: str) -> bool:
 def read_google_fit_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
     """The samples of every sleep session and raw sleep stream in ``files``."""
     zone = ZoneInfo(tz)
-    names = [n for n in files.names() if accepts(n)]
-    if not names:
-        raise InvalidInput.one("file", "has no Google Fit sleep sessions in it")
+    names = files_of(files, accepts, "has no Google Fit sleep sessions in it")
     for name in names:
         base = base_name(name)
         with files.open(name) as stream:

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import SleepSample
-from nightbridge.importers import DeviceRecord, ExportFiles, base_name
+from nightbridge.importers import DeviceRecord, ExportFiles, base_name, files_of
 
 DEFAULT_SOURCE = "Health Connect"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -64,9 +64,7 @@ def accepts(name: str) -> bool:
 
 def read_health_connect_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
     """The samples of the export's database (``tz`` for sessions without an offset)."""
-    names = [n for n in files.names() if accepts(n)]
-    if not names:
-        raise InvalidInput.one("file", "has no health_connect_export.db")
+    names = files_of(files, accepts, "has no health_connect_export.db")
     names.sort(key=lambda n: base_name(n) != "health_connect_export.db")
     with files.open(names[0]) as stream:
         yield from read_health_connect(stream, tz=tz, name=base_name(names[0]))

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import Skipped, SleepSample
-from nightbridge.importers import DeviceRecord, ExportFiles, base_name
+from nightbridge.importers import DeviceRecord, ExportFiles, base_name, files_of
 from nightbridge.importers.textguard import iter_text_lines
 from nightbridge.importers.totals import lay_out_night
 
@@ -65,9 +65,7 @@ def accepts(name: str) -> bool:
 def read_whoop_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
     """The samples of every ``sleeps.csv`` in ``files``; ``tz`` places rows without an
     offset and across clock changes."""
-    names = [n for n in files.names() if accepts(n)]
-    if not names:
-        raise InvalidInput.one("file", "has no Whoop sleeps.csv in it")
+    names = files_of(files, accepts, "has no Whoop sleeps.csv in it")
     for name in names:
         with files.open(name) as stream:
             yield from read_whoop_sleeps(stream, tz=tz, name=base_name(name))

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from nightbridge.core.errors import InvalidInput
 from nightbridge.core.samples import Skipped
-from nightbridge.importers import DeviceRecord, ExportFiles, base_name
+from nightbridge.importers import DeviceRecord, ExportFiles, base_name, files_of
 from nightbridge.importers.textguard import iter_text_lines
 from nightbridge.importers.totals import lay_out_night, place_of
 
@@ -81,9 +81,7 @@ def accepts(name: str) -> bool:
 def read_withings_export(files: ExportFiles, *, tz: str) -> Iterator[DeviceRecord]:
     """The samples of every ``sleep.csv`` in ``files``; ``tz`` places times without an
     offset and is the zone nights are shown in where it has the export's offsets."""
-    names = [n for n in files.names() if accepts(n)]
-    if not names:
-        raise InvalidInput.one("file", "has no Withings sleep.csv in it")
+    names = files_of(files, accepts, "has no Withings sleep.csv in it")
     for name in names:
         with files.open(name) as stream:
             yield from read_withings_sleep(stream, tz=tz, name=base_name(name))
