@@ -438,6 +438,24 @@ def _severity_key(svg: Svg, x: float, y: float) -> None:
         x += 16 + 8 * len(word) + 14
 
 
+def _score_dot(
+    label: str, x: float, y: float, css_class: str, key: str, day: dt.date, total: int
+) -> str:
+    """One questionnaire total as a dot, with its words as a tooltip and its values as
+    data attributes (what the tests and the table alternative read)."""
+    return element(
+        "circle",
+        f"<title>{escape(label)}</title>",
+        cx=x,
+        cy=y,
+        r=4.0,
+        class_=css_class,
+        data_instrument=key,
+        data_date=day.isoformat(),
+        data_total=total,
+    )
+
+
 def draw_questionnaire_trend(
     scores: Mapping[str, Iterable[tuple[dt.date, int]]], *, chart_id: str = "questionnaires"
 ) -> Chart:
@@ -488,19 +506,7 @@ def draw_questionnaire_trend(
         svg.add(polyline([(x_of(d), y_of(t)) for d, t in values], class_=f"nb-line-{i}"))
         for d, total in values:
             label = f"{QUESTIONNAIRE_LABEL[key]} {d.isoformat()}: {total}"
-            svg.add(
-                element(
-                    "circle",
-                    f"<title>{escape(label)}</title>",
-                    cx=x_of(d),
-                    cy=y_of(total),
-                    r=4.0,
-                    class_=f"nb-fill-{i}",
-                    data_instrument=key,
-                    data_date=d.isoformat(),
-                    data_total=total,
-                )
-            )
+            svg.add(_score_dot(label, x_of(d), y_of(total), f"nb-fill-{i}", key, d, total))
     _date_labels(svg, first, last, x_of, height - 12)
     return Chart(svg.render(), title, columns, rows)
 
@@ -878,18 +884,6 @@ def draw_scale_strips(
             if not start <= d <= end:
                 continue
             label = f"{s.label} {d.isoformat()}: {total} ({_band_of(s, total)})"
-            svg.add(
-                element(
-                    "circle",
-                    f"<title>{escape(label)}</title>",
-                    cx=x_of(d),
-                    cy=y_of(total),
-                    r=4.0,
-                    class_=f"nb-fill-{i % 3}",
-                    data_instrument=s.key,
-                    data_date=d.isoformat(),
-                    data_total=total,
-                )
-            )
+            svg.add(_score_dot(label, x_of(d), y_of(total), f"nb-fill-{i % 3}", s.key, d, total))
     _date_labels(svg, start, end, x_of, height - 8)
     return Chart(svg.render(), title, columns, rows)
