@@ -338,42 +338,29 @@ def _symptoms_query() -> Any:
 def _latest_query() -> Any:
     """One row of ``:person_id``'s newest dates and scores up to ``:today``: the last
     check-in, diary entry and device night, the newest PHQ-9 and GAD-7 totals with
-    their dates, the newest day of each alert level, and the newest alert's id (built
-    once)."""
+    their dates, the newest day of each alert level, the newest alert's id, and the
+    newest ISI total with its date (built once)."""
     person = bindparam("person_id")
     today = bindparam("today")
 
-    def newest_total(total: Any) -> tuple[Any, Any]:
+    def newest(total: Any, day: Any, owner: Any, *where: Any, order: Any = ()) -> tuple[Any, Any]:
+        """The newest ``total`` dated up to today and its date (two scalar subqueries)."""
         base = (
-            select(total, CheckinRow.date)
-            .where(CheckinRow.person_id == person, CheckinRow.date <= today)
-            .where(total.is_not(None))
-            .order_by(CheckinRow.date.desc())
+            select(total, day)
+            .where(owner == person, day <= today, *where)
+            .order_by(day.desc(), *order)
             .limit(1)
             .subquery()
         )
         return (
             select(base.c[0]).scalar_subquery(),
-            select(base.c.date).scalar_subquery(),
+            select(base.c[1]).scalar_subquery(),
         )
 
-    def newest_isi() -> tuple[Any, Any]:
-        base = (
-            select(QuestionnaireScoreRow.total, QuestionnaireScoreRow.date)
-            .where(
-                QuestionnaireScoreRow.person_id == person,
-                QuestionnaireScoreRow.instrument == "isi",
-                QuestionnaireScoreRow.date <= today,
-            )
-            .order_by(QuestionnaireScoreRow.date.desc(), QuestionnaireScoreRow.id.desc())
-            .limit(1)
-            .subquery()
-        )
-        return (
-            select(base.c.total).scalar_subquery(),
-            select(base.c.date).scalar_subquery(),
-        )
+    def newest_checkin(total: Any) -> tuple[Any, Any]:
+        return newest(total, CheckinRow.date, CheckinRow.person_id, total.is_not(None))
 
+    isi = QuestionnaireScoreRow
     return select(
         select(func.max(CheckinRow.date))
         .where(CheckinRow.person_id == person, CheckinRow.date <= today)
@@ -384,8 +371,8 @@ def _latest_query() -> Any:
         select(func.max(DeviceNightRow.date))
         .where(DeviceNightRow.person_id == person)
         .scalar_subquery(),
-        *newest_total(CheckinRow.phq9_total),
-        *newest_total(CheckinRow.gad7_total),
+        *newest_checkin(CheckinRow.phq9_total),
+        *newest_checkin(CheckinRow.gad7_total),
         *(
             select(func.max(AlertRow.date))
             .where(AlertRow.person_id == person, AlertRow.level == level)
@@ -393,7 +380,9 @@ def _latest_query() -> Any:
             for level in _LEVEL_COLUMNS
         ),
         select(func.max(AlertRow.id)).where(AlertRow.person_id == person).scalar_subquery(),
-        *newest_isi(),
+        *newest(
+            isi.total, isi.date, isi.person_id, isi.instrument == "isi", order=(isi.id.desc(),)
+        ),
     )
 
 
