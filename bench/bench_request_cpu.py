@@ -113,21 +113,9 @@ def finish_clinician(
     """A logged-in clinician session (TOTP enrolment is not what is measured); ``keys``:
     the app's TOTP key file (docs/security.md), so the app can read the sealed secret."""
     import pyotp
+    from _enrol import enrol_clinician
 
-    from nightbridge.services.accounts.auth import enrolment_secret, verify_totp
-
-    secret, _ = enrolment_secret(database, clinician, uuid.uuid4().hex)
-    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
-    verify_totp(
-        database,
-        POLICY,
-        clinician,
-        pyotp.TOTP(secret).at(earlier),
-        keys=keys,
-        confirm=True,
-        pending=secret,
-        now=earlier,
-    )
+    secret = enrol_clinician(database, POLICY, clinician, keys)
     first = client.post("/api/auth/login", json={"username": "dr-bench", "password": PASSWORD})
     first.raise_for_status()
     cookie, body = first.cookies.get(COOKIE), first.json()

@@ -60,10 +60,11 @@ from pathlib import Path
 
 import httpx
 import pyotp
+from _enrol import enrol_clinician
 
 from nightbridge.services.access import Actor
 from nightbridge.services.accounts.accounts import create_account
-from nightbridge.services.accounts.auth import AuthPolicy, enrolment_secret, verify_totp
+from nightbridge.services.accounts.auth import AuthPolicy
 from nightbridge.services.accounts.sharing import create_invite, redeem_invite
 from nightbridge.services.accounts.totp_keys import TotpKeys
 from nightbridge.storage.database import Database
@@ -112,18 +113,7 @@ def create_users(database: Database, people: int, clinicians: int, keys: TotpKey
         account_id = create_account(
             database, policy, username=name, password=PASSWORD, role="clinician"
         )
-        secret, _ = enrolment_secret(database, account_id, uuid.uuid4().hex)
-        earlier = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=60)
-        verify_totp(
-            database,
-            policy,
-            account_id,
-            pyotp.TOTP(secret).at(earlier),
-            keys=keys,
-            confirm=True,
-            pending=secret,
-            now=earlier,
-        )
+        secret = enrol_clinician(database, policy, account_id, keys)
         users.append(User(name, "clinician", account_id, None, secret))
     for i in range(people):
         name = f"p-{tag}-{i}"
